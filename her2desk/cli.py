@@ -1,0 +1,224 @@
+"""Command line: the same layers the app uses, one verb per job.
+
+``her2desk`` with no verb opens the app. Bad input ends with exit code 1 and one
+plain sentence on stderr, never a traceback; a bug still shows its traceback.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from datetime import date
+from pathlib import Path
+from typing import Sequence
+
+from . import __version__
+
+
+class UserError(Exception):
+    """Bad input from the user: shown as one sentence, exit code 1."""
+
+
+def _iso_date(text: str) -> date:
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"'{text}' is not a date; write it as 2022-12-31") from None
+
+
+def _add_settings_args(p: argparse.ArgumentParser) -> None:
+    g = p.add_argument_group("study settings (default: saved with the study, else the paper's)")
+    g.add_argument("--cutoff", type=_iso_date, help="data cutoff date (default 2022-12-31)")
+    g.add_argument("--enrol-from", type=_iso_date, help="start of the enrolment window (default 2012-01-01)")
+    g.add_argument("--enrol-to", type=_iso_date, help="end of the enrolment window (default 2022-06-30)")
+    g.add_argument("--fish-threshold", type=float, help="HER2/CEP17 ratio for FISH positivity (default 2.2)")
+
+
+def _settings_from(args: argparse.Namespace, study: Path | None):
+    from .cohort.settings import StudySettings, load_settings, settings_path_for
+
+    settings = load_settings(settings_path_for(study)) if study else StudySettings()
+    changes = {k: v for k, v in {
+        "cutoff": args.cutoff, "enrol_from": args.enrol_from, "enrol_to": args.enrol_to,
+        "fish_threshold": args.fish_threshold}.items() if v is not None}
+    settings = settings.replace(**changes)
+    problems = settings.validate()
+    if problems:
+        raise UserError(problems[0])
+    return settings
+
+
+def _crf_path(text: str) -> Path:
+    path = Path(text)
+    if not path.exists():
+        raise UserError(f"There is no file at {path}.")
+    return path
+
+
+def build_parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(
+        prog="her2desk",
+        description="Study workbench for HER2-positive breast cancer cohorts. "
+                    "With no command, opens the desktop app.")
+    p.add_argument("--version", action="version", version=f"her2desk {__version__}")
+    p.add_argument("--self-test", action="store_true",
+                   help="open the app offscreen on the sample study, run every analysis, export and check the report")
+    sub = p.add_subparsers(dest="command", metavar="COMMAND")
+
+    a = sub.add_parser("app", help="open the desktop app (default)")
+    a.add_argument("crf", nargs="?", help="CRF workbook to open (default: the last study, or the sample)")
+
+    t = sub.add_parser("template", help="write the empty CRF workbook")
+    t.add_argument("out", help="where to write the .xlsx")
+
+    v = sub.add_parser("validate", help="check a CRF workbook cell by cell")
+    v.add_argument("crf")
+    v.add_argument("--out", help="write the findings to this .xlsx")
+    v.add_argument("--cutoff", type=_iso_date, help="data cutoff date (default 2022-12-31)")
+
+    c = sub.add_parser("cohort", help="apply the eligibility rules and print the flowchart")
+    c.add_argument("crf")
+    c.add_argument("--json", help="write settings, flowchart counts and group sizes to this file")
+    _add_settings_args(c)
+
+    r = sub.add_parser("report", help="run every analysis and write report.xlsx and results.json")
+    r.add_argument("crf")
+    r.add_argument("--out", required=True, help="folder for report.xlsx and results.json")
+    _add_settings_args(r)
+    return p
+
+
+def _cmd_template(args) -> int:
+    from .crf.template import write_crf_workbook
+
+    out = Path(args.out)
+    try:
+        write_crf_workbook(out)
+    except OSError as exc:
+        raise UserError(f"Could not write {out}: {exc.strerror or exc}.") from None
+    print(f"Wrote the CRF template to {out}")
+    return 0
+
+
+def _read(path: Path):
+    from .crf.model import CRFReadError
+    from .crf.reader import read_crf
+
+    try:
+        return read_crf(path)
+    except CRFReadError as exc:
+        raise UserError(str(exc)) from None
+
+
+def _cmd_validate(args) -> int:
+    from .cohort.settings import StudySettings
+    from .crf.validate import validate_crf, write_validation_report
+
+    crf = _read(_crf_path(args.crf))
+    report = validate_crf(crf, cutoff=args.cutoff or StudySettings().cutoff)
+    frame = report.to_frame()
+    errors = int((frame["severity"] == "error").sum()) if len(frame) else 0
+    warnings = len(frame) - errors
+    for f in report.findings:
+        where = f"{f.sheet}!{f.column} row {f.row}" if f.sheet else "file"
+        print(f"{f.severity.upper():8} {f.patient_id or '-':14} {where}: {f.message}")
+    print(f"{errors} errors, {warnings} warnings in {crf.forms['patients']['patient_id'].notna().sum()} patients")
+    if args.out:
+        try:
+            write_validation_report(report, Path(args.out))
+        except OSError as exc:
+            raise UserError(f"Could not write {args.out}: {exc.strerror or exc}.") from None
+        print(f"Wrote the findings to {args.out}")
+    return 0
+
+
+def _cmd_cohort(args) -> int:
+    from .cohort.loading import load_study
+
+    path = _crf_path(args.crf)
+    settings = _settings_from(args, path)
+    study = _load(load_study, path, settings)
+    flow = study.flowchart
+    print(f"Admitted: {flow.admitted}")
+    for reason, n in flow.excluded.items():
+        print(f"  excluded, {reason}: {n}")
+    print(f"Eligible: {flow.eligible}")
+    for label, n in flow.groups.items():
+        print(f"  {label}: {n}")
+    if args.json:
+        from .report.atomic_json import write_json
+
+        payload = {"her2desk_version": __version__, "source": path.name,
+                   "settings": settings.to_dict(), "cohort": flow.as_dict()}
+        try:
+            write_json(Path(args.json), payload)
+        except OSError as exc:
+            raise UserError(f"Could not write {args.json}: {exc.strerror or exc}.") from None
+    return 0
+
+
+def _load(load_study, path, settings):
+    from .crf.model import CRFReadError
+
+    try:
+        return load_study(path, settings)
+    except CRFReadError as exc:
+        raise UserError(str(exc)) from None
+
+
+def _cmd_report(args) -> int:
+    from .analysis.study import run_study
+    from .cohort.loading import load_study
+    from .report.study_report import write_study_report
+
+    path = _crf_path(args.crf)
+    settings = _settings_from(args, path)
+    study = _load(load_study, path, settings)
+    results = run_study(study.cohort, settings, flowchart=study.flowchart)
+    out = Path(args.out)
+    try:
+        files = write_study_report(results, out, source=path)
+    except OSError as exc:
+        raise UserError(f"Could not write the report to {out}: {exc.strerror or exc}.") from None
+    for f in files:
+        print(f"Wrote {f}")
+    return 0
+
+
+def _cmd_app(args) -> int:
+    from .ui.app import run_app
+
+    return run_app(getattr(args, "crf", None))
+
+
+def gui_main() -> int:
+    """Entry point of the GUI script: always the app."""
+    return _dispatch(["app", *sys.argv[1:]])
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    return _dispatch(list(sys.argv[1:] if argv is None else argv))
+
+
+def _dispatch(argv: list[str]) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if args.self_test:
+        from .selftest import run_self_test
+
+        return run_self_test()
+    command = args.command or "app"
+    handler = {"app": _cmd_app, "template": _cmd_template, "validate": _cmd_validate,
+               "cohort": _cmd_cohort, "report": _cmd_report}[command]
+    try:
+        return handler(args)
+    except UserError as exc:
+        print(f"her2desk: {exc}", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        print("her2desk: interrupted", file=sys.stderr)
+        return 130
+
+
+if __name__ == "__main__":
+    sys.exit(main())
