@@ -178,6 +178,8 @@ def _partials(rows: Sequence[int], cap_sum: int) -> tuple[np.ndarray, np.ndarray
     s = np.zeros(1, dtype=np.int64)
     lp = np.zeros(1)
     for r in rows:
+        if s.size * (r + 1) > 4 * EXACT_PARTIAL_LIMIT:
+            raise OverflowError
         x = np.arange(r + 1)
         s = (s[:, None] + x[None, :]).ravel()
         lp = (lp[:, None] + _log_choose(r, x)[None, :]).ravel()
@@ -354,11 +356,14 @@ def categorical_comparison(
 ) -> CategoricalComparison:
     """Cross-tabulate ``values`` by ``groups`` and test independence.
 
-    Missing values become level "Unknown". Levels listed in ``levels`` are shown even when
+    Missing values become level "Unknown". Levels default to a categorical's categories, else
+    the sorted observed values. Levels listed in ``levels`` are shown even when
     empty (the paper prints "Nx 0 (0.0)"); observed levels not listed are appended so counts
     always add up. Rows with a missing group are dropped. Levels in ``unknown_levels`` (e.g.
     "Unknown", "Nx") are excluded from the test unless ``include_unknown_in_test``.
     """
+    if levels is None and isinstance(values.dtype, pd.CategoricalDtype):
+        levels = list(values.cat.categories)
     v, g = _aligned(values, groups)
     v = np.array([UNKNOWN if _is_missing(x) else x for x in v], dtype=object)
     group_tuple = _resolve_groups(g, group_order)

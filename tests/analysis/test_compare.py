@@ -392,3 +392,12 @@ def test_format_number():
     assert format_number(-0.4) == "0"
     assert format_number(1.25, 1) == "1.3"
     assert format_number(float("nan")) == "—"
+
+
+def test_categorical_dtype_orders_levels_by_categories():
+    v = pd.Series(pd.Categorical(["T2", "T1", "T4", "T2"], categories=["T1", "T2", "T3", "T4"]))
+    g = pd.Series(["a", "b", "a", "b"])
+    res = categorical_comparison(v, g)
+    assert res.levels == ("T1", "T2", "T3", "T4")
+    assert res.counts.loc["T3"].tolist() == [0, 0, 0]
+    assert res.test_levels == ("T1", "T2", "T4")
