@@ -96,10 +96,6 @@ class TestResult:
     seed: int | None = None
 
 
-def _plural(n: int, word: str) -> str:
-    return f"{n} {word}" if n == 1 else f"{n} {word}s"
-
-
 def contingency_test(
     table: np.ndarray | Sequence[Sequence[int]],
     *,
