@@ -374,6 +374,5 @@ def write_crf_workbook(path: str | os.PathLike,
     Raises :class:`her2desk.crf.atomic.AtomicWriteError` (an ``OSError``) when
     the file cannot be written, e.g. when it is open in Excel.
     """
-    wb = build_workbook(forms)
-    with atomic_path(path) as tmp:
-        wb.save(tmp)
+    with atomic_path(path) as tmp:      # checks the folder before any work is done
+        build_workbook(forms).save(tmp)
