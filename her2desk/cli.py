@@ -6,7 +6,6 @@ plain sentence on stderr, never a traceback; a bug still shows its traceback.
 from __future__ import annotations
 
 import argparse
-import json
 import sys
 from datetime import date
 from pathlib import Path
@@ -146,7 +145,7 @@ def _cmd_cohort(args) -> int:
     for label, n in flow.groups.items():
         print(f"  {label}: {n}")
     if args.json:
-        from .report.atomic_json import write_json
+        from .report.files import write_json
 
         payload = {"her2desk_version": __version__, "source": path.name,
                    "settings": settings.to_dict(), "cohort": flow.as_dict()}

@@ -1,0 +1,154 @@
+"""The study's Cox models (Tables S5–S6): univariate screens and the multivariate model for OS and DFS.
+
+Which covariates, with which reference levels, is study knowledge and lives here;
+the fitting itself is :func:`cox.fit_cox`.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Sequence
+
+import numpy as np
+import pandas as pd
+
+from .cox import CoxResult, PHTestResult, dummies, fit_cox, ph_test
+from .endpoints import DFS, ENDPOINTS, OS, endpoint_frame
+
+
+@dataclass(frozen=True)
+class Covariate:
+    variable: str
+    label: str
+    reference: str
+    drop_levels: tuple[str, ...] = ()     # levels treated as missing (e.g. Tx, Nx)
+
+
+COVARIATES: tuple[Covariate, ...] = (
+    Covariate("hr_status", "HR status", "HR-/HER2+"),
+    Covariate("age_group", "Age at diagnosis", "<50"),
+    Covariate("menopausal_status", "Menopausal status", "Premenopausal"),
+    Covariate("histological_grade", "Histological grade", "I/II"),
+    Covariate("t_stage", "T stage", "T1", ("Tx",)),
+    Covariate("n_stage", "N stage", "N0", ("Nx",)),
+    Covariate("ki67_group", "Ki-67", "<=30%"),
+    Covariate("neoadjuvant_therapy", "Neoadjuvant therapy", "No"),
+    Covariate("adjuvant_her2_targeted", "Adjuvant HER2-targeted therapy", "No"),
+)
+BY_VARIABLE = {c.variable: c for c in COVARIATES}
+MULTIVARIATE_DEFAULT = ("hr_status", "age_group", "histological_grade", "t_stage", "n_stage",
+                        "ki67_group", "adjuvant_her2_targeted")
+
+
+@dataclass(frozen=True)
+class CoxTerm:
+    variable: str
+    label: str
+    level: str
+    reference: str
+    hazard_ratio: float
+    ci: tuple[float, float]
+    p_value: float
+    ph_p: float | None = None
+
+
+@dataclass(frozen=True)
+class CoxModel:
+    endpoint: str
+    kind: str                       # "univariate" | "multivariate"
+    variables: tuple[str, ...]
+    terms: tuple[CoxTerm, ...]
+    n: int
+    events: int
+    n_dropped: int
+    converged: bool
+    warnings: tuple[str, ...]
+    ph_global_p: float | None
+    ph_flags: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class CoxResults:
+    ties: str
+    models: tuple[CoxModel, ...]
+
+    def multivariate(self, endpoint: str) -> CoxModel:
+        return next(m for m in self.models if m.endpoint == endpoint and m.kind == "multivariate")
+
+    def univariate(self, endpoint: str) -> tuple[CoxModel, ...]:
+        return tuple(m for m in self.models if m.endpoint == endpoint and m.kind == "univariate")
+
+    def as_dict(self) -> dict:
+        def num(x):
+            return None if x is None or not np.isfinite(x) else float(x)
+        return {"ties": self.ties, "models": [{
+            "endpoint": m.endpoint, "kind": m.kind, "variables": list(m.variables),
+            "n": m.n, "events": m.events, "n_dropped": m.n_dropped, "converged": m.converged,
+            "warnings": list(m.warnings), "ph_global_p": num(m.ph_global_p),
+            "terms": [{"variable": t.variable, "level": t.level, "reference": t.reference,
+                       "hazard_ratio": num(t.hazard_ratio), "ci": [num(t.ci[0]), num(t.ci[1])],
+                       "p_value": num(t.p_value), "ph_p": num(t.ph_p)} for t in m.terms]}
+            for m in self.models]}
+
+
+def design(frame: pd.DataFrame, variables: Sequence[str]) -> tuple[pd.DataFrame, list[tuple]]:
+    """0/1 columns for the chosen covariates; returns the matrix and (variable, level) per column."""
+    parts, meta = [], []
+    for var in variables:
+        cov = BY_VARIABLE[var]
+        s = frame[var].astype("object").where(~frame[var].isin(cov.drop_levels))
+        s = s.where(s.notna(), None)
+        levels = [lv for lv in pd.unique(s.dropna())]
+        if cov.reference not in levels:
+            continue
+        cat = pd.Categorical(s, categories=[cov.reference] + sorted(l for l in levels if l != cov.reference))
+        d = dummies(pd.Series(cat, index=frame.index, name=var), reference=cov.reference,
+                    prefix=f"{var}=")
+        parts.append(d)
+        meta += [(var, str(c).split("=", 1)[1]) for c in d.columns]
+    x = pd.concat(parts, axis=1) if parts else pd.DataFrame(index=frame.index)
+    return x, meta
+
+
+def fit_model(cohort: pd.DataFrame, endpoint: str, variables: Sequence[str], *,
+              ties: str = "efron", kind: str = "multivariate") -> CoxModel | None:
+    tcol, ecol, _ = ENDPOINTS[endpoint]
+    frame = endpoint_frame(cohort, endpoint)
+    x, meta = design(frame, variables)
+    if x.shape[1] == 0:
+        return None
+    data = x.copy()
+    data["_t"] = frame[tcol].astype(float)
+    data["_e"] = frame[ecol].astype(float)
+    fit: CoxResult = fit_cox(data, "_t", "_e", list(x.columns), ties=ties)
+    ph: PHTestResult | None = None
+    try:
+        ph = ph_test(fit)
+    except Exception:  # a PH check must never block the model itself
+        ph = None
+    ph_by_term = dict(zip(ph.terms, ph.p)) if ph is not None else {}
+    terms = tuple(
+        CoxTerm(var, BY_VARIABLE[var].label, level, BY_VARIABLE[var].reference,
+                float(fit.hazard_ratio[i]), (float(fit.ci_low[i]), float(fit.ci_high[i])),
+                float(fit.p[i]), ph_by_term.get(fit.names[i]))
+        for i, (var, level) in enumerate(meta))
+    return CoxModel(endpoint, kind, tuple(variables), terms, fit.n, fit.events, fit.n_dropped,
+                    fit.converged, tuple(fit.warnings),
+                    None if ph is None else float(ph.global_test.p),
+                    () if ph is None else tuple(ph.flags))
+
+
+def study_cox_models(cohort: pd.DataFrame, *, ties: str = "efron",
+                     multivariate: Sequence[str] = MULTIVARIATE_DEFAULT,
+                     endpoints: Sequence[str] = (OS, DFS)) -> CoxResults:
+    models = []
+    for ep in endpoints:
+        for cov in COVARIATES:
+            if cov.variable in cohort.columns:
+                m = fit_model(cohort, ep, [cov.variable], ties=ties, kind="univariate")
+                if m is not None:
+                    models.append(m)
+        chosen = [v for v in multivariate if v in cohort.columns]
+        m = fit_model(cohort, ep, chosen, ties=ties, kind="multivariate")
+        if m is not None:
+            models.append(m)
+    return CoxResults(ties, tuple(models))

@@ -1,0 +1,231 @@
+"""Survival endpoints of the study: who is in each population, and the comparisons the paper makes.
+
+``survival_comparison`` turns the derived cohort into KM curves, log-rank tests and
+Cox hazard ratios for one endpoint and one grouping; ``STANDARD_COMPARISONS`` lists
+those behind Figs 4–8 and S1–S2.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Callable, Hashable
+
+import numpy as np
+import pandas as pd
+
+from .survival import (KMCurve, LogRankResult, kaplan_meier, logrank_test, pairwise_logrank,
+                       survival_at)
+
+OS, DFS, PFS, ADVANCED_OS = "OS", "DFS", "PFS", "advanced_OS"
+ENDPOINTS: dict[str, tuple[str, str, str]] = {
+    # endpoint: (time column, event column, plain name)
+    OS: ("os_months", "os_event", "Overall survival"),
+    DFS: ("dfs_months", "dfs_event", "Disease-free survival"),
+    ADVANCED_OS: ("advanced_os_months", "advanced_os_event", "Overall survival from MBC diagnosis"),
+    PFS: ("pfs_months", "pfs_event", "Progression-free survival (first line)"),
+}
+LANDMARKS_MONTHS = (12.0, 36.0, 60.0)
+OVERALL = "All patients"
+
+
+@dataclass(frozen=True)
+class GroupSurvival:
+    label: str
+    n: int
+    events: int
+    median: float                       # months; NaN = not reached
+    median_ci: tuple[float, float]
+    landmarks: dict[float, tuple[float, float, float]]   # months -> (S, low, high)
+    patient_ids: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class HazardRatio:
+    group: str
+    reference: str
+    hazard_ratio: float
+    ci: tuple[float, float]
+    p_value: float                      # Wald
+    logrank_p: float
+
+
+@dataclass(frozen=True)
+class SurvivalComparison:
+    key: str
+    title: str
+    endpoint: str
+    grouping: str                       # derived column, or "" for all patients together
+    population: str
+    curves: tuple[KMCurve, ...]
+    groups: tuple[GroupSurvival, ...]
+    logrank: LogRankResult | None
+    pairwise: dict[tuple[Hashable, Hashable], float] = field(default_factory=dict)
+    hazard_ratios: tuple[HazardRatio, ...] = ()
+    reference_group: str = ""
+    footnote: str = ""
+
+    @property
+    def logrank_p(self) -> float | None:
+        return None if self.logrank is None else float(self.logrank.p_value)
+
+
+@dataclass(frozen=True)
+class ComparisonSpec:
+    key: str
+    title: str
+    endpoint: str
+    grouping: str = ""
+    reference: str | None = None
+    subset: str = ""                    # name in SUBSETS
+    labels: dict = field(default_factory=dict)   # raw group value -> shown label
+
+
+def _eligible(c: pd.DataFrame) -> pd.Series:
+    return c["eligible"].fillna(False).astype(bool)
+
+
+def _mbc(c: pd.DataFrame) -> pd.Series:
+    return _eligible(c) & c["mbc"].fillna(False).astype(bool)
+
+
+def _hr_pos_mbc(c: pd.DataFrame) -> pd.Series:
+    return _mbc(c) & (c["hr_status"] == "HR+/HER2+")
+
+
+def _sequential_pool(c: pd.DataFrame) -> pd.Series:
+    cls = c["first_line_class"].fillna("")
+    return _hr_pos_mbc(c) & cls.isin(["HER2-targeted + chemotherapy -> endocrine",
+                                      "HER2-targeted + chemotherapy"])
+
+
+def _heterogeneous(c: pd.DataFrame) -> pd.Series:
+    return _mbc(c) & (c["her2_heterogeneity"] == True)  # noqa: E712 - NA-safe
+
+
+SUBSETS: dict[str, tuple[str, Callable[[pd.DataFrame], pd.Series]]] = {
+    "": ("eligible patients", _eligible),
+    "mbc": ("patients with MBC", _mbc),
+    "hr_pos_mbc": ("HR+/HER2+ patients with MBC", _hr_pos_mbc),
+    "sequential_pool": ("HR+/HER2+ MBC treated with HER2-targeted therapy + chemotherapy",
+                        _sequential_pool),
+    "heterogeneous": ("MBC with HER2 heterogeneity", _heterogeneous),
+}
+
+_HET_LABELS = {True: "HER2 heterogeneous", False: "HER2 homogeneous"}
+_ET_LABELS = {"Yes": "Endocrine therapy", "No": "No endocrine therapy"}
+_SEQ_LABELS = {"Yes": "Endocrine maintenance", "No": "No endocrine maintenance"}
+
+STANDARD_COMPARISONS: tuple[ComparisonSpec, ...] = (
+    ComparisonSpec("os_all", "OS, all patients", OS),
+    ComparisonSpec("os_hr", "OS by HR status (Fig 4a)", OS, "hr_status", "HR-/HER2+"),
+    ComparisonSpec("os_erpr", "OS by ER/PR subgroup (Fig 4b)", OS, "er_pr_subgroup", "ER-/PR-"),
+    ComparisonSpec("dfs_all", "DFS, all patients", DFS),
+    ComparisonSpec("dfs_hr", "DFS by HR status (Fig 5a)", DFS, "hr_status", "HR-/HER2+"),
+    ComparisonSpec("dfs_erpr", "DFS by ER/PR subgroup (Fig 5b)", DFS, "er_pr_subgroup", "ER-/PR-"),
+    ComparisonSpec("aos_all", "Advanced-OS, all MBC", ADVANCED_OS, subset="mbc"),
+    ComparisonSpec("aos_hr", "Advanced-OS by HR status (Fig 6a)", ADVANCED_OS, "hr_status",
+                   "HR-/HER2+", "mbc"),
+    ComparisonSpec("pfs_hr", "First-line PFS by HR status (Fig 6b)", PFS, "hr_status",
+                   "HR-/HER2+", "mbc"),
+    ComparisonSpec("aos_et", "Advanced-OS, first-line endocrine therapy vs none (Fig 7a)",
+                   ADVANCED_OS, "first_line_endocrine_any", "No", "hr_pos_mbc", _ET_LABELS),
+    ComparisonSpec("pfs_et", "PFS, first-line endocrine therapy vs none (Fig 7b)",
+                   PFS, "first_line_endocrine_any", "No", "hr_pos_mbc", _ET_LABELS),
+    ComparisonSpec("aos_seq", "Advanced-OS, endocrine maintenance vs none (Fig 8a)",
+                   ADVANCED_OS, "sequential_endocrine", "No", "sequential_pool", _SEQ_LABELS),
+    ComparisonSpec("pfs_seq", "PFS, endocrine maintenance vs none (Fig 8b)",
+                   PFS, "sequential_endocrine", "No", "sequential_pool", _SEQ_LABELS),
+    ComparisonSpec("aos_het", "Advanced-OS by HER2 heterogeneity (Fig S1a)", ADVANCED_OS,
+                   "her2_heterogeneity", False, "mbc", _HET_LABELS),
+    ComparisonSpec("pfs_het", "PFS by HER2 heterogeneity (Fig S1b)", PFS,
+                   "her2_heterogeneity", False, "mbc", _HET_LABELS),
+    ComparisonSpec("aos_het_hr", "Advanced-OS by HR status, HER2 heterogeneous (Fig S2a)",
+                   ADVANCED_OS, "hr_status", "HR-/HER2+", "heterogeneous"),
+    ComparisonSpec("pfs_het_hr", "PFS by HR status, HER2 heterogeneous (Fig S2b)", PFS,
+                   "hr_status", "HR-/HER2+", "heterogeneous"),
+)
+
+
+def endpoint_frame(cohort: pd.DataFrame, endpoint: str, subset: str = "") -> pd.DataFrame:
+    """Patients who enter an endpoint's analysis: in the subset, with time and event known."""
+    tcol, ecol, _ = ENDPOINTS[endpoint]
+    mask = SUBSETS[subset][1](cohort) & cohort[tcol].notna() & cohort[ecol].notna()
+    return cohort[mask]
+
+
+def survival_comparison(cohort: pd.DataFrame, spec: ComparisonSpec, *, conf_type: str = "log",
+                        ties: str = "efron", landmarks=LANDMARKS_MONTHS) -> SurvivalComparison:
+    """KM per group, log-rank (overall and pairwise vs reference) and Cox HR vs reference."""
+    from .cox import hazard_ratio
+
+    tcol, ecol, name = ENDPOINTS[spec.endpoint]
+    frame = endpoint_frame(cohort, spec.endpoint, spec.subset)
+    if spec.grouping:
+        frame = frame[frame[spec.grouping].notna()]
+        raw = frame[spec.grouping]
+        labels = raw.map(lambda v: spec.labels.get(v, str(v)))
+    else:
+        labels = pd.Series(OVERALL, index=frame.index)
+    time = frame[tcol].to_numpy(float)
+    event = frame[ecol].to_numpy(bool)
+    order = _label_order(labels, spec)
+    curves, groups = [], []
+    for lab in order:
+        sel = (labels == lab).to_numpy()
+        if not sel.any():
+            continue
+        curve = kaplan_meier(time[sel], event[sel], label=lab, conf_type=conf_type)
+        curves.append(curve)
+        s, lo, hi = survival_at(curve, list(landmarks))
+        groups.append(GroupSurvival(
+            lab, curve.n, curve.events, float(curve.median), tuple(map(float, curve.median_ci)),
+            {float(t): (float(a), float(b), float(c)) for t, a, b, c in zip(landmarks, s, lo, hi)},
+            tuple(frame.loc[sel, "patient_id"].astype(str))))
+    present = [g.label for g in groups]
+    logrank = None
+    pairwise: dict = {}
+    hrs: list[HazardRatio] = []
+    ref_label = spec.labels.get(spec.reference, str(spec.reference)) if spec.reference is not None else ""
+    if len(present) >= 2:
+        lab_arr = labels.to_numpy(object)
+        logrank = logrank_test(time, event, lab_arr)
+        if ref_label in present:
+            for (a, b), res in pairwise_logrank(time, event, lab_arr, reference=ref_label).items():
+                pairwise[(a, b)] = float(res.p_value)
+            res = hazard_ratio(time, event, pd.Series(lab_arr), reference=ref_label, ties=ties)
+            for i, lev in enumerate(res.levels):
+                hrs.append(HazardRatio(str(lev), ref_label, float(res.hazard_ratio[i]),
+                                       (float(res.ci_low[i]), float(res.ci_high[i])),
+                                       float(res.p_value[i]),
+                                       pairwise.get((ref_label, lev), float("nan"))))
+    population = SUBSETS[spec.subset][0]
+    foot = (f"{name} in months (days / 30.4375) among {population}. Kaplan–Meier with "
+            f"{conf_type} confidence intervals and R's median; log-rank P; hazard ratio from a "
+            f"Cox model ({ties.capitalize()} ties) with Wald 95% CI and P.")
+    if spec.endpoint == OS:
+        foot += " OS starts at surgery, or at diagnosis for patients without surgery."
+    return SurvivalComparison(spec.key, spec.title, spec.endpoint, spec.grouping, population,
+                              tuple(curves), tuple(groups), logrank, pairwise, tuple(hrs),
+                              ref_label, foot)
+
+
+def _label_order(labels: pd.Series, spec: ComparisonSpec) -> list[str]:
+    """Reference group last, so hazard ratios read 'group vs reference' as the paper does."""
+    from .tables import GROUPINGS
+
+    known = GROUPINGS.get(spec.grouping)
+    present = list(pd.unique(labels))
+    if known:
+        order = [g for g in known if g in present] + sorted(g for g in present if g not in known)
+    else:
+        order = sorted(present, key=str)
+    if spec.labels:
+        wanted = list(spec.labels.values())
+        order = [g for g in wanted if g in present] + [g for g in order if g not in wanted]
+    return order
+
+
+def at_risk(curve: KMCurve, times) -> np.ndarray:
+    """Number at risk (time ≥ t, R's convention) read off a curve, for the table under a KM plot."""
+    leaving = (curve.n_event + curve.n_censor)[::-1].cumsum()[::-1]   # subjects with time ≥ each time
+    idx = np.searchsorted(curve.time, np.asarray(times, dtype=float), side="left")
+    return np.where(idx < curve.time.size, leaving[np.minimum(idx, curve.time.size - 1)], 0).astype(int)

@@ -1,0 +1,103 @@
+"""Every analysis of the study in one call: the object the panels, report.xlsx and results.json share.
+
+One ``StudyResults`` feeds all three outputs, so they cannot disagree.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Callable
+
+import pandas as pd
+
+from ..cohort.loading import Flowchart, flowchart as make_flowchart
+from ..cohort.settings import StudySettings
+from .conversion import ConversionTable, receptor_conversion
+from .endpoints import STANDARD_COMPARISONS, SurvivalComparison, survival_comparison
+from .neoadjuvant import NeoadjuvantResults, neoadjuvant_response
+from .survival import reverse_km_median_followup
+from .tables import BaselineTable, CountTable, HR_GROUPS, baseline_table, first_line_table
+
+
+class AnalysisCancelled(Exception):
+    """The user pressed Cancel."""
+
+
+@dataclass(frozen=True)
+class FollowUp:
+    """Median follow-up two ways: observed (as the paper) and reverse Kaplan–Meier."""
+    group: str
+    n: int
+    median: float
+    minimum: float
+    maximum: float
+    reverse_km_median: float
+
+
+@dataclass(frozen=True)
+class StudyResults:
+    settings: StudySettings
+    flowchart: Flowchart
+    tables: dict[str, BaselineTable | CountTable]
+    followup: tuple[FollowUp, ...]
+    neoadjuvant: NeoadjuvantResults
+    survival: tuple[SurvivalComparison, ...]
+    cox: object | None                     # cox_models.CoxResults
+    conversion: ConversionTable
+    grouping: str = "hr_status"
+    notes: tuple[str, ...] = field(default_factory=tuple)
+
+    def survival_by_key(self, key: str) -> SurvivalComparison:
+        return next(s for s in self.survival if s.key == key)
+
+
+def followup_summary(cohort: pd.DataFrame) -> tuple[FollowUp, ...]:
+    eligible = cohort[cohort["eligible"].fillna(False).astype(bool)]
+    out = []
+    for label in ("All", *HR_GROUPS):
+        frame = eligible if label == "All" else eligible[eligible["hr_status"] == label]
+        t = frame["os_months"].dropna()
+        e = frame.loc[t.index, "os_event"].astype(bool)
+        if t.empty:
+            continue
+        out.append(FollowUp(label, int(t.size), float(t.median()), float(t.min()), float(t.max()),
+                            float(reverse_km_median_followup(t.to_numpy(), e.to_numpy()))))
+    return tuple(out)
+
+
+def run_study(cohort: pd.DataFrame, settings: StudySettings | None = None, *,
+              flowchart: Flowchart | None = None, grouping: str = "hr_status",
+              progress: Callable[[float, str], None] | None = None,
+              cancelled: Callable[[], bool] | None = None) -> StudyResults:
+    """Run Tables 1–4, neoadjuvant response, survival comparisons, Cox models and conversion."""
+    from .cox_models import study_cox_models
+
+    settings = settings or StudySettings()
+    progress = progress or (lambda f, t: None)
+    cancelled = cancelled or (lambda: False)
+
+    def step(fraction: float, text: str) -> None:
+        if cancelled():
+            raise AnalysisCancelled()
+        progress(fraction, text)
+
+    step(0.0, "Baseline tables")
+    tables: dict[str, BaselineTable | CountTable] = {
+        key: baseline_table(cohort, key, grouping=grouping,
+                            include_unknown_in_test=settings.include_unknown_in_test)
+        for key in ("table1", "table2", "table3")}
+    tables["table4"] = first_line_table(cohort)
+    step(0.25, "Neoadjuvant response")
+    neo = neoadjuvant_response(cohort)
+    step(0.35, "Survival curves")
+    survival = []
+    for i, spec in enumerate(STANDARD_COMPARISONS):
+        step(0.35 + 0.4 * i / len(STANDARD_COMPARISONS), f"Survival: {spec.title}")
+        survival.append(survival_comparison(cohort, spec, conf_type=settings.km_conf_type,
+                                            ties=settings.cox_ties))
+    step(0.8, "Cox models")
+    cox = study_cox_models(cohort, ties=settings.cox_ties)
+    step(0.95, "Receptor conversion")
+    conversion = receptor_conversion(cohort)
+    progress(1.0, "Analyses done")
+    return StudyResults(settings, flowchart or make_flowchart(cohort), tables,
+                        followup_summary(cohort), neo, tuple(survival), cox, conversion, grouping)

@@ -1,0 +1,95 @@
+"""Open a study: read the CRF, validate it, apply eligibility and derive the study variables.
+
+The one pipeline shared by the app's worker, the command line and the self-test, so
+that the three can never disagree about who is in the cohort.
+"""
+from __future__ import annotations
+
+from collections import OrderedDict
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Callable
+
+import pandas as pd
+
+from ..crf.model import CRFData
+from .eligibility import RULES
+from .settings import StudySettings
+
+HR_LABELS = ("HR+/HER2+", "HR-/HER2+")
+
+Progress = Callable[[float, str], None]
+Cancelled = Callable[[], bool]
+
+
+@dataclass(frozen=True)
+class Flowchart:
+    """Fig 1: admitted → excluded per reason → eligible → the two HR groups."""
+    admitted: int
+    excluded: "OrderedDict[str, int]"          # rule label -> n, in rule order
+    eligible: int
+    groups: "OrderedDict[str, int]"            # HR+/HER2+, HR-/HER2+
+    rule_keys: dict[str, str] = field(default_factory=dict)   # label -> rule key
+
+    @property
+    def excluded_total(self) -> int:
+        return sum(self.excluded.values())
+
+    def as_dict(self) -> dict:
+        return {"admitted": self.admitted, "excluded": dict(self.excluded),
+                "excluded_total": self.excluded_total, "eligible": self.eligible,
+                "groups": dict(self.groups)}
+
+
+def flowchart(cohort: pd.DataFrame) -> Flowchart:
+    reasons = cohort["exclusion_reason"]
+    excluded = OrderedDict((r.label, int((reasons == r.key).sum())) for r in RULES)
+    eligible = cohort["eligible"].fillna(False).astype(bool)
+    hr = cohort.loc[eligible, "hr_status"]
+    groups = OrderedDict((g, int((hr == g).sum())) for g in HR_LABELS)
+    return Flowchart(int(len(cohort)), excluded, int(eligible.sum()), groups,
+                     {r.label: r.key for r in RULES})
+
+
+@dataclass(frozen=True)
+class LoadedStudy:
+    path: Path | None
+    settings: StudySettings
+    crf: CRFData
+    validation: object                 # crf.validate.ValidationReport
+    cohort: pd.DataFrame               # one row per admitted patient, derived variables
+    flowchart: Flowchart
+
+
+def _noop_progress(fraction: float, text: str) -> None:
+    pass
+
+
+def load_study(path: Path | str, settings: StudySettings | None = None, *, mapping=None,
+               progress: Progress | None = None, cancelled: Cancelled | None = None) -> LoadedStudy:
+    """Read → validate → derive. Raises ``CRFReadError`` with a plain sentence on bad files."""
+    from ..crf.reader import read_crf
+
+    settings = settings or StudySettings()
+    progress = progress or _noop_progress
+    path = Path(path)
+
+    def read_progress(fraction: float, text: str) -> None:
+        progress(0.7 * fraction, text)
+
+    crf = read_crf(path, mapping, progress=read_progress, cancelled=cancelled)
+    return study_from_crf(crf, settings, path=path, progress=progress)
+
+
+def study_from_crf(crf: CRFData, settings: StudySettings, *, path: Path | None = None,
+                   progress: Progress | None = None) -> LoadedStudy:
+    from ..crf.validate import validate_crf
+    from .derive import derive_cohort
+
+    progress = progress or _noop_progress
+    progress(0.7, "Checking every cell")
+    report = validate_crf(crf, cutoff=settings.cutoff, fish_threshold=settings.fish_threshold)
+    progress(0.85, "Applying eligibility and deriving study variables")
+    cohort = derive_cohort(crf, settings, list(report.findings))
+    progress(1.0, "Study loaded")
+    return LoadedStudy(path, settings, crf, report, cohort, flowchart(cohort))
