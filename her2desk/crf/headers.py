@@ -1,0 +1,182 @@
+"""Which codebook field a column header means, and the user's saved column mapping.
+
+Headers are compared after :func:`normalize_header` (casefold, units in brackets
+dropped, spaces and punctuation removed) against every field's canonical name,
+label, template header and synonyms. A header several fields answer to is left
+to the caller (the reader prefers the field of the sheet's own form).
+
+The user's corrections live in ``<stem>.her2desk.json`` next to the study under
+``"column_mapping"``: ``{"<sheet>!<header>": "<field>"}`` or ``{"<header>": "<field>"}``,
+where ``""`` means "ignore this column".
+"""
+from __future__ import annotations
+
+import difflib
+import json
+import os
+import re
+import tempfile
+import unicodedata
+from pathlib import Path
+
+from . import codebook as cb
+
+MAPPING_KEY = "column_mapping"
+
+#: Sheet names the template writes for people, never data.
+SKIPPED_SHEETS = ("codebook", "instructions", "readme", "说明", "填写说明", "编码表")
+
+#: Extra sheet names (besides the form key and ``FORMS`` title) that mean a form.
+SHEET_SYNONYMS: dict[str, tuple[str, ...]] = {
+    "patients": ("patient", "baseline", "demographics", "患者", "基本信息", "基线", "患者信息"),
+    "treatment": ("treatments", "therapy", "治疗", "治疗信息"),
+    "outcomes": ("outcome", "followup", "follow-up", "随访", "结局", "预后"),
+    "first_line": ("first line", "firstline", "first-line", "一线治疗", "一线"),
+    "rebiopsy": ("rebiopsies", "biopsy", "再活检", "转移灶活检"),
+}
+
+_BRACKETS = re.compile(r"\([^()]*\)|\[[^\[\]]*\]")
+# Everything that is not a letter or digit of any script (Chinese included).
+_NON_WORD = re.compile(r"[\W_]+", re.UNICODE)
+
+
+def normalize_header(text: object) -> str:
+    """``'Age at diagnosis (years)'`` -> ``'ageatdiagnosis'``; ``'年龄（岁）'`` -> ``'年龄'``.
+
+    NFKC folds full-width brackets and letters first; a header made only of a
+    bracketed part keeps that part (``'(ID)'`` -> ``'id'``).
+    """
+    if text is None:
+        return ""
+    s = unicodedata.normalize("NFKC", str(text)).casefold().strip()
+    stripped = _BRACKETS.sub(" ", s)
+    out = _NON_WORD.sub("", stripped)
+    return out or _NON_WORD.sub("", s)
+
+
+def _build_index() -> dict[str, tuple[str, ...]]:
+    index: dict[str, list[str]] = {}
+    for f in cb.FIELDS:
+        for spelling in (f.name, f.label, f.header, *f.synonyms):
+            key = normalize_header(spelling)
+            if key and f.name not in index.setdefault(key, []):
+                index[key].append(f.name)
+    return {k: tuple(v) for k, v in index.items()}
+
+
+#: normalised header -> candidate field names, in codebook order.
+HEADER_INDEX: dict[str, tuple[str, ...]] = _build_index()
+
+
+def match_header(header: object) -> tuple[str, ...]:
+    """Field names this header can mean (empty when none, several when ambiguous)."""
+    return HEADER_INDEX.get(normalize_header(header), ())
+
+
+def suggest_field(header: object, cutoff: float = 0.6) -> str | None:
+    """The closest field for a header no field matches exactly (for the mapping dialog)."""
+    exact = match_header(header)
+    if exact:
+        return exact[0]
+    key = normalize_header(header)
+    if not key:
+        return None
+    best = difflib.get_close_matches(key, list(HEADER_INDEX), n=1, cutoff=cutoff)
+    return HEADER_INDEX[best[0]][0] if best else None
+
+
+def _sheet_index() -> dict[str, str]:
+    index: dict[str, str] = {}
+    for form, title in cb.FORMS.items():
+        for name in (form, title, *SHEET_SYNONYMS.get(form, ())):
+            index.setdefault(normalize_header(name), form)
+    return index
+
+
+_SHEET_INDEX = _sheet_index()
+
+
+def sheet_form(sheet_name: str) -> str | None:
+    """The form a sheet's name says it holds (``'First-line MBC'`` -> ``'first_line'``)."""
+    return _SHEET_INDEX.get(normalize_header(sheet_name))
+
+
+def is_skipped_sheet(sheet_name: str) -> bool:
+    """Template sheets for people (Codebook, Instructions) that are skipped silently."""
+    key = normalize_header(sheet_name)
+    return any(key == normalize_header(s) for s in SKIPPED_SHEETS)
+
+
+# ---------------------------------------------------------------- user mapping
+def mapping_lookup(mapping: dict[str, str] | None, sheet: str, header: str) -> str | None:
+    """The field the user mapped this column to: a name, ``""`` (ignore) or None (not mapped).
+
+    ``"<sheet>!<header>"`` wins over a bare ``"<header>"``; keys are compared with
+    surrounding spaces stripped and, failing an exact hit, case-insensitively.
+    """
+    if not mapping:
+        return None
+    header = str(header).strip()
+    for key in (f"{sheet}!{header}", header):
+        if key in mapping:
+            return mapping[key]
+    folded = {str(k).strip().casefold(): v for k, v in mapping.items()}
+    for key in (f"{sheet}!{header}".casefold(), header.casefold()):
+        if key in folded:
+            return folded[key]
+    return None
+
+
+def mapping_path(study_path: str | os.PathLike) -> Path:
+    """``study.xlsx`` -> ``study.her2desk.json`` (the file the settings share)."""
+    p = Path(study_path)
+    return p.with_name(p.stem + ".her2desk.json")
+
+
+def _read_json(path: Path) -> dict | None:
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    return data if isinstance(data, dict) else None
+
+
+def load_mapping(study_path: str | os.PathLike) -> dict[str, str]:
+    """The saved column mapping for this study (empty when none or unreadable)."""
+    data = _read_json(mapping_path(study_path)) or {}
+    mapping = data.get(MAPPING_KEY) or {}
+    if not isinstance(mapping, dict):
+        return {}
+    return {str(k): "" if v is None else str(v) for k, v in mapping.items()}
+
+
+def save_mapping(study_path: str | os.PathLike, mapping: dict[str, str]) -> Path:
+    """Store ``mapping`` under ``"column_mapping"``, keeping every other key of the file.
+
+    Read-modify-write, then an atomic replace (temp file in the same folder +
+    ``os.replace``), so a crash never leaves a half-written file. A file that is
+    not valid JSON is kept aside as ``.bak`` rather than silently discarded.
+    """
+    path = mapping_path(study_path)
+    data: dict = {}
+    if path.exists():
+        existing = _read_json(path)
+        if existing is None:
+            os.replace(path, path.with_name(path.name + ".bak"))
+        else:
+            data = existing
+    data[MAPPING_KEY] = {str(k): str(v) for k, v in mapping.items()}
+    fd, tmp = tempfile.mkstemp(prefix=path.name + ".", suffix=".tmp", dir=path.parent)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as fh:
+            json.dump(data, fh, ensure_ascii=False, indent=2, sort_keys=False)
+            fh.flush()
+            os.fsync(fh.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        try:
+            os.unlink(tmp)
+        except OSError:
+            pass
+        raise
+    return path

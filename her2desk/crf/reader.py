@@ -1,0 +1,513 @@
+"""Read a study's case report forms from an Excel workbook or CSV file into :class:`CRFData`.
+
+Shapes understood:
+
+* the template workbook: one sheet per form (matched by sheet name, or failing
+  that by which form's fields its headers match), each keyed by patient ID;
+* one flat sheet with a row per patient holding fields of several forms (its
+  rebiopsy fields give one rebiopsy row per patient when any of them is filled);
+* any mix of the two; other sheets and unknown columns are ignored and reported.
+
+The header need not be row 1: the row among the first :data:`HEADER_SEARCH_ROWS`
+with most cells naming codebook fields is taken. Every cell is read as its raw
+value (no type guessing), the source is opened read-only from an in-memory copy
+of its bytes, and ``sha256`` is the digest of exactly those bytes.
+
+Public API: :func:`read_crf`, :class:`ReadCancelled`, and re-exported from
+:mod:`.headers`: :func:`load_mapping`, :func:`save_mapping`, :func:`suggest_field`.
+"""
+from __future__ import annotations
+
+import csv
+import hashlib
+import io
+import itertools
+import os
+from collections import Counter
+from dataclasses import dataclass, field as _field
+from pathlib import Path
+from typing import Callable
+
+import numpy as np
+import pandas as pd
+
+from . import codebook as cb
+from . import values as vals
+from .headers import (is_skipped_sheet, load_mapping, mapping_lookup, match_header,
+                      save_mapping, sheet_form, suggest_field)
+from .model import ERROR, ROW_COL, SHEET_COL, WARNING, CRFData, CRFReadError, Finding
+
+__all__ = ["read_crf", "ReadCancelled", "load_mapping", "save_mapping", "suggest_field",
+           "EXCEL_EXTENSIONS", "CSV_EXTENSIONS", "HEADER_SEARCH_ROWS"]
+
+EXCEL_EXTENSIONS = (".xlsx", ".xlsm", ".xls")
+CSV_EXTENSIONS = (".csv", ".tsv")
+HEADER_SEARCH_ROWS = 15
+ENGINES = ("calamine", "openpyxl")
+
+_OLE2 = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+_ZIP = b"PK\x03\x04"
+
+Progress = Callable[[float, str], None]
+
+
+class ReadCancelled(Exception):
+    """Raised by :func:`read_crf` when its ``cancelled()`` callback returns True."""
+
+
+# ------------------------------------------------------------------ entry point
+
+
+def read_crf(path: str | os.PathLike, mapping: dict[str, str] | None = None, *,
+             engine: str | None = None, progress: Progress | None = None,
+             cancelled: Callable[[], bool] | None = None) -> CRFData:
+    """Read the CRF at ``path``.
+
+    ``mapping``: user corrections ``{"<sheet>!<header>": field}`` or ``{"<header>": field}``
+    (``""`` = ignore the column); when None the mapping saved next to the study
+    (:func:`load_mapping`) is used. ``engine``: ``"calamine"`` (default, fastest) or
+    ``"openpyxl"``; with the default, openpyxl is the fallback when calamine cannot
+    read the file. ``progress(fraction, text)`` is called per stage and sheet;
+    ``cancelled()`` is polled and :class:`ReadCancelled` raised when it returns True.
+
+    Raises :class:`CRFReadError` (one sentence for the user) for anything that is
+    not a readable CRF.
+    """
+    if engine not in (None, *ENGINES):
+        raise ValueError(f"engine must be one of {ENGINES} or None, not {engine!r}")
+    ctx = _Context(progress, cancelled)
+    p = Path(path)
+    ctx.step(0.0, f"Opening {p.name}")
+    data, ext = _read_source(p)
+    digest = hashlib.sha256(data).hexdigest()
+    if mapping is None:
+        mapping = load_mapping(p)
+
+    if ext in CSV_EXTENSIONS:
+        sheets = [(p.stem, _csv_rows(data, p.name, ext))]
+        layout_hint = "csv"
+    else:
+        sheets = _excel_sheets(data, p.name, ext, engine, ctx)
+        layout_hint = None
+    ctx.check()
+    return _assemble(sheets, mapping or {}, p, digest, layout_hint, ctx)
+
+
+# ------------------------------------------------------------------ progress
+
+
+class _Context:
+    def __init__(self, progress: Progress | None, cancelled: Callable[[], bool] | None):
+        self._progress = progress
+        self._cancelled = cancelled
+
+    def check(self) -> None:
+        if self._cancelled is not None and self._cancelled():
+            raise ReadCancelled("Reading the CRF was cancelled.")
+
+    def step(self, fraction: float, text: str) -> None:
+        self.check()
+        if self._progress is not None:
+            self._progress(max(0.0, min(1.0, fraction)), text)
+
+
+# ------------------------------------------------------------------ the source file
+
+
+def _read_source(p: Path) -> tuple[bytes, str]:
+    if p.is_dir():
+        raise CRFReadError(f"'{p.name}' is a folder, not a file; choose the CRF workbook inside it.")
+    if not p.exists():
+        raise CRFReadError(f"There is no file at {p}; it may have been moved or renamed.")
+    ext = p.suffix.casefold()
+    if ext not in EXCEL_EXTENSIONS + CSV_EXTENSIONS:
+        shown = f"'{p.suffix}' files" if p.suffix else "Files without an extension"
+        raise CRFReadError(f"{shown} cannot be read; save the CRF as an Excel workbook (.xlsx) "
+                           f"or a CSV file (.csv).")
+    try:
+        with open(p, "rb") as fh:          # read-only; never written
+            data = fh.read()
+    except PermissionError:
+        raise CRFReadError(f"'{p.name}' could not be opened because access was refused; "
+                           f"close it in other programs or check its permissions.") from None
+    except OSError as exc:
+        raise CRFReadError(f"'{p.name}' could not be opened ({exc.strerror or exc}).") from None
+    if not data:
+        raise CRFReadError(f"'{p.name}' is empty (0 bytes); it may not have been saved completely.")
+    if ext in (".xlsx", ".xlsm"):
+        if data.startswith(_OLE2):
+            raise CRFReadError(f"'{p.name}' is password-protected (encrypted); open it in Excel, "
+                               f"remove the password and save it again.")
+        if not data.startswith(_ZIP):
+            raise CRFReadError(f"'{p.name}' is not an Excel workbook even though its name ends "
+                               f"in {p.suffix}; open it in Excel and save it as .xlsx.")
+    elif ext == ".xls" and not (data.startswith(_OLE2) or data.startswith(_ZIP)):
+        raise CRFReadError(f"'{p.name}' is not a real Excel workbook (some systems export web "
+                           f"pages or text named .xls); open it in Excel and save it as .xlsx.")
+    elif ext in CSV_EXTENSIONS and b"\x00" in data[:4096]:
+        raise CRFReadError(f"'{p.name}' is not a text (CSV) file; export the CRF again as CSV "
+                           f"or as an Excel workbook.")
+    return data, ext
+
+
+# ------------------------------------------------------------------ engines
+
+Rows = list  # list of row sequences of raw cell values
+
+
+def _excel_sheets(data: bytes, name: str, ext: str, engine: str | None,
+                  ctx: _Context) -> list[tuple[str, Rows]]:
+    use = engine or "calamine"
+    if ext == ".xls":
+        use = "calamine"                  # openpyxl cannot read the old binary format
+    errors: list[Exception] = []
+    order = [use] if engine or ext == ".xls" else ["calamine", "openpyxl"]
+    for eng in order:
+        try:
+            reader = _read_calamine if eng == "calamine" else _read_openpyxl
+            return reader(data, ctx)
+        except (ReadCancelled, CRFReadError):
+            raise
+        except ImportError as exc:
+            errors.append(exc)
+        except Exception as exc:          # any engine failure becomes a user sentence below
+            errors.append(exc)
+    text = " ".join(str(e) for e in errors).casefold()
+    if "password" in text or "encrypt" in text:
+        raise CRFReadError(f"'{name}' is password-protected (encrypted); open it in Excel, "
+                           f"remove the password and save it again.")
+    if ext == ".xls" and any(isinstance(e, ImportError) for e in errors):
+        raise CRFReadError(f"Reading old .xls workbooks needs the python-calamine package; "
+                           f"save '{name}' as .xlsx in Excel.")
+    raise CRFReadError(f"'{name}' could not be read as an Excel workbook (the file may be damaged "
+                       f"or in another format); open it in Excel and save it as .xlsx.")
+
+
+def _read_calamine(data: bytes, ctx: _Context) -> list[tuple[str, Rows]]:
+    from python_calamine import CalamineWorkbook
+
+    wb = CalamineWorkbook.from_filelike(io.BytesIO(data))
+    try:
+        names = list(wb.sheet_names)
+        out = []
+        for i, sheet_name in enumerate(names):
+            ctx.step(0.05 + 0.45 * i / max(1, len(names)), f"Reading sheet '{sheet_name}'")
+            if is_skipped_sheet(sheet_name):
+                out.append((sheet_name, []))
+                continue
+            try:
+                sheet = wb.get_sheet_by_name(sheet_name)
+            except Exception:             # chart sheets and the like hold no cells
+                out.append((sheet_name, []))
+                continue
+            # skip_empty_area=False keeps row 1 / column A at index 0 (Excel numbering).
+            out.append((sheet_name, sheet.to_python(skip_empty_area=False)))
+        return out
+    finally:
+        try:
+            wb.close()
+        except Exception:
+            pass
+
+
+def _read_openpyxl(data: bytes, ctx: _Context) -> list[tuple[str, Rows]]:
+    import openpyxl
+
+    wb = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+    try:
+        out = []
+        names = list(wb.sheetnames)
+        for i, sheet_name in enumerate(names):
+            ctx.step(0.05 + 0.45 * i / max(1, len(names)), f"Reading sheet '{sheet_name}'")
+            ws = wb[sheet_name]
+            if is_skipped_sheet(sheet_name) or not hasattr(ws, "iter_rows"):
+                out.append((sheet_name, []))
+                continue
+            out.append((sheet_name, list(ws.iter_rows(values_only=True))))
+        return out
+    finally:
+        wb.close()
+
+
+def _csv_rows(data: bytes, name: str, ext: str) -> Rows:
+    for encoding in ("utf-8-sig", "gb18030"):
+        try:
+            text = data.decode(encoding)
+            break
+        except UnicodeDecodeError:
+            continue
+    else:
+        raise CRFReadError(f"'{name}' is not in a text encoding this program can read; save it "
+                           f"from Excel as 'CSV UTF-8' or as an Excel workbook.")
+    lines = text.splitlines()
+    if not any(line.strip() for line in lines):
+        raise CRFReadError(f"'{name}' holds no data; it has no header row and no patients.")
+    delimiter = "\t" if ext == ".tsv" else _sniff_delimiter(lines[:30])
+    return list(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter))
+
+
+def _sniff_delimiter(lines: list[str]) -> str:
+    """Comma, semicolon or tab: the one splitting most sample lines into the same many fields."""
+    best, best_score = ",", (0, 0)
+    for d in (",", ";", "\t"):
+        counts = [len(r) for r in csv.reader(lines, delimiter=d) if r]
+        if not counts:
+            continue
+        width, agree = Counter(counts).most_common(1)[0]
+        score = (agree, width) if width > 1 else (0, 0)
+        if score > best_score:
+            best, best_score = d, score
+    return best
+
+
+# ------------------------------------------------------------------ one sheet
+
+
+@dataclass
+class _SheetPlan:
+    name: str
+    header_index: int                     # 0-based row of the header
+    columns: dict[str, int]               # field -> 0-based column
+    header_text: dict[str, str]           # field -> header as in the file
+    own_form: str | None                  # form the sheet's name says, or the majority form
+    named: bool                           # own_form came from the sheet's name
+    forms: list[str] = _field(default_factory=list)
+
+
+def _header_candidates(sheet: str, header: str, mapping: dict[str, str],
+                       findings: list[Finding] | None, row: int | None) -> tuple[str, ...] | None:
+    """Fields a header can mean; None = explicitly ignored by the user mapping."""
+    mapped = mapping_lookup(mapping, sheet, header)
+    if mapped == "":
+        return None
+    if mapped is not None:
+        if mapped in cb.BY_NAME:
+            return (mapped,)
+        if findings is not None:
+            findings.append(Finding(WARNING, "", sheet, row, header, mapped,
+                                    f"The saved column mapping sends '{header}' to '{mapped}', "
+                                    f"which is not a field of this program; it was matched "
+                                    f"automatically instead.", "", "bad_mapping"))
+    return match_header(header)
+
+
+def _find_header(sheet: str, rows: Rows, mapping: dict[str, str]) -> tuple[int, int]:
+    best, best_score = -1, 0
+    for i, row in enumerate(itertools.islice(rows, HEADER_SEARCH_ROWS)):
+        matched = set()
+        for cell in row:
+            text = vals.cell_text(cell)
+            if text:
+                cands = _header_candidates(sheet, text, mapping, None, None)
+                if cands:
+                    matched.add(cands[0])
+        if len(matched) > best_score:
+            best, best_score = i, len(matched)
+    return best, best_score
+
+
+def _plan_sheet(sheet: str, rows: Rows, mapping: dict[str, str], findings: list[Finding],
+                unmatched: list[tuple[str, str]]) -> _SheetPlan | None:
+    header_index, score = _find_header(sheet, rows, mapping)
+    if score == 0:
+        return None
+    excel_row = header_index + 1
+    header_cells = [vals.cell_text(c) for c in rows[header_index]]
+    cands: dict[int, tuple[str, ...]] = {}
+    for j, text in enumerate(header_cells):
+        if not text:
+            continue
+        c = _header_candidates(sheet, text, mapping, findings, excel_row)
+        if c is None:
+            continue                      # the user said: ignore this column
+        if not c:
+            unmatched.append((sheet, text))
+        else:
+            cands[j] = c
+    named_form = sheet_form(sheet)
+    own = named_form
+    if own is None:
+        votes = Counter(cb.BY_NAME[c[0]].form for c in cands.values()
+                        if len(c) == 1 and c[0] != "patient_id")
+        own = votes.most_common(1)[0][0] if votes else None
+    columns: dict[str, int] = {}
+    header_text: dict[str, str] = {}
+    for j, c in cands.items():
+        pick = next((n for n in c if own and cb.BY_NAME[n].form == own), c[0])
+        if pick in columns:
+            text = header_cells[j]
+            unmatched.append((sheet, text))
+            findings.append(Finding(WARNING, "", sheet, excel_row, text, text,
+                                    f"Sheet '{sheet}' has two columns for "
+                                    f"{cb.BY_NAME[pick].label or pick} ('{header_text[pick]}' and "
+                                    f"'{text}'); only the first was read.", pick, "duplicate_column"))
+            continue
+        columns[pick] = j
+        header_text[pick] = header_cells[j]
+    forms = [f for f in cb.FORMS
+             if any(cb.BY_NAME[n].form == f for n in columns if n != "patient_id")
+             or (f == named_form)]
+    return _SheetPlan(sheet, header_index, columns, header_text, own, named_form is not None, forms)
+
+
+@dataclass
+class _SheetData:
+    plan: _SheetPlan
+    parsed: dict[str, vals.Parsed]
+    keep: np.ndarray                      # rows with any matched cell filled
+    excel_rows: np.ndarray
+
+
+def _parse_sheet(plan: _SheetPlan, rows: Rows, findings: list[Finding], ctx: _Context,
+                 base: float, span: float) -> _SheetData:
+    body = rows[plan.header_index + 1:]
+    width = max((len(r) for r in body), default=0)
+    columns = list(itertools.zip_longest(*body, fillvalue=None)) if body else []
+    n = len(body)
+    parsed: dict[str, vals.Parsed] = {}
+    order = sorted(plan.columns.items(), key=lambda kv: kv[1])
+    for k, (name, j) in enumerate(order):
+        ctx.step(base + span * k / max(1, len(order)), f"Reading '{plan.name}': {plan.header_text[name]}")
+        col = columns[j] if j < width else (None,) * n
+        parsed[name] = vals.parse_column(cb.BY_NAME[name], np.array(col, dtype=object)
+                                         if n else np.empty(0, dtype=object))
+    del columns
+    keep = np.zeros(n, dtype=bool)
+    for p in parsed.values():
+        keep |= p.text != ""
+    excel_rows = np.arange(n, dtype=np.int64) + plan.header_index + 2
+    ids = parsed["patient_id"].values.to_numpy(dtype=object) if "patient_id" in parsed else None
+    for name, j in order:
+        p = parsed[name]
+        for issue in p.issues:
+            if not keep[issue.pos]:
+                continue
+            pid = ids[issue.pos] if ids is not None else None
+            findings.append(Finding(issue.severity, pid or "", plan.name,
+                                    int(excel_rows[issue.pos]), plan.header_text[name],
+                                    str(p.text[issue.pos]), issue.message, name, issue.rule))
+    return _SheetData(plan, parsed, keep, excel_rows)
+
+
+def _form_frames(sd: _SheetData, form: str) -> tuple[pd.DataFrame, pd.DataFrame]:
+    plan = sd.plan
+    rows = sd.keep.copy()
+    if form == "rebiopsy":
+        # Rebiopsy rows exist only where a rebiopsy field (not just the ID) is filled.
+        filled = np.zeros(len(rows), dtype=bool)
+        for name in plan.columns:
+            if name != "patient_id" and cb.BY_NAME[name].form == "rebiopsy":
+                filled |= sd.parsed[name].text != ""
+        rows &= filled
+    idx = np.flatnonzero(rows)
+    n = len(idx)
+    data: dict[str, object] = {}
+    raw: dict[str, object] = {}
+    for f in cb.fields_of(form):
+        p = sd.parsed.get(f.name)
+        if p is None:
+            data[f.name] = vals.empty_column(f, n)
+            raw[f.name] = np.full(n, "", dtype=object)
+        else:
+            data[f.name] = p.values.iloc[idx].reset_index(drop=True)
+            raw[f.name] = p.text[idx]
+    for d in (data, raw):
+        d[SHEET_COL] = np.full(n, plan.name, dtype=object)
+        d[ROW_COL] = sd.excel_rows[idx]
+    return pd.DataFrame(data), pd.DataFrame(raw)
+
+
+def _empty_frames(form: str) -> tuple[pd.DataFrame, pd.DataFrame]:
+    data = {f.name: vals.empty_column(f) for f in cb.fields_of(form)}
+    raw = {f.name: pd.Series([], dtype=object) for f in cb.fields_of(form)}
+    for d in (data, raw):
+        d[SHEET_COL] = pd.Series([], dtype=object)
+        d[ROW_COL] = pd.Series([], dtype=np.int64)
+    return pd.DataFrame(data), pd.DataFrame(raw)
+
+
+# ------------------------------------------------------------------ the whole file
+
+
+def _assemble(sheets: list[tuple[str, Rows]], mapping: dict[str, str], source: Path,
+              digest: str, layout_hint: str | None, ctx: _Context) -> CRFData:
+    findings: list[Finding] = []
+    unmatched: list[tuple[str, str]] = []
+    ignored: list[str] = []
+    plans: list[tuple[_SheetPlan, Rows]] = []
+    without_id: list[str] = []
+    for sheet, rows in sheets:
+        if is_skipped_sheet(sheet) and layout_hint != "csv":
+            continue
+        sheet_unmatched: list[tuple[str, str]] = []
+        plan = _plan_sheet(sheet, rows, mapping, findings, sheet_unmatched) if rows else None
+        if plan is None:
+            ignored.append(sheet)
+            continue
+        if not plan.forms:
+            ignored.append(sheet)
+            continue
+        if "patient_id" not in plan.columns:
+            ignored.append(sheet)
+            without_id.append(sheet)
+            continue
+        unmatched.extend(sheet_unmatched)
+        plans.append((plan, rows))
+
+    if not plans:
+        raise CRFReadError("No sheet has a patient ID column; the first row of each sheet should "
+                           "hold headers such as 'patient_id', 'sex' and 'diagnosis_date' "
+                           "(or the headers of the template).")
+    for sheet in without_id:
+        findings.append(Finding(ERROR, "", sheet, None, "", "",
+                                f"Sheet '{sheet}' has no patient ID column, so its rows cannot be "
+                                f"linked to patients; it was not imported.", "patient_id",
+                                "no_patient_id"))
+
+    parts: dict[str, list[tuple[pd.DataFrame, pd.DataFrame]]] = {f: [] for f in cb.FORMS}
+    headers: dict[str, dict[str, str]] = {f: {} for f in cb.FORMS}
+    mapping_used: dict[str, str] = {}
+    total_rows = 0
+    for i, (plan, rows) in enumerate(plans):
+        base = 0.5 + 0.45 * i / len(plans)
+        sd = _parse_sheet(plan, rows, findings, ctx, base, 0.45 / len(plans))
+        total_rows += int(sd.keep.sum())
+        for name, text in plan.header_text.items():
+            mapping_used[f"{plan.name}!{text}"] = name
+        for form in plan.forms:
+            parts[form].append(_form_frames(sd, form))
+            for name, text in plan.header_text.items():
+                if name == "patient_id" or cb.BY_NAME[name].form == form:
+                    headers[form].setdefault(name, text)
+
+    if total_rows == 0:
+        names = ", ".join(f"'{p.name}'" for p, _ in plans)
+        raise CRFReadError(f"The sheet{'s' if len(plans) > 1 else ''} {names} "
+                           f"{'have' if len(plans) > 1 else 'has'} headers but no data rows; "
+                           f"enter one row per patient below the header row.")
+
+    ctx.step(0.97, "Combining forms")
+    forms: dict[str, pd.DataFrame] = {}
+    raw: dict[str, pd.DataFrame] = {}
+    for form in cb.FORMS:
+        got = parts[form]
+        if not got:
+            forms[form], raw[form] = _empty_frames(form)
+        elif len(got) == 1:
+            forms[form], raw[form] = got[0]
+        else:
+            forms[form] = pd.concat([g[0] for g in got], ignore_index=True)
+            raw[form] = pd.concat([g[1] for g in got], ignore_index=True)
+
+    if layout_hint:
+        layout = layout_hint
+    elif len(plans) == 1 and not plans[0][0].named:
+        layout = "flat"
+    else:
+        layout = "template"
+    sheet_order = {p.name: k for k, (p, _) in enumerate(plans)}
+    findings.sort(key=lambda f: (sheet_order.get(f.sheet, -1), f.row or 0))
+    ctx.step(1.0, "Done")
+    return CRFData(forms=forms, raw=raw, headers=headers, source=source, sha256=digest,
+                   layout=layout, problems=findings, unmatched_columns=unmatched,
+                   ignored_sheets=ignored, mapping_used=mapping_used)
