@@ -397,7 +397,7 @@ def dummies(series: pd.Series | Sequence[Any], reference: Hashable | None = None
     Missing values stay missing so the model drops those rows.
     """
     s = series if isinstance(series, pd.Series) else pd.Series(series)
-    codes, levels, has = _group_codes(s)
+    codes, levels, has = _group_codes(s, keep_unused=True)   # R keeps empty factor levels
     if reference is None:
         reference = levels[0]
     if reference not in levels:

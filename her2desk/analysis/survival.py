@@ -257,7 +257,7 @@ class LogRankResult:
     n_dropped: int = 0
 
 
-def _group_codes(group: Any) -> tuple[np.ndarray, list[Hashable], np.ndarray]:
+def _group_codes(group: Any, keep_unused: bool = False) -> tuple[np.ndarray, list[Hashable], np.ndarray]:
     """Integer codes in R factor order: categorical order if given, else sorted levels."""
     if isinstance(group, pd.Series):
         s = group
@@ -266,7 +266,7 @@ def _group_codes(group: Any) -> tuple[np.ndarray, list[Hashable], np.ndarray]:
     else:
         s = pd.Series(np.asarray(group).ravel())
     if isinstance(s.dtype, pd.CategoricalDtype):
-        cat = s.cat.remove_unused_categories().array
+        cat = s.array if keep_unused else s.cat.remove_unused_categories().array
     else:
         cat = pd.Categorical(s)
     codes = np.asarray(cat.codes)
