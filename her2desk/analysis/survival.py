@@ -18,7 +18,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from itertools import combinations
-from typing import Any, Hashable, Sequence
+from typing import Any, Hashable
 
 import numpy as np
 import pandas as pd
