@@ -18,7 +18,7 @@ from typing import Any, Hashable, Mapping, NamedTuple, Sequence
 
 import numpy as np
 import pandas as pd
-from scipy import stats
+from scipy import special  # lighter to import than scipy.stats (desktop start-up)
 
 from .survival import LogRankResult, _group_codes, kaplan_meier, logrank_test
 
@@ -47,7 +47,7 @@ class ChiSqTest(NamedTuple):
 
 
 def _chisq(stat: float, df: int) -> ChiSqTest:
-    return ChiSqTest(float(stat), int(df), float(stats.chi2.sf(stat, df)) if df > 0 else float("nan"))
+    return ChiSqTest(float(stat), int(df), float(special.chdtrc(df, stat)) if df > 0 else float("nan"))
 
 
 def _ro(a: Any) -> np.ndarray:
@@ -318,8 +318,8 @@ def fit_cox_arrays(time: Any, event: Any, x: Any, names: Sequence[str] | None = 
 
     se = np.sqrt(np.diag(var))
     z = coef / se
-    pval = 2 * stats.norm.sf(np.abs(z))
-    zq = stats.norm.ppf(1 - (1 - conf_level) / 2)
+    pval = 2 * special.ndtr(-np.abs(z))
+    zq = special.ndtri(1 - (1 - conf_level) / 2)
     with np.errstate(over="ignore"):   # separation: exp() of a huge CI limit is inf, as in R
         hr, lo, hi = np.exp(coef), np.exp(coef - zq * se), np.exp(coef + zq * se)
     ll0, ll1 = fit["loglik"]
@@ -516,7 +516,8 @@ def ph_test(fit: CoxResult, transform: str = "km", alpha: float = 0.05,
     elif transform == "identity":
         ttimes = t.copy()
     elif transform == "rank":
-        ttimes = stats.rankdata(t)
+        from scipy.stats import rankdata  # only this rarely used option needs scipy.stats
+        ttimes = rankdata(t)
     elif transform == "log":
         ttimes = np.log(t)
     else:
@@ -544,7 +545,7 @@ def ph_test(fit: CoxResult, transform: str = "km", alpha: float = 0.05,
         chisq[i] = u @ np.linalg.solve(imat[np.ix_(kk, kk)], u)
     ug = np.concatenate((np.zeros(p), u2))
     glob = _chisq(float(ug @ np.linalg.solve(imat, ug)), p)
-    pv = stats.chi2.sf(chisq, df)
+    pv = special.chdtrc(df, chisq)
     flags = tuple(
         f"Proportional hazards is doubtful for '{n}' (p = {pj:.3g}): its effect seems to change "
         "over follow-up; look at the KM curves/Schoenfeld plot and consider a time-split or "

@@ -87,6 +87,15 @@ def test_ph_test_matches_cox_zph(key):
     assert [fl.split("'")[1] for fl in z.flags if fl.startswith("Proportional")] == sig
 
 
+@pytest.mark.parametrize("transform", ["identity", "rank", "log"])
+def test_ph_test_other_transforms_match_r(transform):
+    r = fit_from_fixture(fixtures()["cox"]["gbsg_multi_efron"])
+    ref = fixtures()["zph_transforms"][transform]
+    tab = ph_test(r, transform=transform).to_frame()
+    np.testing.assert_allclose(tab["chisq"], arr(ref["chisq"]), rtol=RTOL)
+    np.testing.assert_allclose(tab["p"], arr(ref["p"]), rtol=1e-6)
+
+
 def test_known_values_spot_check():
     """R printout of coxph(Surv(rfstime, status) ~ hormon, gbsg), written out."""
     gb = datasets()["gbsg"]
