@@ -1,0 +1,1 @@
+"""pyqtgraph figures fed by result objects: they draw, they never compute."""
