@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import time
 from functools import lru_cache
 from pathlib import Path
 
@@ -196,8 +195,8 @@ def test_non_numeric_covariate_rejected_and_arrays_api():
         fit_cox_arrays([1, 2, 3], [0, 0, 0], [1, 0, 1])
 
 
-@pytest.mark.slow
-def test_100k_rows_six_covariates_is_fast():
+def test_100k_rows_six_covariates_recovers_true_coefficients():
+    """Scale check on values; speed itself is measured by tests/benchmarks/bench_survival.py."""
     rng = np.random.default_rng(7)
     n = 100_000
     x = np.column_stack([rng.integers(0, 2, n), rng.normal(55, 11, n), rng.poisson(2, n),
@@ -206,9 +205,6 @@ def test_100k_rows_six_covariates_is_fast():
     t_ev = rng.exponential(1 / (0.008 * np.exp((x - x.mean(0)) @ beta)))
     cens = rng.uniform(6, 150, n)
     t = np.round(np.minimum(t_ev, cens), 1) + 0.05
-    t0 = time.perf_counter()
     r = fit_cox_arrays(t, (t_ev <= cens).astype(int), x)
-    elapsed = time.perf_counter() - t0
     assert r.converged
     np.testing.assert_allclose(r.coef, beta, atol=0.05)
-    assert elapsed < 3.0, f"100k x 6 Cox took {elapsed:.2f} s"
