@@ -361,17 +361,17 @@ class _SheetData:
 def _parse_sheet(plan: _SheetPlan, rows: Rows, findings: list[Finding], ctx: _Context,
                  base: float, span: float) -> _SheetData:
     body = rows[plan.header_index + 1:]
-    width = max((len(r) for r in body), default=0)
-    columns = list(itertools.zip_longest(*body, fillvalue=None)) if body else []
     n = len(body)
+    grid = _grid(body)
+    width = grid.shape[1]
     parsed: dict[str, vals.Parsed] = {}
     order = sorted(plan.columns.items(), key=lambda kv: kv[1])
     for k, (name, j) in enumerate(order):
-        ctx.step(base + span * k / max(1, len(order)), f"Reading '{plan.name}': {plan.header_text[name]}")
-        col = columns[j] if j < width else (None,) * n
-        parsed[name] = vals.parse_column(cb.BY_NAME[name], np.array(col, dtype=object)
-                                         if n else np.empty(0, dtype=object))
-    del columns
+        ctx.step(base + span * k / max(1, len(order)),
+                 f"Reading '{plan.name}': {plan.header_text[name]}")
+        col = grid[:, j] if j < width else np.full(n, None, dtype=object)
+        parsed[name] = vals.parse_column(cb.BY_NAME[name], col)
+    del grid
     keep = np.zeros(n, dtype=bool)
     for p in parsed.values():
         keep |= p.text != ""
@@ -387,6 +387,22 @@ def _parse_sheet(plan: _SheetPlan, rows: Rows, findings: list[Finding], ctx: _Co
                                     int(excel_rows[issue.pos]), plan.header_text[name],
                                     str(p.text[issue.pos]), issue.message, name, issue.rule))
     return _SheetData(plan, parsed, keep, excel_rows)
+
+
+def _grid(body: Rows) -> np.ndarray:
+    """Rows of cells -> 2-D object array (rows padded with None when ragged)."""
+    if not body:
+        return np.empty((0, 0), dtype=object)
+    widths = {len(r) for r in body}
+    if len(widths) == 1:
+        grid = np.empty((len(body), widths.pop()), dtype=object)
+        grid[:] = body if grid.shape[1] else grid
+        return grid
+    width = max(widths)
+    grid = np.full((len(body), width), None, dtype=object)
+    for i, r in enumerate(body):
+        grid[i, :len(r)] = r
+    return grid
 
 
 def _form_frames(sd: _SheetData, form: str) -> tuple[pd.DataFrame, pd.DataFrame]:
