@@ -37,6 +37,18 @@ def translucent(c: QColor, alpha: int = 50) -> QColor:
     return out
 
 
+def _luminance(c: QColor) -> float:
+    def lin(v: float) -> float:
+        return v / 12.92 if v <= 0.03928 else ((v + 0.055) / 1.055) ** 2.4
+    return 0.2126 * lin(c.redF()) + 0.7152 * lin(c.greenF()) + 0.0722 * lin(c.blueF())
+
+
+def text_color_on(background: QColor | str) -> QColor:
+    """Black or white, whichever contrasts more with ``background`` (WCAG ratio)."""
+    lum = _luminance(QColor(background))
+    return QColor("#000000") if (lum + 0.05) / 0.05 >= 1.05 / (lum + 0.05) else QColor("#ffffff")
+
+
 def font(pt: int = TICK_PT, bold: bool = False) -> QFont:
     f = QFont()
     f.setPointSize(pt)
