@@ -452,6 +452,7 @@ def _assemble(sheets: list[tuple[str, Rows]], mapping: dict[str, str], source: P
     ignored: list[str] = []
     plans: list[tuple[_SheetPlan, Rows]] = []
     without_id: list[str] = []
+    only_id: list[str] = []
     for sheet, rows in sheets:
         if is_skipped_sheet(sheet) and layout_hint != "csv":
             continue
@@ -462,6 +463,8 @@ def _assemble(sheets: list[tuple[str, Rows]], mapping: dict[str, str], source: P
             continue
         if not plan.forms:
             ignored.append(sheet)
+            if "patient_id" in plan.columns:
+                only_id.append(sheet)
             continue
         if "patient_id" not in plan.columns:
             ignored.append(sheet)
@@ -470,6 +473,10 @@ def _assemble(sheets: list[tuple[str, Rows]], mapping: dict[str, str], source: P
         unmatched.extend(sheet_unmatched)
         plans.append((plan, rows))
 
+    if not plans and only_id:
+        raise CRFReadError(f"Sheet '{only_id[0]}' has a patient ID column but no other column this "
+                           f"program recognises; rename the headers as in the template or map "
+                           f"them to fields.")
     if not plans:
         raise CRFReadError("No sheet has a patient ID column; the first row of each sheet should "
                            "hold headers such as 'patient_id', 'sex' and 'diagnosis_date' "
