@@ -223,6 +223,9 @@ def _read_openpyxl(data: bytes, ctx: _Context) -> list[tuple[str, Rows]]:
             if is_skipped_sheet(sheet_name) or not hasattr(ws, "iter_rows"):
                 out.append((sheet_name, []))
                 continue
+            # Some exporters write a wrong <dimension>; without it openpyxl reads every
+            # cell of each row (rows may then differ in length, which _grid pads).
+            ws.reset_dimensions()
             out.append((sheet_name, list(ws.iter_rows(values_only=True))))
         return out
     finally:

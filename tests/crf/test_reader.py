@@ -516,3 +516,24 @@ def test_headers_but_no_rows(tmp_path):
 def test_bad_engine_name(template):
     with pytest.raises(ValueError):
         read_crf(template, engine="xlrd")
+
+
+def test_wrong_sheet_dimension_is_ignored(tmp_path):
+    """Some exporters write <dimension ref="A1"/>; both engines must still see every cell."""
+    import re
+    import zipfile
+    src = write_sheet(tmp_path / "src.xlsx", [["title"], ["patient_id", "sex", "ER"],
+                                              ["1", "F", 10], ["2", "M", 20]])
+    dst = tmp_path / "dim.xlsx"
+    with zipfile.ZipFile(src) as zin, zipfile.ZipFile(dst, "w") as zout:
+        for item in zin.infolist():
+            data = zin.read(item.filename)
+            if item.filename == "xl/worksheets/sheet1.xml":
+                data, n = re.subn(rb'<dimension ref="[^"]*" ?/>', b'<dimension ref="A1"/>', data)
+                assert n == 1
+            zout.writestr(item, data)
+    for engine in ENGINES:
+        pts = read_crf(dst, engine=engine).forms["patients"]
+        assert pts["sex"].tolist() == ["female", "male"]
+        assert pts["er_percent"].tolist() == [10.0, 20.0]
+        assert pts["_row"].tolist() == [3, 4]
