@@ -23,8 +23,8 @@ from . import codebook as cb
 
 MAPPING_KEY = "column_mapping"
 
-#: Sheet names the template writes for people, never data.
-SKIPPED_SHEETS = ("codebook", "instructions", "readme", "说明", "填写说明", "编码表")
+#: Sheet names the template writes for people (and its hidden drop-down ``Lists``), never data.
+SKIPPED_SHEETS = ("codebook", "instructions", "lists", "readme", "说明", "填写说明", "编码表")
 
 #: Extra sheet names (besides the form key and ``FORMS`` title) that mean a form.
 SHEET_SYNONYMS: dict[str, tuple[str, ...]] = {

@@ -537,3 +537,17 @@ def test_wrong_sheet_dimension_is_ignored(tmp_path):
         assert pts["sex"].tolist() == ["female", "male"]
         assert pts["er_percent"].tolist() == [10.0, 20.0]
         assert pts["_row"].tolist() == [3, 4]
+
+
+def test_round_trip_through_the_template_writer(template, tmp_path):
+    tpl = pytest.importorskip("her2desk.crf.template")
+    first = read_crf(template)
+    out = tmp_path / "rewritten.xlsx"
+    tpl.write_crf_workbook(out, first.forms)
+    second = read_crf(out)
+    assert second.layout == "template"
+    assert second.ignored_sheets == []            # Instructions, Codebook, Lists skipped silently
+    assert second.unmatched_columns == []
+    assert second.problems == []                  # bad cells were already dropped to missing
+    for form in cb.FORMS:
+        pd.testing.assert_frame_equal(first.forms[form], second.forms[form])
