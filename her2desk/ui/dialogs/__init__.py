@@ -1,0 +1,1 @@
+"""Dialogs: study settings, column mapping, export."""

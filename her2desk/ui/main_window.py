@@ -1,0 +1,691 @@
+"""The main window: tabs, menus, drag-and-drop, status bar and background work.
+
+Loading a study is two background tasks: "load" (read → validate → derive, then
+the Data/Validation/Eligibility tabs fill) and "analyse" (the study's tables,
+figures and models, then the other tabs fill). The window never blocks: every
+slow call runs through the :class:`~her2desk.ui.workers.TaskRunner`.
+"""
+from __future__ import annotations
+
+import json
+import os
+import platform
+import sys
+from importlib import metadata
+from pathlib import Path
+from typing import Any, Callable
+
+from PySide6.QtCore import QByteArray, QEvent, QObject, QSettings, Qt, QTimer, Signal
+from PySide6.QtGui import QAction, QColor, QKeySequence, QPainter, QShortcut
+from PySide6.QtWidgets import (
+    QApplication,
+    QDialog,
+    QDialogButtonBox,
+    QFileDialog,
+    QFrame,
+    QHBoxLayout,
+    QLabel,
+    QMainWindow,
+    QMessageBox,
+    QProgressBar,
+    QPushButton,
+    QTabWidget,
+    QTextBrowser,
+    QToolButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from .panels.base import Panel, PlaceholderPanel
+from .panels.data_panel import DataPanel
+from .panels.eligibility_panel import EligibilityPanel
+from .panels.neoadjuvant_panel import NeoadjuvantPanel
+from .panels.survival_panel import SurvivalPanel
+from .panels.validation_panel import ValidationPanel
+from .workers import TaskRunner
+
+ORGANISATION = "her2desk"
+APPLICATION = "her2desk"
+SPREADSHEET_SUFFIXES = (".xlsx", ".xlsm", ".csv")
+MAX_RECENT = 8
+
+TAB_TITLES = ("Data", "Validation", "Eligibility", "Baseline", "Neoadjuvant", "Survival", "Cox",
+              "First-line & conversion")
+
+
+def her2desk_version() -> str:
+    try:
+        return metadata.version("her2desk")
+    except metadata.PackageNotFoundError:  # running from a checkout or a frozen bundle
+        return getattr(sys.modules.get("her2desk"), "__version__", None) or "(development version)"
+
+
+def package_version(name: str) -> str:
+    """Version from the installed metadata, without importing the package (lifelines is slow)."""
+    try:
+        return metadata.version(name)
+    except metadata.PackageNotFoundError:
+        return "not installed"
+
+
+def versions_text() -> str:
+    from PySide6 import __version__ as pyside_version
+    from PySide6.QtCore import qVersion
+
+    return (f"her2desk {her2desk_version()}\n"
+            f"Qt {qVersion()} (PySide6 {pyside_version})\n"
+            f"Python {platform.python_version()}\n"
+            f"lifelines {package_version('lifelines')}\n"
+            f"pyqtgraph {package_version('pyqtgraph')}, pandas {package_version('pandas')}")
+
+
+def is_spreadsheet(path: str | os.PathLike) -> bool:
+    return Path(path).suffix.lower() in SPREADSHEET_SUFFIXES
+
+
+class DropOverlay(QWidget):
+    """Translucent cover shown while a file is dragged over the window."""
+
+    def __init__(self, parent: QWidget):
+        super().__init__(parent)
+        self.setAttribute(Qt.WidgetAttribute.WA_TransparentForMouseEvents)
+        self.setAccessibleName("Drop area")
+        self.accepting = True
+        self.text = ""
+        self.hide()
+
+    def show_for(self, accepting: bool, text: str) -> None:
+        self.accepting, self.text = accepting, text
+        self.setGeometry(self.parentWidget().rect())
+        self.raise_()
+        self.show()
+        self.update()
+
+    def paintEvent(self, event) -> None:
+        p = QPainter(self)
+        p.setRenderHint(QPainter.RenderHint.Antialiasing)
+        colour = QColor("#0072B2") if self.accepting else QColor("#B00020")
+        fill = QColor(colour)
+        fill.setAlpha(40)
+        p.fillRect(self.rect(), QColor(255, 255, 255, 200))
+        r = self.rect().adjusted(16, 16, -16, -16)
+        pen = p.pen()
+        pen.setColor(colour)
+        pen.setWidth(3)
+        pen.setStyle(Qt.PenStyle.DashLine)
+        p.setPen(pen)
+        p.setBrush(fill)
+        p.drawRoundedRect(r, 12, 12)
+        font = p.font()
+        font.setPointSize(16)
+        font.setBold(True)
+        p.setFont(font)
+        p.drawText(r, Qt.AlignmentFlag.AlignCenter | Qt.TextFlag.TextWordWrap, self.text)
+
+
+class Banner(QFrame):
+    """Inline message above the tabs (refused drops, failed loads): no modal dialog."""
+
+    STYLES = {
+        "error": ("#fde7ea", "#b00020"),
+        "warning": ("#fff4d6", "#8a5a00"),
+        "info": ("#e6f1fa", "#00507f"),
+    }
+
+    def __init__(self, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.setAccessibleName("Message")
+        self.kind = "info"
+        self.label = QLabel()
+        self.label.setWordWrap(True)
+        self.label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        close = QToolButton()
+        close.setText("✕")
+        close.setAccessibleName("Close message")
+        close.setAutoRaise(True)
+        close.clicked.connect(self.hide)
+        layout = QHBoxLayout(self)
+        layout.setContentsMargins(10, 6, 6, 6)
+        layout.addWidget(self.label, 1)
+        layout.addWidget(close)
+        self.hide()
+
+    def show_message(self, text: str, kind: str = "info") -> None:
+        self.kind = kind
+        bg, fg = self.STYLES.get(kind, self.STYLES["info"])
+        self.setStyleSheet(f"Banner {{ background: {bg}; border: 1px solid {fg}; border-radius: 4px; }}"
+                           f" QLabel {{ color: {fg}; font-size: 11pt; }}")
+        self.label.setText(text)
+        self.show()
+
+    def text(self) -> str:
+        return self.label.text()
+
+
+class MainWindow(QMainWindow):
+    """her2desk's window. ``settings_store`` defaults to QSettings("her2desk", "her2desk")."""
+
+    study_loaded = Signal(object)    # cohort.loading.LoadedStudy
+    results_ready = Signal(object)   # analysis.study.StudyResults
+
+    def __init__(self, settings_store: QSettings | None = None, study_settings: Any = None,
+                 parent: QWidget | None = None):
+        super().__init__(parent)
+        self.setWindowTitle("her2desk")
+        self.setAccessibleName("her2desk main window")
+        self.resize(1200, 800)
+        self.store = settings_store or QSettings(ORGANISATION, APPLICATION)
+        self.runner = TaskRunner(self)
+        self.study_path: Path | None = None
+        self.study_settings = study_settings          # None: from the file next to the study
+        self.loaded: Any = None
+        self.results: Any = None
+
+        self._build_central()
+        self._build_status_bar()
+        self._build_menus()
+        self._build_shortcuts()
+        self.setAcceptDrops(True)
+        # Children such as line edits accept text drops themselves; a file dropped
+        # on them must still open the study, so drags are watched app-wide.
+        QApplication.instance().installEventFilter(self)
+        self.runner.progress.connect(self._on_progress)
+        self.runner.busy_changed.connect(self._on_busy)
+        self._restore_geometry()
+        self._update_counts()
+
+    # -- construction -------------------------------------------------------------
+    def _build_central(self) -> None:
+        central = QWidget()
+        self.banner = Banner()
+        self.tabs = QTabWidget()
+        self.tabs.setAccessibleName("Study pages")
+        self.tabs.setDocumentMode(True)
+        self.panels: dict[str, Panel] = {
+            "Data": DataPanel(),
+            "Validation": ValidationPanel(),
+            "Eligibility": EligibilityPanel(),
+            "Baseline": PlaceholderPanel(
+                "Baseline", "Tables 1–3: patient characteristics by HR status, with P values."),
+            "Neoadjuvant": NeoadjuvantPanel(),
+            "Survival": SurvivalPanel(),
+            "Cox": PlaceholderPanel(
+                "Cox", "Univariate and multivariate Cox models with hazard ratios and the "
+                "proportional-hazards check."),
+            "First-line & conversion": PlaceholderPanel(
+                "First-line & conversion", "Table 4 (first-line regimens) and receptor conversion "
+                "between primary tumour and metastasis."),
+        }
+        for i, title in enumerate(TAB_TITLES):
+            self.tabs.addTab(self.panels[title], title)
+            self.tabs.setTabToolTip(i, f"{title} (Ctrl+{i + 1})")
+        layout = QVBoxLayout(central)
+        layout.setContentsMargins(6, 6, 6, 0)
+        layout.addWidget(self.banner)
+        layout.addWidget(self.tabs, 1)
+        self.setCentralWidget(central)
+        self.overlay = DropOverlay(central)
+
+    def _build_status_bar(self) -> None:
+        bar = self.statusBar()
+        self.counts_label = QLabel()
+        self.counts_label.setAccessibleName("Study counts")
+        self.progress = QProgressBar()
+        self.progress.setAccessibleName("Progress")
+        self.progress.setRange(0, 1000)
+        self.progress.setMaximumWidth(220)
+        self.progress.setTextVisible(False)
+        self.progress_text = QLabel()
+        self.progress_text.setAccessibleName("Progress step")
+        self.cancel_button = QPushButton("Cancel")
+        self.cancel_button.setAccessibleName("Cancel the running task")
+        self.cancel_button.clicked.connect(self.cancel_work)
+        for w in (self.progress_text, self.progress, self.cancel_button):
+            w.hide()
+        bar.addWidget(self.counts_label)
+        bar.addPermanentWidget(self.progress_text)
+        bar.addPermanentWidget(self.progress)
+        bar.addPermanentWidget(self.cancel_button)
+
+    def _action(self, text: str, slot: Callable, shortcut: Any = None, tip: str = "") -> QAction:
+        action = QAction(text, self)
+        if shortcut is not None:
+            action.setShortcut(QKeySequence(shortcut))
+        if tip:
+            action.setStatusTip(tip)
+        action.triggered.connect(lambda checked=False: slot())
+        return action
+
+    def _build_menus(self) -> None:
+        file_menu = self.menuBar().addMenu("&File")
+        self.open_action = self._action("&Open CRF…", self.choose_and_open, QKeySequence.StandardKey.Open,
+                                        "Open a CRF workbook (.xlsx, .xlsm) or CSV export")
+        self.sample_action = self._action("Open &sample study", self.open_sample,
+                                          tip="Open the synthetic study that reproduces the paper")
+        self.template_action = self._action("&New CRF template…", self.new_template,
+                                            tip="Save an empty CRF workbook with drop-down lists")
+        self.recent_menu = file_menu.addMenu("&Recent studies")
+        self.export_table_action = self._action("&Export table…", self.export_table, "Ctrl+E",
+                                                "Save the table of this page as Excel or CSV")
+        self.export_report_action = self._action("Export study &report…", self.export_report,
+                                                 tip="Save report.xlsx and results.json")
+        self.settings_action = self._action("Study se&ttings…", self.edit_settings,
+                                            tip="Cutoff date, enrolment window, FISH threshold…")
+        self.quit_action = self._action("&Quit", self.close, QKeySequence.StandardKey.Quit)
+        file_menu.addAction(self.open_action)
+        file_menu.addAction(self.sample_action)
+        file_menu.addAction(self.template_action)
+        file_menu.addMenu(self.recent_menu)
+        file_menu.addSeparator()
+        file_menu.addAction(self.export_table_action)
+        file_menu.addAction(self.export_report_action)
+        file_menu.addSeparator()
+        file_menu.addAction(self.settings_action)
+        file_menu.addSeparator()
+        file_menu.addAction(self.quit_action)
+        help_menu = self.menuBar().addMenu("&Help")
+        self.guide_action = self._action("&User guide", self.show_guide, QKeySequence.StandardKey.HelpContents)
+        self.about_action = self._action("&About her2desk", self.show_about)
+        help_menu.addAction(self.guide_action)
+        help_menu.addAction(self.about_action)
+        self._rebuild_recent_menu()
+
+    def _build_shortcuts(self) -> None:
+        self.tab_shortcuts = []
+        for i in range(1, 10):
+            sc = QShortcut(QKeySequence(f"Ctrl+{i}"), self)
+            # Ctrl+9 is "last tab", as in browsers.
+            sc.activated.connect(lambda i=i: self.tabs.setCurrentIndex(
+                self.tabs.count() - 1 if i == 9 else min(i - 1, self.tabs.count() - 1)))
+            self.tab_shortcuts.append(sc)
+
+    # -- messages --------------------------------------------------------------------
+    def show_banner(self, text: str, kind: str = "info") -> None:
+        self.banner.show_message(text, kind)
+        self.statusBar().showMessage(text, 10000)
+
+    # -- opening ---------------------------------------------------------------------
+    def choose_and_open(self) -> None:
+        start = str(self.study_path.parent) if self.study_path else str(Path.home())
+        path, _ = QFileDialog.getOpenFileName(
+            self, "Open CRF", start, "CRF workbooks (*.xlsx *.xlsm *.csv);;All files (*)")
+        if path:
+            self.open_study(path)
+
+    def open_sample(self) -> None:
+        from .app import sample_study_path
+
+        path = sample_study_path()
+        if path is None:
+            self.show_banner("The sample study is not included in this installation.", "warning")
+            return
+        self.open_study(path)
+
+    def open_study(self, path: str | os.PathLike, settings: Any = None) -> bool:
+        """Start loading ``path`` in the background; False (with a message) if refused."""
+        path = Path(path)
+        if not is_spreadsheet(path):
+            self.show_banner(f"{path.name} is not a CRF workbook: her2desk opens .xlsx, .xlsm "
+                             "or .csv files.", "error")
+            return False
+        if not path.is_file():
+            self.show_banner(f"{path} could not be found; was it moved or renamed?", "error")
+            self._forget_recent(path)
+            return False
+        self.banner.hide()
+        self.runner.cancel("analyse")
+        chosen = settings if settings is not None else self.study_settings
+
+        def work(progress, cancelled):
+            from ..cohort.loading import load_study
+            from ..cohort.settings import load_settings, settings_path_for
+
+            study_settings = chosen or load_settings(settings_path_for(path))
+            return load_study(path, study_settings, progress=progress, cancelled=cancelled)
+
+        self.runner.start("load", work, on_finished=self._on_loaded,
+                          on_failed=lambda msg: self._on_failed(path, msg))
+        self.statusBar().showMessage(f"Opening {path.name}…")
+        return True
+
+    def _on_loaded(self, loaded: Any) -> None:
+        self.loaded, self.results = loaded, None
+        self.study_path = Path(loaded.path) if loaded.path else None
+        self.study_settings = loaded.settings
+        if self.study_path:
+            self._add_recent(self.study_path)
+            self.setWindowTitle(f"{self.study_path.name} — her2desk")
+        self.panels["Data"].set_results(loaded)
+        self.panels["Validation"].set_results(loaded.validation)
+        self.panels["Eligibility"].set_results(loaded)
+        for name in ("Baseline", "Neoadjuvant", "Survival", "Cox", "First-line & conversion"):
+            self.panels[name].clear_results("Computing the study's analyses…")
+        self._update_counts()
+        n_err = getattr(loaded.validation, "n_errors", 0)
+        if n_err:
+            self.show_banner(f"{n_err} cell{'s' * (n_err != 1)} need fixing before the numbers can be "
+                             "trusted: see the Validation tab.", "warning")
+        self.study_loaded.emit(loaded)
+        self.start_analysis()
+
+    def start_analysis(self) -> None:
+        loaded = self.loaded
+        if loaded is None:
+            return
+
+        def work(progress, cancelled):
+            from ..analysis.study import run_study
+
+            return run_study(loaded.cohort, loaded.settings, flowchart=loaded.flowchart,
+                             progress=progress, cancelled=cancelled)
+
+        self.runner.start("analyse", work, on_finished=self._on_results,
+                          on_failed=lambda msg: self.show_banner(f"The analyses could not be run. {msg}",
+                                                                 "error"))
+
+    def _on_results(self, results: Any) -> None:
+        self.results = results
+        unit = getattr(results.settings, "time_unit", "months")
+        self.panels["Baseline"].set_results(results.tables)
+        self.panels["Neoadjuvant"].set_results(results.neoadjuvant)
+        self.panels["Survival"].set_results(results.survival, time_unit=unit)
+        self.panels["Cox"].set_results(results.cox)
+        self.panels["First-line & conversion"].set_results(results.conversion)
+        self.statusBar().showMessage("Analyses done.", 5000)
+        self.results_ready.emit(results)
+
+    def _on_failed(self, path: Path, message: str) -> None:
+        self.show_banner(f"{path.name} could not be opened. {message}", "error")
+
+    # -- work in progress -------------------------------------------------------------
+    def cancel_work(self) -> None:
+        self.runner.cancel()
+        self.statusBar().showMessage("Cancelled.", 5000)
+
+    def _on_progress(self, key: str, fraction: float, text: str) -> None:
+        self.progress.setValue(int(fraction * 1000))
+        self.progress_text.setText(text)
+
+    def _on_busy(self, busy: bool) -> None:
+        for w in (self.progress_text, self.progress, self.cancel_button):
+            w.setVisible(busy)
+        if busy:
+            self.progress.setValue(0)
+
+    def _update_counts(self) -> None:
+        loaded = self.loaded
+        if loaded is None:
+            self.counts_label.setText("No study open — File ▸ Open CRF… or drop a workbook here")
+            return
+        cohort = loaded.cohort
+        eligible = int(cohort["eligible"].fillna(False).astype(bool).sum()) if "eligible" in cohort else 0
+        v = loaded.validation
+        n_err, n_warn = getattr(v, "n_errors", 0), getattr(v, "n_warnings", 0)
+        self.counts_label.setText(f"{len(cohort)} patients · {eligible} eligible · "
+                                  f"{n_err} error{'s' * (n_err != 1)} · {n_warn} warning{'s' * (n_warn != 1)}")
+
+    # -- other File actions -----------------------------------------------------------
+    def new_template(self) -> None:
+        path, _ = QFileDialog.getSaveFileName(self, "Save empty CRF workbook",
+                                              str(Path.home() / "her2desk_CRF.xlsx"), "Excel workbook (*.xlsx)")
+        if not path:
+            return
+
+        def work(progress, cancelled):
+            from ..crf.template import write_crf_workbook
+
+            progress(0.1, "Writing the CRF template")
+            write_crf_workbook(path)
+            return path
+
+        self.runner.start("template", work,
+                          on_finished=lambda p: self.show_banner(f"Empty CRF saved as {p}.", "info"),
+                          on_failed=lambda m: self.show_banner(m, "error"))
+
+    def current_panel(self) -> Panel:
+        return self.tabs.currentWidget()
+
+    def export_table(self, path: str | None = None) -> None:
+        frame = self.current_panel().export_frame()
+        if frame is None:
+            self.show_banner("This page has no table to export yet.", "info")
+            return
+        if path is None:
+            path, _ = QFileDialog.getSaveFileName(self, "Export table", str(Path.home()),
+                                                  "Excel workbook (*.xlsx);;CSV (*.csv)")
+            if not path:
+                return
+        target = Path(path)
+
+        def work(progress, cancelled):
+            from ..crf.atomic import atomic_write
+
+            progress(0.1, f"Writing {target.name}")
+            if target.suffix.lower() == ".csv":
+                atomic_write(target, lambda tmp: frame.to_csv(tmp, index=False, encoding="utf-8-sig"))
+            else:
+                atomic_write(target, lambda tmp: frame.to_excel(tmp, index=False, engine="openpyxl"))
+            return target
+
+        self.runner.start("export", work,
+                          on_finished=lambda p: self.show_banner(f"Table saved as {p}.", "info"),
+                          on_failed=lambda m: self.show_banner(m, "error"))
+
+    def run_export(self, fn: Callable[[], Any], path: str) -> None:
+        """Figure exports are quick; run them here but report failures inline."""
+        from .workers import describe_error
+
+        try:
+            fn()
+        except Exception as exc:  # noqa: BLE001
+            self.show_banner(describe_error(exc), "error")
+        else:
+            self.show_banner(f"Figure saved as {path}.", "info")
+
+    def export_report(self, out_dir: str | None = None) -> None:
+        if self.results is None:
+            self.show_banner("Open a study and wait for the analyses before exporting the report.", "info")
+            return
+        if out_dir is None:
+            out_dir = QFileDialog.getExistingDirectory(self, "Folder for the study report",
+                                                       str(self.study_path.parent if self.study_path else Path.home()))
+            if not out_dir:
+                return
+        results, source = self.results, self.study_path
+
+        def work(progress, cancelled):
+            from ..report.study_report import write_study_report
+
+            progress(0.1, "Writing the study report")
+            return write_study_report(results, Path(out_dir), source=source)
+
+        self.runner.start("report", work,
+                          on_finished=lambda paths: self.show_banner(
+                              "Report saved: " + ", ".join(str(p) for p in paths), "info"),
+                          on_failed=lambda m: self.show_banner(m, "error"))
+
+    def edit_settings(self) -> None:
+        from ..cohort.settings import StudySettings
+        from .dialogs.settings_dialog import StudySettingsDialog
+
+        dialog = StudySettingsDialog(self.study_settings or StudySettings(), self)
+        if dialog.exec() != QDialog.DialogCode.Accepted:
+            return
+        self.apply_settings(dialog.settings())
+
+    def apply_settings(self, new_settings: Any) -> None:
+        """Use ``new_settings``, save them next to the study, and reload it."""
+        self.study_settings = new_settings
+        if self.study_path is None:
+            return
+        from ..cohort.settings import settings_path_for
+        from ..crf.atomic import atomic_write
+
+        target = settings_path_for(self.study_path)
+        text = json.dumps({"settings": new_settings.to_dict()}, indent=2)
+        try:
+            atomic_write(target, lambda tmp: Path(tmp).write_text(text, encoding="utf-8"))
+        except Exception as exc:  # noqa: BLE001 - reloading still works without the file
+            from .workers import describe_error
+
+            self.show_banner(f"The settings could not be saved next to the study. {describe_error(exc)}",
+                             "warning")
+        self.open_study(self.study_path, new_settings)
+
+    # -- recent files -----------------------------------------------------------------
+    def recent_files(self) -> list[str]:
+        value = self.store.value("recent_files", [])
+        if isinstance(value, str):
+            value = [value]
+        return [str(v) for v in (value or [])]
+
+    def _add_recent(self, path: Path) -> None:
+        text = str(Path(path).resolve())
+        files = [text] + [f for f in self.recent_files() if f != text]
+        self.store.setValue("recent_files", files[:MAX_RECENT])
+        self._rebuild_recent_menu()
+
+    def _forget_recent(self, path: Path) -> None:
+        text = str(Path(path).resolve())
+        self.store.setValue("recent_files", [f for f in self.recent_files() if f != text])
+        self._rebuild_recent_menu()
+
+    def _rebuild_recent_menu(self) -> None:
+        self.recent_menu.clear()
+        files = self.recent_files()
+        for i, f in enumerate(files):
+            action = self.recent_menu.addAction(f"&{i + 1} {Path(f).name}")
+            action.setToolTip(f)
+            action.setStatusTip(f)
+            action.triggered.connect(lambda checked=False, f=f: self.open_study(f))
+        self.recent_menu.setEnabled(bool(files))
+
+    # -- help -----------------------------------------------------------------------------
+    def show_guide(self) -> None:
+        dialog = QDialog(self)
+        dialog.setWindowTitle("her2desk user guide")
+        dialog.resize(620, 520)
+        text = QTextBrowser()
+        text.setAccessibleName("User guide")
+        text.setHtml(USER_GUIDE_HTML)
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
+        buttons.rejected.connect(dialog.reject)
+        layout = QVBoxLayout(dialog)
+        layout.addWidget(text)
+        layout.addWidget(buttons)
+        dialog.show()
+        self._guide = dialog
+
+    def show_about(self) -> None:
+        QMessageBox.about(self, "About her2desk",
+                          "her2desk — CRF import, validation and the analyses of HER2-positive "
+                          "breast cancer cohort studies (after Ran et al., BMC Cancer 2024).\n\n"
+                          + versions_text())
+
+    # -- drag and drop ----------------------------------------------------------------
+    @staticmethod
+    def _dropped_paths(event) -> list[Path]:
+        mime = event.mimeData()
+        if not mime.hasUrls():
+            return []
+        return [Path(u.toLocalFile()) for u in mime.urls() if u.isLocalFile()]
+
+    def dragEnterEvent(self, event) -> None:
+        paths = self._dropped_paths(event)
+        if not paths:
+            event.ignore()
+            return
+        if any(is_spreadsheet(p) for p in paths):
+            self.overlay.show_for(True, "Drop the CRF workbook to open it")
+        else:
+            self.overlay.show_for(False, f"{paths[0].name} is not a CRF workbook\n(.xlsx, .xlsm or .csv)")
+        # Accepted either way, so that a refused file gets its message on drop.
+        event.acceptProposedAction()
+
+    def dragMoveEvent(self, event) -> None:
+        if self._dropped_paths(event):
+            event.acceptProposedAction()
+        else:
+            event.ignore()
+
+    def dragLeaveEvent(self, event) -> None:
+        self.overlay.hide()
+
+    def dropEvent(self, event) -> None:
+        self.overlay.hide()
+        paths = self._dropped_paths(event)
+        if not paths:
+            event.ignore()
+            return
+        event.acceptProposedAction()
+        wanted = next((p for p in paths if is_spreadsheet(p)), None)
+        if wanted is None:
+            names = ", ".join(p.name for p in paths[:3])
+            self.show_banner(f"{names} {'is' if len(paths) == 1 else 'are'} not a CRF workbook: "
+                             "her2desk opens .xlsx, .xlsm or .csv files.", "error")
+            return
+        # Let the drop finish (the file manager waits for it) before starting work.
+        QTimer.singleShot(0, lambda: self.open_study(wanted))
+
+    def eventFilter(self, obj: QObject, event: QEvent) -> bool:
+        kind = event.type()
+        if kind in (QEvent.Type.DragEnter, QEvent.Type.DragMove, QEvent.Type.Drop, QEvent.Type.DragLeave) \
+                and obj is not self and isinstance(obj, QWidget) and obj.window() is self:
+            if kind == QEvent.Type.DragLeave:
+                return False
+            if event.mimeData().hasUrls():
+                {QEvent.Type.DragEnter: self.dragEnterEvent, QEvent.Type.DragMove: self.dragMoveEvent,
+                 QEvent.Type.Drop: self.dropEvent}[kind](event)
+                return True
+        return super().eventFilter(obj, event)
+
+    # -- window state -----------------------------------------------------------------
+    def _restore_geometry(self) -> None:
+        geometry = self.store.value("window/geometry")
+        if isinstance(geometry, QByteArray) and not geometry.isEmpty():
+            self.restoreGeometry(geometry)
+        state = self.store.value("window/state")
+        if isinstance(state, QByteArray) and not state.isEmpty():
+            self.restoreState(state)
+        tab = self.store.value("window/tab")
+        if tab is not None:
+            try:
+                self.tabs.setCurrentIndex(int(tab))
+            except (TypeError, ValueError):
+                pass
+
+    def save_window_state(self) -> None:
+        self.store.setValue("window/geometry", self.saveGeometry())
+        self.store.setValue("window/state", self.saveState())
+        self.store.setValue("window/tab", self.tabs.currentIndex())
+        self.store.sync()
+
+    def resizeEvent(self, event) -> None:
+        super().resizeEvent(event)
+        if self.overlay.isVisible():
+            self.overlay.setGeometry(self.overlay.parentWidget().rect())
+
+    def closeEvent(self, event) -> None:
+        self.save_window_state()
+        QApplication.instance().removeEventFilter(self)
+        self.runner.shutdown(3000)
+        super().closeEvent(event)
+
+
+USER_GUIDE_HTML = """
+<h2>her2desk in five steps</h2>
+<ol>
+<li><b>Get a CRF.</b> File ▸ New CRF template… saves an empty workbook with drop-down lists.
+ Fill one row per patient (rebiopsies: one row per biopsy).</li>
+<li><b>Open it.</b> File ▸ Open CRF… (Ctrl+O) or drop the .xlsx/.csv file on the window.
+ Open sample study shows a complete example.</li>
+<li><b>Fix what Validation lists.</b> Errors (red) must be fixed in the workbook; warnings
+ (amber) are worth a look. The Data tab tints the same cells; hover them for the reason.</li>
+<li><b>Check Eligibility.</b> Every excluded patient shows the first rule they failed.</li>
+<li><b>Read the results.</b> Baseline tables, neoadjuvant response, survival curves,
+ Cox models and first-line therapy. Export any table (Ctrl+E) or the whole study report.</li>
+</ol>
+<p>Study settings… (data cutoff, enrolment window, FISH threshold, CI type, time unit) are
+saved next to the workbook, so the same file always gives the same numbers.</p>
+<p>Keyboard: Ctrl+1 … Ctrl+8 switch pages, Ctrl+9 goes to the last page.</p>
+"""

@@ -1,0 +1,1 @@
+"""One QWidget per tab. Each takes result objects through ``set_results`` and only displays them."""

@@ -1,0 +1,183 @@
+"""Pieces shared by the panels: a message/contents stack and a filterable table."""
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+import pandas as pd
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QComboBox,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QStackedWidget,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from ..models.dataframe_model import DataFrameFilterProxyModel, DataFrameTableModel, IssueMap
+
+ALL = "All"
+
+
+class Panel(QWidget):
+    """A tab: shows ``empty_text`` until results arrive, then its contents.
+
+    Subclasses build ``self.contents`` and override :meth:`set_results`; the main
+    window calls :meth:`clear_results` when a new study starts loading and
+    :meth:`export_frame` for "Export table…".
+    """
+
+    title = ""
+    empty_text = "Open a study (File ▸ Open CRF…) to see this page."
+
+    def __init__(self, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.setAccessibleName(self.title or type(self).__name__)
+        self.results: Any = None
+        self._stack = QStackedWidget(self)
+        self.message = QLabel(self.empty_text)
+        self.message.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.message.setWordWrap(True)
+        self.message.setStyleSheet("color: #555; font-size: 12pt; padding: 24px;")
+        self.contents = QWidget()
+        self._stack.addWidget(self.message)
+        self._stack.addWidget(self.contents)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(self._stack)
+
+    def show_message(self, text: str | None = None) -> None:
+        self.message.setText(text or self.empty_text)
+        self._stack.setCurrentWidget(self.message)
+
+    def show_contents(self) -> None:
+        self._stack.setCurrentWidget(self.contents)
+
+    def is_showing_contents(self) -> bool:
+        return self._stack.currentWidget() is self.contents
+
+    def set_results(self, results: Any) -> None:
+        self.results = results
+        if results is None:
+            self.show_message()
+        else:
+            self.show_contents()
+
+    def clear_results(self, text: str | None = None) -> None:
+        self.results = None
+        self.show_message(text)
+
+    def export_frame(self) -> pd.DataFrame | None:
+        """The table this page shows, as the user filtered and sorted it (None: nothing)."""
+        return None
+
+
+class PlaceholderPanel(Panel):
+    """A tab whose display is not built yet: says what it will show, keeps the results."""
+
+    def __init__(self, title: str, description: str, parent: QWidget | None = None):
+        self.title = title
+        super().__init__(parent)
+        self.description = description
+        self.summary = QLabel()
+        self.summary.setWordWrap(True)
+        self.summary.setAlignment(Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignLeft)
+        self.summary.setStyleSheet("padding: 16px; font-size: 11pt;")
+        QVBoxLayout(self.contents).addWidget(self.summary)
+        self.show_message(f"{description}\n\nOpen a study to fill this page.")
+
+    def set_results(self, results: Any) -> None:
+        super().set_results(results)
+        if results is not None:
+            self.summary.setText(f"{self.description}\n\nThe results are computed; "
+                                 "this page's display is still being built.")
+
+
+class FilterableTable(QWidget):
+    """A table of a DataFrame with a "filter rows" box and an optional choice filter."""
+
+    def __init__(self, parent: QWidget | None = None, *, filter_column: str | None = None,
+                 filter_label: str = ""):
+        super().__init__(parent)
+        self.model = DataFrameTableModel(parent=self)
+        self.proxy = DataFrameFilterProxyModel(self)
+        self.proxy.setSourceModel(self.model)
+        self.view = QTableView()
+        self.view.setModel(self.proxy)
+        self.view.setSortingEnabled(True)
+        self.view.sortByColumn(-1, Qt.SortOrder.AscendingOrder)
+        self.view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.view.setAlternatingRowColors(True)
+        self.view.setWordWrap(False)
+        self.view.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+        self.view.horizontalHeader().setStretchLastSection(True)
+        self.view.verticalHeader().setDefaultSectionSize(24)
+        self.view.setAccessibleName("Table")
+        self.search = QLineEdit()
+        self.search.setPlaceholderText("Filter rows… (type words from any column)")
+        self.search.setClearButtonEnabled(True)
+        self.search.setAccessibleName("Filter rows")
+        self.search.textChanged.connect(self._text_changed)
+        self.count_label = QLabel()
+        self.count_label.setStyleSheet("color: #555;")
+        bar = QHBoxLayout()
+        bar.addWidget(self.search, 1)
+        self.filter_column = filter_column
+        self.choice = QComboBox()
+        self.choice.setAccessibleName(filter_label or f"Filter by {filter_column}")
+        self.choice.currentTextChanged.connect(self._choice_changed)
+        if filter_column:
+            if filter_label:
+                bar.addWidget(QLabel(filter_label))
+            bar.addWidget(self.choice)
+        else:
+            self.choice.hide()
+        bar.addWidget(self.count_label)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(6, 6, 6, 6)
+        layout.addLayout(bar)
+        layout.addWidget(self.view, 1)
+
+    def set_frame(self, frame: pd.DataFrame, *, issues: IssueMap | None = None, row_key: str | None = None,
+                  header_tooltips: Mapping[str, str] | None = None,
+                  column_labels: Mapping[str, str] | None = None) -> None:
+        self.model.set_dataframe(frame, issues=issues, row_key=row_key,
+                                 header_tooltips=header_tooltips, column_labels=column_labels)
+        if self.filter_column:
+            previous = self.choice.currentText()
+            self.choice.blockSignals(True)
+            self.choice.clear()
+            values = []
+            if self.filter_column in frame.columns:
+                values = sorted({str(v) for v in frame[self.filter_column].dropna()})
+            self.choice.addItems([ALL, *values])
+            self.choice.setCurrentText(previous if previous in values else ALL)
+            self.choice.blockSignals(False)
+            self._choice_changed(self.choice.currentText())
+        self.view.resizeColumnsToContents()
+        for c in range(self.model.columnCount()):
+            if self.view.columnWidth(c) > 320:
+                self.view.setColumnWidth(c, 320)
+        self._update_count()
+
+    def _text_changed(self, text: str) -> None:
+        self.proxy.set_text_filter(text)
+        self._update_count()
+
+    def _choice_changed(self, value: str) -> None:
+        if not self.filter_column:
+            return
+        self.proxy.set_column_filter(self.filter_column, None if value in ("", ALL) else value)
+        self._update_count()
+
+    def _update_count(self) -> None:
+        shown, total = self.proxy.rowCount(), self.model.rowCount()
+        self.count_label.setText(f"{shown} of {total} rows" if shown != total else f"{total} rows")
+
+    def visible_frame(self) -> pd.DataFrame:
+        return self.proxy.visible_dataframe()
