@@ -217,7 +217,7 @@ class MainWindow(QMainWindow):
                 "between primary tumour and metastasis."),
         }
         for i, title in enumerate(TAB_TITLES):
-            self.tabs.addTab(self.panels[title], title)
+            self.tabs.addTab(self.panels[title], title.replace("&", "&&"))  # no mnemonic
             self.tabs.setTabToolTip(i, f"{title} (Ctrl+{i + 1})")
         layout = QVBoxLayout(central)
         layout.setContentsMargins(6, 6, 6, 0)
@@ -242,10 +242,11 @@ class MainWindow(QMainWindow):
         self.cancel_button.clicked.connect(self.cancel_work)
         for w in (self.progress_text, self.progress, self.cancel_button):
             w.hide()
-        bar.addWidget(self.counts_label)
+        # Permanent, so transient messages never hide the counts.
         bar.addPermanentWidget(self.progress_text)
         bar.addPermanentWidget(self.progress)
         bar.addPermanentWidget(self.cancel_button)
+        bar.addPermanentWidget(self.counts_label)
 
     def _action(self, text: str, slot: Callable, shortcut: Any = None, tip: str = "") -> QAction:
         action = QAction(text, self)
@@ -343,6 +344,9 @@ class MainWindow(QMainWindow):
             study_settings = chosen or load_settings(settings_path_for(path))
             return load_study(path, study_settings, progress=progress, cancelled=cancelled)
 
+        if self.loaded is None:
+            for panel in self.panels.values():
+                panel.clear_results(f"Opening {path.name}…")
         self.runner.start("load", work, on_finished=self._on_loaded,
                           on_failed=lambda msg: self._on_failed(path, msg))
         self.statusBar().showMessage(f"Opening {path.name}…")

@@ -48,7 +48,8 @@ def _drop(widget, mime):
 
 
 def test_tabs_and_shortcuts(window, qtbot):
-    assert [window.tabs.tabText(i) for i in range(window.tabs.count())] == list(TAB_TITLES)
+    assert [window.tabs.tabText(i).replace("&&", "&") for i in range(window.tabs.count())] == list(TAB_TITLES)
+    assert window.tabs.tabText(7) == "First-line && conversion"  # shown as '&', not a mnemonic
     window.activateWindow()
     qtbot.waitUntil(window.isActiveWindow)
     qtbot.keyClick(window, Qt.Key.Key_3, Qt.KeyboardModifier.ControlModifier)
@@ -90,11 +91,23 @@ def test_open_study_runs_in_background_and_fills_tabs(window, qtbot, study_file,
         assert window.open_study(study_file)
         # returns at once: the work is on a pool thread and the status bar shows progress
         assert window.loaded is None and window.runner.is_busy("load")
+        assert window.panels["Data"].message.text() == "Opening study.xlsx…"
         assert window.cancel_button.isVisibleTo(window)
     assert window.counts_label.text() == "120 patients · 119 eligible · 43 errors · 117 warnings"
     assert window.banner.kind == "warning" and "Validation tab" in window.banner.text()
     data = window.panels["Data"]
     assert data.is_showing_contents() and data.table.model.rowCount() == 120
+    model = data.table.model
+    headers = [model.headerData(c, Qt.Orientation.Horizontal) for c in range(model.columnCount())]
+    assert "Diagnosis date" in headers
+    col = headers.index("Diagnosis date")
+    row = list(model.dataframe["patient_id"]).index("P006")
+    assert model.index(row, col).data() == "2030-01-01"
+    assert "in the future" in model.index(row, col).data(Qt.ItemDataRole.ToolTipRole)
+    assert model.index(row, col).data(Qt.ItemDataRole.BackgroundRole).color().name() == "#ffd2d2"
+    elig = window.panels["Eligibility"].table
+    elig.choice.setCurrentText("HER2-negative or HER2 status unknown")
+    assert elig.proxy.rowCount() == 1 and elig.proxy.index(0, 0).data() == "P004"
     validation = window.panels["Validation"]
     assert validation.table.model.rowCount() == 160
     validation.severity.setCurrentText("Errors only")

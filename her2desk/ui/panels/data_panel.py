@@ -60,6 +60,7 @@ class DataPanel(Panel):
         self._forms: dict[str, pd.DataFrame] = {}
         self._findings: tuple = ()
         self._tooltips: dict[str, str] = {}
+        self._labels: dict[str, str] = {}
 
     def set_results(self, loaded: Any) -> None:
         super().set_results(loaded)
@@ -69,7 +70,7 @@ class DataPanel(Panel):
         self._forms = dict(crf.forms)
         validation = getattr(loaded, "validation", None)
         self._findings = tuple(getattr(validation, "findings", ()) or ())
-        self._tooltips = self._codebook_tooltips()
+        self._tooltips, self._labels = self._codebook_text()
         source = getattr(crf, "source", None)
         self.source_label.setText(f"{source.name}" if source is not None else "")
         self.form_choice.blockSignals(True)
@@ -80,19 +81,18 @@ class DataPanel(Panel):
         self._show_form(0)
 
     @staticmethod
-    def _codebook_tooltips() -> dict[str, str]:
-        try:
-            from ...crf import codebook as cb
-        except ImportError:  # pragma: no cover - the codebook ships with the package
-            return {}
-        tips = {}
-        for name in getattr(cb, "FORMS", {}):
+    def _codebook_text() -> tuple[dict[str, str], dict[str, str]]:
+        """Header tooltips (the field's description) and labels (the template's header)."""
+        from ...crf import codebook as cb
+
+        tips, labels = {}, {}
+        for name in cb.FORMS:
             for f in cb.fields_of(name):
-                unit = f" ({f.unit})" if f.unit else ""
-                tips[f.name] = f"{f.label or f.name}{unit}: {f.description}"
-        tips["_sheet"] = "Worksheet the row was read from"
-        tips["_row"] = "Row number in the worksheet, as Excel shows it"
-        return tips
+                labels[f.name] = f.header
+                tips[f.name] = f"{f.description}\n(field: {f.name})"
+        tips["_sheet"], labels["_sheet"] = "Worksheet the row was read from", "Sheet"
+        tips["_row"], labels["_row"] = "Row number in the worksheet, as Excel shows it", "Excel row"
+        return tips, labels
 
     def current_form(self) -> str | None:
         return self.form_choice.currentData()
@@ -103,7 +103,7 @@ class DataPanel(Panel):
             return
         frame = self._forms[name]
         self.table.set_frame(frame, issues=issues_for_form(frame, self._findings),
-                             header_tooltips=self._tooltips)
+                             header_tooltips=self._tooltips, column_labels=self._labels)
 
     def export_frame(self) -> pd.DataFrame | None:
         return self.table.visible_frame() if self.results is not None else None

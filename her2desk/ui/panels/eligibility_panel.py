@@ -37,12 +37,14 @@ class EligibilityPanel(Panel):
         self.flow_label.setTextFormat(Qt.TextFormat.RichText)
         self.flow_label.setAlignment(Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignLeft)
         self.flow_label.setStyleSheet("font-size: 11pt; padding: 8px;")
-        self.flow_label.setMinimumWidth(260)
+        self.flow_label.setWordWrap(True)
+        self.flow_label.setMinimumWidth(300)
         self.table = FilterableTable(filter_column="exclusion_reason", filter_label="Reason:")
         split = QSplitter()
         split.addWidget(self.flow_label)
         split.addWidget(self.table)
         split.setStretchFactor(1, 1)
+        split.setSizes([320, 900])
         QVBoxLayout(self.contents).addWidget(split)
 
     def set_results(self, loaded: Any) -> None:
@@ -53,7 +55,13 @@ class EligibilityPanel(Panel):
         cohort = loaded.cohort
         cols = [c for c in _COLUMNS if c in cohort.columns] + \
                [c for c in cohort.columns if c not in _COLUMNS]
-        self.table.set_frame(cohort[cols], column_labels={
+        frame = cohort[cols]
+        labels = {key: label for label, key in getattr(loaded.flowchart, "rule_keys", {}).items()}
+        if labels and "exclusion_reason" in frame.columns:
+            # Show the rule as the flowchart words it, not its machine key.
+            frame = frame.assign(exclusion_reason=frame["exclusion_reason"].map(
+                lambda k: labels.get(k, k) if isinstance(k, str) else k))
+        self.table.set_frame(frame, column_labels={
             "patient_id": "Patient", "eligible": "Eligible", "exclusion_reason": "Excluded because",
             "hr_status": "HR status"})
 

@@ -60,6 +60,15 @@ class ValidationPanel(Panel):
             for column in ("severity", "message"):
                 issues[(label, column)] = (sev, msg)
         self.table.set_frame(frame, issues=issues, column_labels=_LABELS)
+        # The message is what the coordinator reads: last, stretched; machine names hidden
+        # (they stay in the exported table).
+        header = self.table.view.horizontalHeader()
+        columns = list(frame.columns)
+        for name in ("field", "rule"):
+            if name in columns:
+                self.table.view.setColumnHidden(columns.index(name), True)
+        if "message" in columns:
+            header.moveSection(header.visualIndex(columns.index("message")), len(columns) - 1)
         self._severity_changed(self.severity.currentText())
 
     def _severity_changed(self, text: str) -> None:
