@@ -39,10 +39,13 @@ def neoadjuvant_population(cohort: pd.DataFrame) -> pd.DataFrame:
 
 
 def _analysis(frame: pd.DataFrame, key: str, title: str, groups: pd.Series,
-              order: list[str], reference: str) -> ResponseAnalysis:
+              order: list[str], reference: str) -> ResponseAnalysis | None:
+    """One grouping's pCR and grade comparison; None when no group has patients."""
     keep = groups.notna()
     frame, groups = frame[keep], groups[keep]
     order = [g for g in order if (groups == g).any()]
+    if not order:
+        return None
     pcr = rate_by_group(frame["pcr"], groups, reference=reference if reference in order else None,
                         group_order=order)
     grades = grade_distribution(frame["miller_payne_grade"].astype(int), groups, group_order=order)
@@ -73,4 +76,4 @@ def neoadjuvant_response(cohort: pd.DataFrame) -> NeoadjuvantResults:
             "nodal disease; grade 5 with nodal status missing is counted as pCR. Rates with Wilson "
             "95% CI; P overall and against the reference group by chi-square, or Fisher's exact "
             "test when an expected count is below 5.")
-    return NeoadjuvantResults(len(frame), tuple(analyses), foot)
+    return NeoadjuvantResults(len(frame), tuple(a for a in analyses if a is not None), foot)
