@@ -5,7 +5,7 @@ here; how a row is counted and tested lives in :mod:`compare`.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Sequence
 
 import pandas as pd
@@ -115,6 +115,7 @@ class CountRow:
     level: str
     counts: dict[str, int]
     indent: int = 0
+    patient_ids: dict[str, tuple[str, ...]] = field(default_factory=dict)   # group -> ids
 
 
 @dataclass(frozen=True)
@@ -185,22 +186,47 @@ def first_line_table(cohort: pd.DataFrame, *, grouping: str = "hr_status") -> Co
         out[ALL] = int(mask.sum())
         return out
 
+    def ids(mask: pd.Series) -> dict[str, tuple[str, ...]]:
+        out = {g: tuple(frame.loc[mask & (frame[grouping] == g), "patient_id"].astype(str))
+               for g in order}
+        out[ALL] = tuple(frame.loc[mask, "patient_id"].astype(str))
+        return out
+
     cls = frame["first_line_class"]
     targets = frame["first_line_targets"]
     for name in TABLE4_CLASSES:
         in_class = cls == name
-        rows.append(CountRow("first_line_class", name, counts(in_class)))
+        rows.append(CountRow("first_line_class", name, counts(in_class), 0, ids(in_class)))
         tail = _TABLE4_SPLIT.get(name)
         if tail:
             for kind in ("single-target", "dual-target"):
-                rows.append(CountRow("first_line_targets", f"{kind} + {tail}",
-                                     counts(in_class & (targets == kind)), indent=1))
+                sub = in_class & (targets == kind)
+                rows.append(CountRow("first_line_targets", f"{kind} + {tail}", counts(sub), 1,
+                                     ids(sub)))
     unknown = cls.isna()
     if unknown.any():
-        rows.append(CountRow("first_line_class", UNKNOWN, counts(unknown)))
+        rows.append(CountRow("first_line_class", UNKNOWN, counts(unknown), 0, ids(unknown)))
     group_n = {g: int((frame[grouping] == g).sum()) for g in order}
     group_n[ALL] = int(len(frame))
     footnote = ("Single-target: one HER2 agent; dual-target: two (trastuzumab + pertuzumab, or "
                 "trastuzumab + a TKI). '->': endocrine therapy as maintenance after chemotherapy.")
     return CountTable("table4", "Table 4. First-line treatment for MBC", order, group_n,
                       tuple(rows), footnote)
+
+
+def patients_behind(cohort: pd.DataFrame, key: str, variable: str, level: str | None,
+                    group: str | None, *, grouping: str = "hr_status") -> list[str]:
+    """Patient IDs counted in one cell of Tables 1–4 (``group`` None or "All" = every group).
+
+    The same population and level rules as the table itself, so a count can be traced to
+    the patients behind it.
+    """
+    frame = population(cohort, key)
+    frame = frame[frame[grouping].notna()]
+    if group not in (None, ALL):
+        frame = frame[frame[grouping] == group]
+    if level is not None:
+        values = frame[variable]
+        mask = values.isna() if level == UNKNOWN else (values.astype("object") == level)
+        frame = frame[mask.fillna(False).astype(bool)]
+    return frame["patient_id"].astype(str).tolist()
