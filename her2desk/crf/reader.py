@@ -70,6 +70,12 @@ def read_crf(path: str | os.PathLike, mapping: dict[str, str] | None = None, *,
     read the file. ``progress(fraction, text)`` is called per stage and sheet;
     ``cancelled()`` is polled and :class:`ReadCancelled` raised when it returns True.
 
+    The result's ``mapping_used`` lists every column read as ``"<sheet>!<header>": field``
+    (automatic matches and user mapping alike), ready to seed the mapping dialog;
+    ``problems`` holds the cells that could not be parsed (rules ``bad_date``,
+    ``bad_number``, ``bad_code``, ``bad_yesno``, warnings ``percent_range``) and sheet
+    level notes (``no_patient_id``, ``duplicate_column``, ``bad_mapping``).
+
     Raises :class:`CRFReadError` (one sentence for the user) for anything that is
     not a readable CRF.
     """

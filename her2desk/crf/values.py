@@ -10,6 +10,14 @@ a few hundred Python-level parses.
 cells it could not read as :class:`Issue` (position in the column, severity,
 rule, message); the reader turns those into :class:`~her2desk.crf.model.Finding`.
 
+Dates (``datetime64[ns]``, day precision: a time of day is dropped): Excel date cells;
+Excel serial numbers (1900 system, 1 = 1900-01-01, must land in 1900–2100); text
+``2019-03-05``, ``2019/3/5``, ``2019.3.5``, ``05.03.2019`` (day.month.year),
+``2019年3月5日`` and ``20190305`` (text or number). A bare whole number 1900–2100 is
+taken as a year typed alone (not as a 1905 serial) and reported; ``05/03/2019``
+is refused because day and month order is ambiguous. Unreadable -> missing +
+error ``bad_date``.
+
 Percent rule (fields of type ``percent``; result on a 0–100 scale):
 
 * text with ``%`` is percentage points: ``'45%'`` -> 45;
