@@ -1,0 +1,96 @@
+"""The command line: exit codes, one-sentence errors, and the source file left untouched."""
+import hashlib
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import openpyxl
+import pytest
+
+from her2desk.cli import main
+from her2desk.resources import sample_study_path
+
+
+def sha(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def test_template_writes_every_form(tmp_path, capsys):
+    out = tmp_path / "crf.xlsx"
+    assert main(["template", str(out)]) == 0
+    wb = openpyxl.load_workbook(out)
+    assert {"Patients", "Treatment", "Outcomes", "Codebook", "Instructions"} <= set(wb.sheetnames)
+
+
+def test_cohort_json(tmp_path, capsys):
+    src = sample_study_path()
+    if not src.exists():
+        pytest.skip("sample not generated")
+    before = sha(src)
+    out = tmp_path / "cohort.json"
+    assert main(["cohort", str(src), "--json", str(out)]) == 0
+    data = json.loads(out.read_text(encoding="utf-8"))
+    assert data["cohort"]["admitted"] == 3012 and data["cohort"]["eligible"] == 828
+    assert data["cohort"]["groups"] == {"HR+/HER2+": 466, "HR-/HER2+": 362}
+    assert data["settings"]["cutoff"] == "2022-12-31"
+    assert "Eligible: 828" in capsys.readouterr().out
+    assert sha(src) == before
+
+
+def test_cohort_settings_flags_change_the_cohort(tmp_path, capsys):
+    src = sample_study_path()
+    if not src.exists():
+        pytest.skip("sample not generated")
+    out = tmp_path / "cohort.json"
+    assert main(["cohort", str(src), "--enrol-to", "2016-12-31", "--json", str(out)]) == 0
+    data = json.loads(out.read_text(encoding="utf-8"))
+    assert data["settings"]["enrol_to"] == "2016-12-31"
+    assert data["cohort"]["excluded"]["Admitted outside the enrolment window"] > 0
+    assert data["cohort"]["eligible"] < 828
+
+
+def test_validate_exports_findings(tmp_path, capsys):
+    src = sample_study_path()
+    if not src.exists():
+        pytest.skip("sample not generated")
+    out = tmp_path / "findings.xlsx"
+    assert main(["validate", str(src), "--out", str(out)]) == 0
+    assert "errors" in capsys.readouterr().out
+    ws = openpyxl.load_workbook(out).worksheets[0]
+    assert ws.max_row > 1
+
+
+@pytest.mark.parametrize("content,name", [
+    (b"", "empty.xlsx"),
+    (b"\x89PNG\r\n\x1a\n" + b"0" * 100, "picture.xlsx"),
+    (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 600, "locked.xlsx"),
+    (b"just some words\n", "notes.txt"),
+])
+def test_bad_files_give_one_sentence_and_exit_1(tmp_path, capsys, content, name):
+    path = tmp_path / name
+    path.write_bytes(content)
+    before = sha(path)
+    assert main(["cohort", str(path)]) == 1
+    err = capsys.readouterr().err.strip()
+    assert err.startswith("her2desk: ") and "Traceback" not in err and len(err.splitlines()) == 1
+    assert sha(path) == before
+
+
+def test_directory_and_missing_file(tmp_path, capsys):
+    assert main(["validate", str(tmp_path)]) == 1
+    assert main(["report", str(tmp_path / "nope.xlsx"), "--out", str(tmp_path / "r")]) == 1
+    err = capsys.readouterr().err
+    assert "Traceback" not in err and "nope.xlsx" in err
+
+
+def test_bad_setting_is_refused(capsys):
+    src = sample_study_path()
+    assert main(["cohort", str(src), "--enrol-from", "2020-01-01", "--enrol-to", "2019-01-01"]) == 1
+    assert "enrolment window" in capsys.readouterr().err
+
+
+def test_module_entry_point_reports_version():
+    out = subprocess.run([sys.executable, "-m", "her2desk", "--version"], capture_output=True,
+                         text=True, check=True)
+    assert out.stdout.startswith("her2desk ")
