@@ -58,21 +58,169 @@ def initial_study(window: Any, path: str | os.PathLike | None) -> Path | None:
     return sample_study_path()
 
 
-def run_app(path: str | os.PathLike | None = None, settings: Any = None) -> int:
+LANGUAGES = (("", "System language"), ("en", "English"), ("zh_CN", "简体中文 (Simplified Chinese)"))
+LANGUAGE_KEY = "ui/language"
+
+
+def translations_dir() -> Path | None:
+    for d in resource_dirs():
+        if (d / "translations").is_dir():
+            return d / "translations"
+    return None
+
+
+def _qt_translations_dirs() -> list[str]:
+    from PySide6.QtCore import QLibraryInfo
+
+    dirs = [QLibraryInfo.path(QLibraryInfo.LibraryPath.TranslationsPath)]
+    try:
+        import PySide6
+
+        dirs.append(str(Path(PySide6.__file__).resolve().parent / "Qt" / "translations"))
+    except Exception:  # noqa: BLE001
+        pass
+    frozen = getattr(sys, "_MEIPASS", None)
+    if frozen:
+        dirs.append(str(Path(frozen) / "PySide6" / "Qt" / "translations"))
+    return dirs
+
+
+def chosen_language(store: Any = None) -> str:
+    """``HER2DESK_LANG``, else View ▸ Language (saved in QSettings), else the system locale."""
+    from PySide6.QtCore import QLocale, QSettings
+
+    env = os.environ.get("HER2DESK_LANG", "").strip()
+    if env:
+        return env
+    if store is None:
+        from .main_window import APPLICATION, ORGANISATION
+
+        store = QSettings(ORGANISATION, APPLICATION)
+    saved = str(store.value(LANGUAGE_KEY, "") or "")
+    return saved or QLocale.system().name()
+
+
+def install_translators(app: Any, language: str | None = None) -> list[Any]:
+    """Install her2desk's and Qt's own translations for ``language`` (e.g. "zh_CN").
+
+    English needs none. Returns the installed translators (empty if none matched).
+    """
+    from PySide6.QtCore import QLocale, QTranslator
+
+    language = language or chosen_language()
+    locale = QLocale(language)
+    if locale.language() in (QLocale.Language.English, QLocale.Language.C):
+        return []
+    installed = []
+    ours = QTranslator(app)
+    folder = translations_dir()
+    if folder is not None and ours.load(locale, "her2desk", "_", str(folder)):
+        app.installTranslator(ours)
+        installed.append(ours)
+    else:
+        logging.getLogger(__name__).info("No her2desk translation for %s", language)
+    qt = QTranslator(app)
+    for d in _qt_translations_dirs():
+        if qt.load(locale, "qtbase", "_", d):
+            app.installTranslator(qt)
+            installed.append(qt)
+            break
+    return installed
+
+
+def make_application(argv: list[str] | None = None, language: str | None = None) -> Any:
+    """The QApplication with her2desk's names, icon, plot style and translations."""
     import pyqtgraph as pg
     from PySide6.QtWidgets import QApplication
 
-    from .main_window import APPLICATION, ORGANISATION, MainWindow
+    from .main_window import APPLICATION, ORGANISATION
 
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
-    app = QApplication.instance() or QApplication(sys.argv[:1])
+    app = QApplication.instance() or QApplication(argv if argv is not None else sys.argv[:1])
     app.setOrganizationName(ORGANISATION)
     app.setApplicationName(APPLICATION)
     app.setApplicationDisplayName("her2desk")
     app.setWindowIcon(_app_icon())
-    pg.setConfigOptions(background="w", foreground="k", antialias=True)
+    # White clinical figures; no OpenGL (nothing to load or probe on hospital workstations).
+    pg.setConfigOptions(background="w", foreground="k", antialias=True, useOpenGL=False)
+    if not getattr(app, "_her2desk_translators", None):
+        app._her2desk_translators = install_translators(app, language)
+    return app
+
+
+def add_language_menu(window: Any) -> Any:
+    """View ▸ Language: the choice is saved in QSettings and applies at the next start."""
+    from PySide6.QtCore import QCoreApplication
+    from PySide6.QtGui import QActionGroup
+
+    def tr(text: str) -> str:
+        return QCoreApplication.translate("LanguageMenu", text)
+
+    bar = window.menuBar()
+    view = bar.addMenu(tr("&View"))
+    actions = bar.actions()
+    if len(actions) >= 2:   # before Help
+        bar.insertMenu(actions[-2], view)
+    menu = view.addMenu(tr("&Language"))
+    group = QActionGroup(menu)
+    group.setExclusive(True)
+    current = str(window.store.value(LANGUAGE_KEY, "") or "")
+    labels = {"": tr("System language"), "en": "English", "zh_CN": "简体中文"}
+    for code, _ in LANGUAGES:
+        action = menu.addAction(labels[code])
+        action.setCheckable(True)
+        action.setChecked(code == current)
+        action.setData(code)
+        group.addAction(action)
+
+        def choose(checked: bool = False, code: str = code) -> None:
+            window.store.setValue(LANGUAGE_KEY, code)
+            window.store.sync()
+            window.statusBar().showMessage(tr("The language changes when her2desk is restarted."), 10000)
+
+        action.triggered.connect(choose)
+    window.language_menu = menu
+    return menu
+
+
+def _startup_report(window: Any) -> None:
+    """``HER2DESK_STARTUP_TIME=1``: print ms since process start at paint, load and results
+    (stderr); ``=exit`` also quits once the analyses are in (for benchmarks)."""
+    from PySide6.QtWidgets import QApplication
+
+    from .startup import FirstPaint, ms_since_start, process_age
+
+    mode = os.environ.get("HER2DESK_STARTUP_TIME", "").strip().lower()
+    if not mode or mode == "0":
+        return
+    origin = process_age()[1]
+
+    def say(what: str, ms: float) -> None:
+        print(f"her2desk startup: {what} {ms:.0f} ms after {origin}", file=sys.stderr, flush=True)
+
+    window._startup_paint = FirstPaint(window, lambda ms: say("window shown and painted", ms))
+    window.study_loaded.connect(lambda _=None: say("study loaded (Data tab filled)", ms_since_start()))
+
+    def results(_=None) -> None:
+        say("analyses shown", ms_since_start())
+        if mode == "exit":
+            window.close()
+            QApplication.instance().quit()
+
+    window.results_ready.connect(results)
+    window.runner.failed.connect(lambda key, msg: (print(f"her2desk startup: {key} failed: {msg}",
+                                                        file=sys.stderr, flush=True),
+                                                  QApplication.instance().exit(1) if mode == "exit" else None))
+
+
+def run_app(path: str | os.PathLike | None = None, settings: Any = None) -> int:
+    from .main_window import MainWindow
+
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    app = make_application()
 
     window = MainWindow(study_settings=settings)
+    add_language_menu(window)
+    _startup_report(window)
     window.show()
     study = initial_study(window, path)
     if study is not None:
