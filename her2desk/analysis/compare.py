@@ -361,7 +361,7 @@ def categorical_comparison(
     if levels is None and isinstance(values.dtype, pd.CategoricalDtype):
         levels = list(values.cat.categories)
     v, g = _aligned(values, groups)
-    v = np.array([UNKNOWN if _is_missing(x) else x for x in v], dtype=object)
+    v = np.where(pd.isna(v), UNKNOWN, v).astype(object)
     group_tuple = _resolve_groups(g, group_order)
 
     level_list = list(levels) if levels is not None else []

@@ -149,7 +149,7 @@ def endpoint_frame(cohort: pd.DataFrame, endpoint: str, subset: str = "") -> pd.
     """Patients who enter an endpoint's analysis: in the subset, with time and event known."""
     tcol, ecol, _ = ENDPOINTS[endpoint]
     mask = SUBSETS[subset][1](cohort) & cohort[tcol].notna() & cohort[ecol].notna()
-    return cohort[mask]
+    return cohort.loc[mask.fillna(False).to_numpy(dtype=bool)]
 
 
 def survival_comparison(cohort: pd.DataFrame, spec: ComparisonSpec, *, conf_type: str = "log",
