@@ -1,16 +1,41 @@
-"""Survival tab: one Kaplan–Meier figure per comparison, chosen from a list."""
+"""Survival tab: Kaplan–Meier curves for any endpoint × grouping, a summary table, yearly hazards.
+
+The paper's comparisons arrive precomputed in ``StudyResults.survival``; any other
+endpoint × grouping is built as a ``ComparisonSpec`` and computed by
+``analysis.endpoints.survival_comparison`` in a background task. Nothing here
+computes a statistic: the panel picks, draws and tabulates result objects.
+"""
 from __future__ import annotations
 
 import math
 from collections.abc import Sequence
+from dataclasses import dataclass
 from typing import Any
 
+import numpy as np
 import pandas as pd
-from PySide6.QtWidgets import QComboBox, QFileDialog, QHBoxLayout, QLabel, QPushButton, QVBoxLayout
+import pyqtgraph as pg
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QComboBox,
+    QFileDialog,
+    QHBoxLayout,
+    QLabel,
+    QMenu,
+    QSplitter,
+    QToolButton,
+    QVBoxLayout,
+    QWidget,
+)
 
-from ..plots import export
+from ..plots import export, style
 from ..plots.km_plot import KMPlotWidget
+from ..workers import TaskRunner
 from .base import Panel
+from .result_table import Cell, ResultTable, show_patients
+
+TASK_KEY = "survival-comparison"
 
 
 def _p(p: float | None) -> str:
@@ -19,13 +44,17 @@ def _p(p: float | None) -> str:
     return format_p(p)
 
 
+def _p_phrase(label: str, p: float | None) -> str:
+    text = _p(p)
+    return f"{label} {text}" if text[:1] in "<>" else f"{label} = {text}"
+
+
 def annotation_for(comparison: Any) -> str:
     """'Log-rank P = …' and one 'HR … (95 % CI …)' line per group vs the reference."""
     lines = []
     p = getattr(comparison, "logrank_p", None)
     if p is not None and math.isfinite(p):
-        text = _p(p)
-        lines.append(f"Log-rank P {text}" if text[:1] in "<>" else f"Log-rank P = {text}")
+        lines.append(_p_phrase("Log-rank P", p))
     for hr in getattr(comparison, "hazard_ratios", ()) or ():
         if hr.hazard_ratio is None or not math.isfinite(hr.hazard_ratio):
             continue
@@ -34,69 +63,495 @@ def annotation_for(comparison: Any) -> str:
     return "\n".join(lines)
 
 
+@dataclass(frozen=True)
+class GroupingOption:
+    """A grouping the user can pick; ``subset`` None = the endpoint's usual population."""
+
+    label: str
+    column: str
+    subset: str | None = None
+    reference: Any = None
+    labels: tuple = ()          # (raw value, shown label) pairs
+
+
+def _standard_labels(column: str) -> tuple[Any, tuple]:
+    from ...analysis.endpoints import STANDARD_COMPARISONS
+
+    for spec in STANDARD_COMPARISONS:
+        if spec.grouping == column:
+            return spec.reference, tuple(spec.labels.items())
+    return None, ()
+
+
+def grouping_options() -> tuple[GroupingOption, ...]:
+    def opt(label: str, column: str, subset: str | None = None) -> GroupingOption:
+        ref, labels = _standard_labels(column)
+        return GroupingOption(label, column, subset, ref, labels)
+
+    return (
+        GroupingOption("All patients", ""),
+        opt("HR status", "hr_status"),
+        opt("ER/PR subgroup", "er_pr_subgroup"),
+        opt("First-line endocrine therapy (HR+ MBC)", "first_line_endocrine_any", "hr_pos_mbc"),
+        opt("Endocrine maintenance (HR+ MBC, HER2 + chemo)", "sequential_endocrine", "sequential_pool"),
+        opt("HER2 heterogeneity", "her2_heterogeneity"),
+        opt("HR status, HER2-heterogeneous MBC only", "hr_status", "heterogeneous"),
+    )
+
+
+#: Population an endpoint is defined in when the grouping does not narrow it.
+ENDPOINT_SUBSET = {"OS": "", "DFS": "", "advanced_OS": "mbc", "PFS": "mbc"}
+ENDPOINT_LABELS = {"OS": "Overall survival (OS)", "DFS": "Disease-free survival (DFS)",
+                   "advanced_OS": "Overall survival from MBC diagnosis (advanced-OS)",
+                   "PFS": "First-line progression-free survival (PFS)"}
+SHORT = {"OS": "OS", "DFS": "DFS", "advanced_OS": "Advanced-OS", "PFS": "PFS"}
+
+
+def spec_for(endpoint: str, option: GroupingOption) -> Any:
+    """The paper's ``ComparisonSpec`` for this choice when there is one, else a new one."""
+    from ...analysis.endpoints import STANDARD_COMPARISONS, ComparisonSpec
+
+    subset = option.subset if option.subset is not None else ENDPOINT_SUBSET[endpoint]
+    for spec in STANDARD_COMPARISONS:
+        if spec.endpoint == endpoint and spec.grouping == option.column and spec.subset == subset:
+            return spec
+    title = f"{SHORT[endpoint]}, all patients" if not option.column else f"{SHORT[endpoint]} by {option.label}"
+    return ComparisonSpec(f"custom:{endpoint}:{option.column}:{subset}", title, endpoint, option.column,
+                          option.reference, subset, dict(option.labels))
+
+
+def _years_or_months(months: float, unit: str) -> str:
+    return f"{months / 12.0:.1f}" if unit == "years" else f"{months:.1f}"
+
+
+def median_cell(group: Any, unit: str) -> str:
+    m = group.median
+    if m is None or not math.isfinite(m):
+        return "Not reached"
+    lo, hi = group.median_ci
+    lo_t = _years_or_months(lo, unit) if math.isfinite(lo) else "NR"
+    hi_t = _years_or_months(hi, unit) if math.isfinite(hi) else "NR"
+    return f"{_years_or_months(m, unit)} ({lo_t}–{hi_t})"
+
+
+def landmark_cell(group: Any, months: float) -> str:
+    value = group.landmarks.get(float(months))
+    if value is None or not math.isfinite(value[0]):
+        return "—"
+    s, lo, hi = value
+    lo_t = f"{lo * 100:.1f}" if math.isfinite(lo) else "–"
+    hi_t = f"{hi * 100:.1f}" if math.isfinite(hi) else "–"
+    return f"{s * 100:.1f} % ({lo_t}–{hi_t})"
+
+
+def curve_time_event(curve: Any) -> tuple[np.ndarray, np.ndarray]:
+    """Back from a KM curve's event/censor counts to one (time, event) pair per patient."""
+    t = np.asarray(curve.time, dtype=float)
+    ev = np.asarray(curve.n_event, dtype=int)
+    ce = np.asarray(curve.n_censor, dtype=int)
+    time = np.concatenate((np.repeat(t, ev), np.repeat(t, ce)))
+    event = np.concatenate((np.ones(ev.sum(), bool), np.zeros(ce.sum(), bool)))
+    return time, event
+
+
+#: Years of follow-up with fewer patients at risk are left out of the hazard plot.
+MIN_AT_RISK = 10
+
+
+class HazardPlotWidget(QWidget):
+    """Events per 100 person-years in each year of follow-up, one line per group.
+
+    Years in which fewer than ``MIN_AT_RISK`` patients of a group were still followed
+    are not drawn: their rates rest on one or two events.
+    """
+
+    def __init__(self, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.setAccessibleName("Yearly hazard plot")
+        self.graphics = pg.GraphicsLayoutWidget()
+        self.graphics.setBackground("w")
+        self.plot = self.graphics.addPlot()
+        style.style_plot(self.plot)
+        self.plot.setMouseEnabled(x=False, y=False)
+        self.plot.showGrid(x=False, y=True, alpha=style.GRID_ALPHA)
+        self.legend = self.plot.addLegend(offset=(-10, 6), labelTextSize=f"{style.TICK_PT}pt",
+                                          labelTextColor=style.FOREGROUND,
+                                          brush=pg.mkBrush(255, 255, 255, 230), pen=pg.mkPen("#bbbbbb"))
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(self.graphics)
+        #: label -> (interval start in months, events per 100 person-years) as drawn
+        self.series: dict[str, tuple[np.ndarray, np.ndarray]] = {}
+
+    def set_hazards(self, hazards: Sequence[tuple[str, Any]], *, time_unit: str = "months",
+                    title: str = "") -> None:
+        from ..plots.km_plot import nice_ticks
+
+        self.plot.clear()
+        self.legend.clear()
+        self.series = {}
+        scale = 1 / 12.0 if time_unit == "years" else 1.0
+        t_max = 0.0
+        y_max = 0.0
+        for i, (label, hz) in enumerate(hazards):
+            start = np.asarray(hz.start, dtype=float)
+            end = np.asarray(hz.end, dtype=float)
+            rate = np.asarray(hz.hazard, dtype=float) * 12.0 * 100.0   # per person-month -> per 100 py
+            # A year with a handful of patients left gives a rate of 100s that hides the rest.
+            ok = np.isfinite(rate) & (np.asarray(hz.n_at_risk) >= MIN_AT_RISK)
+            mid = (start + end) / 2 * scale
+            colour = style.color(i)
+            self.plot.plot(mid[ok], rate[ok], pen=pg.mkPen(colour, width=2), symbol="o", symbolSize=6,
+                           symbolBrush=pg.mkBrush(colour), symbolPen=pg.mkPen("w"), name=label)
+            self.series[label] = (start[ok], rate[ok])
+            if ok.any():
+                t_max = max(t_max, float(end[ok].max() * scale))
+                y_max = max(y_max, float(rate[ok].max()))
+        style.style_axis(self.plot.getAxis("left"), "Events per 100 person-years")
+        style.style_axis(self.plot.getAxis("bottom"), f"Time ({time_unit}), by year of follow-up")
+        ticks = nice_ticks(t_max or 12 * scale * 5, time_unit)
+        self.plot.getAxis("bottom").setTicks([[(v, f"{v:g}") for v in ticks], []])
+        x_end = max(t_max, ticks[-1])
+        self.plot.setXRange(-0.03 * x_end, x_end * 1.02, padding=0)
+        y_top = (y_max or 1.0) * 1.15
+        self.plot.setYRange(-0.02 * y_top, y_top, padding=0)   # keeps the "0" tick visible
+        self.plot.setTitle(title or None, size=f"{style.LABEL_PT}pt", color=style.FOREGROUND.name())
+
+    def export(self, path, width: int = export.DEFAULT_PNG_WIDTH):
+        return export.export_figure(self.graphics, path, width=width)
+
+
 class SurvivalPanel(Panel):
-    """``set_results(comparisons, time_unit="months")``: a sequence of
-    ``analysis.endpoints.SurvivalComparison`` (title, curves, logrank_p, hazard_ratios, footnote)."""
+    """``set_results(comparisons, time_unit="months", cohort=None, settings=None)``.
+
+    ``comparisons``: the precomputed ``SurvivalComparison`` objects; ``cohort``
+    (the derived cohort) lets the panel compute any other endpoint × grouping.
+    ``comparison_shown(comparison)`` is emitted each time the figure and table change.
+    """
 
     title = "Survival"
+    comparison_shown = Signal(object)
+    compute_failed = Signal(str)
 
     def __init__(self, parent=None):
         super().__init__(parent)
-        self.choice = QComboBox()
-        self.choice.setAccessibleName("Survival comparison shown")
-        self.choice.currentIndexChanged.connect(self._show)
-        self.save_button = QPushButton("Save figure…")
-        self.save_button.setAccessibleName("Save the Kaplan–Meier figure")
-        self.save_button.clicked.connect(self.save_figure)
+        from ...analysis.endpoints import ENDPOINTS
+
+        self.options = grouping_options()
+        self.endpoint_box = QComboBox()
+        self.endpoint_box.setAccessibleName("Endpoint")
+        for key in ENDPOINTS:
+            self.endpoint_box.addItem(ENDPOINT_LABELS.get(key, key), key)
+        self.grouping_box = QComboBox()
+        self.grouping_box.setAccessibleName("Compare groups")
+        for opt in self.options:
+            self.grouping_box.addItem(opt.label, opt.column)
+        self.unit_box = QComboBox()
+        self.unit_box.setAccessibleName("Time unit")
+        self.unit_box.addItem("Months", "months")
+        self.unit_box.addItem("Years", "years")
+        self.ci_check = QCheckBox("95 % CI bands")
+        self.ci_check.setChecked(True)
+        self.median_check = QCheckBox("Median lines")
+        self.hazard_check = QCheckBox("Yearly hazard")
+        self.hazard_check.setToolTip("Events per 100 person-years in each year of follow-up: shows when "
+                                     "risk accrues, e.g. curves that cross late.")
+        self.save_button = QToolButton()
+        self.save_button.setText("Save figure ▾")
+        self.save_button.setAccessibleName("Save a figure")
+        self.save_button.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
+        menu = QMenu(self.save_button)
+        menu.addAction("Kaplan–Meier figure (PNG, SVG, PDF)…", lambda: self.save_figure())
+        menu.addAction("Yearly hazard figure (PNG, SVG, PDF)…", lambda: self.save_figure(which="hazard"))
+        self.save_button.setMenu(menu)
+
         self.plot = KMPlotWidget()
+        self.hazard_plot = HazardPlotWidget()
+        self.hazard_plot.hide()
+        self.table = ResultTable(name="Survival summary")
+        self.table.patients_requested.connect(self._show_patients)
+        self.status = QLabel()
+        self.status.setAccessibleName("Survival status")
+        self.status.setWordWrap(True)
+        self.status.hide()
         self.footnote = QLabel()
         self.footnote.setWordWrap(True)
         self.footnote.setStyleSheet("color: #555; padding: 2px 6px;")
+
         top = QHBoxLayout()
-        top.addWidget(QLabel("Comparison:"))
-        top.addWidget(self.choice, 1)
-        top.addWidget(self.save_button)
+        top.addWidget(QLabel("Endpoint:"))
+        top.addWidget(self.endpoint_box, 2)
+        top.addSpacing(8)
+        top.addWidget(QLabel("Compare:"))
+        top.addWidget(self.grouping_box, 2)
+        top.addSpacing(8)
+        top.addWidget(QLabel("Time in:"))
+        top.addWidget(self.unit_box)
+        opts = QHBoxLayout()
+        for w in (self.ci_check, self.median_check, self.hazard_check):
+            opts.addWidget(w)
+        opts.addStretch(1)
+        opts.addWidget(self.save_button)
+
+        figures = QSplitter(Qt.Orientation.Horizontal)
+        figures.addWidget(self.plot)
+        figures.addWidget(self.hazard_plot)
+        figures.setStretchFactor(0, 3)
+        figures.setStretchFactor(1, 2)
+        self.figures = figures
+        lower = QWidget()
+        lower_layout = QVBoxLayout(lower)
+        lower_layout.setContentsMargins(0, 0, 0, 0)
+        lower_layout.addWidget(self.table, 1)
+        lower_layout.addWidget(self.footnote)
+        split = QSplitter(Qt.Orientation.Vertical)
+        split.addWidget(figures)
+        split.addWidget(lower)
+        split.setStretchFactor(0, 4)
+        split.setStretchFactor(1, 1)
+        split.setSizes([560, 190])
+        self.splitter = split
         layout = QVBoxLayout(self.contents)
         layout.setContentsMargins(6, 6, 6, 6)
         layout.addLayout(top)
-        layout.addWidget(self.plot, 1)
-        layout.addWidget(self.footnote)
-        self.comparisons: list[Any] = []
-        self.time_unit = "months"
+        layout.addLayout(opts)
+        layout.addWidget(self.status)
+        layout.addWidget(split, 1)
 
-    def set_results(self, comparisons: Sequence[Any] | None, time_unit: str = "months") -> None:
+        self.comparisons: list[Any] = []
+        self.cache: dict[str, Any] = {}
+        self.cohort: pd.DataFrame | None = None
+        self.settings: Any = None
+        self.time_unit = "months"
+        self.current: Any = None
+        self.hazards: dict[str, Any] = {}
+        self._own_runner: TaskRunner | None = None
+        self._generation = 0
+        for box in (self.endpoint_box, self.grouping_box):
+            box.currentIndexChanged.connect(self._choice_changed)
+        self.unit_box.currentIndexChanged.connect(self._redraw)
+        for check in (self.ci_check, self.median_check, self.hazard_check):
+            check.toggled.connect(self._redraw)
+
+    # -- results in ----------------------------------------------------------------
+    def set_results(self, comparisons: Sequence[Any] | None, time_unit: str = "months", *,
+                    cohort: pd.DataFrame | None = None, settings: Any = None) -> None:
         super().set_results(comparisons)
+        self._generation += 1
+        self.cache = {}
+        self.current = None
         if comparisons is None:
             return
-        self.comparisons = [c for c in comparisons if getattr(c, "curves", None)]
-        self.time_unit = time_unit
-        self.choice.blockSignals(True)
-        self.choice.clear()
-        for c in self.comparisons:
-            self.choice.addItem(c.title)
-        self.choice.blockSignals(False)
-        if not self.comparisons:
-            self.show_message("No survival comparison has enough patients to draw.")
-            return
-        self._show(0)
+        self.comparisons = list(comparisons)
+        self.cache = {c.key: c for c in self.comparisons}
+        self.cohort, self.settings = cohort, settings
+        self.unit_box.blockSignals(True)
+        self.unit_box.setCurrentIndex(max(0, self.unit_box.findData(time_unit)))
+        self.unit_box.blockSignals(False)
+        self._choice_changed()
 
-    def _show(self, index: int) -> None:
-        if not 0 <= index < len(self.comparisons):
-            return
-        c = self.comparisons[index]
-        self.plot.set_curves(c.curves, annotation=annotation_for(c), title=c.title,
-                             time_unit=self.time_unit)
-        self.footnote.setText(getattr(c, "footnote", ""))
+    def clear_results(self, text: str | None = None) -> None:
+        self._generation += 1
+        self.cache, self.current, self.cohort = {}, None, None
+        runner = self._runner()
+        runner.cancel(TASK_KEY)
+        super().clear_results(text)
 
-    def save_figure(self) -> None:
-        path, _ = QFileDialog.getSaveFileName(self, "Save figure", "", export.FIGURE_FILTER)
-        if path:
-            self.window().run_export(lambda: self.plot.export(path), path) \
-                if hasattr(self.window(), "run_export") else self.plot.export(path)
+    # -- choices -------------------------------------------------------------------
+    @property
+    def endpoint(self) -> str:
+        return self.endpoint_box.currentData()
+
+    @property
+    def grouping(self) -> GroupingOption:
+        return self.options[max(0, self.grouping_box.currentIndex())]
+
+    def select(self, endpoint: str, grouping_label: str | None = None) -> None:
+        """Choose endpoint and grouping (by the label in the list) as the user would."""
+        self.endpoint_box.blockSignals(True)
+        self.endpoint_box.setCurrentIndex(self.endpoint_box.findData(endpoint))
+        self.endpoint_box.blockSignals(False)
+        if grouping_label is not None:
+            self.grouping_box.blockSignals(True)
+            self.grouping_box.setCurrentIndex(self.grouping_box.findText(grouping_label))
+            self.grouping_box.blockSignals(False)
+        self._choice_changed()
+
+    def current_spec(self) -> Any:
+        return spec_for(self.endpoint, self.grouping)
+
+    def _runner(self) -> TaskRunner:
+        # The window's runner drives the status bar's progress and Cancel; a panel
+        # used on its own (tests, report rendering) gets one of its own.
+        runner = getattr(self.window(), "runner", None)
+        if isinstance(runner, TaskRunner):
+            return runner
+        if self._own_runner is None:
+            self._own_runner = TaskRunner(self)
+        return self._own_runner
+
+    def _choice_changed(self, *_: Any) -> None:
+        if self.results is None:
+            return
+        spec = self.current_spec()
+        if spec.key in self.cache:
+            self._display(self.cache[spec.key])
+            return
+        if self.cohort is None:
+            self._show_status("This comparison needs the study's patient data; reopen the study.", "warning")
+            return
+        cohort, settings = self.cohort, self.settings
+        conf = getattr(settings, "km_conf_type", "log")
+        ties = getattr(settings, "cox_ties", "efron")
+        self._generation += 1
+        generation = self._generation
+        self._show_status(f"Computing {spec.title}…", "info")
+
+        def work(progress, cancelled):
+            from ...analysis.endpoints import survival_comparison
+
+            progress(0.2, f"Survival: {spec.title}")
+            return survival_comparison(cohort, spec, conf_type=conf, ties=ties)
+
+        def finished(comparison: Any) -> None:
+            if generation != self._generation:
+                return
+            self.cache[spec.key] = comparison
+            if self.current_spec().key == spec.key:
+                self._display(comparison)
+
+        def failed(message: str) -> None:
+            if generation == self._generation:
+                self._show_status(f"This comparison could not be computed. {message}", "error")
+                self.compute_failed.emit(message)
+
+        self._runner().start(TASK_KEY, work, on_finished=finished, on_failed=failed)
+
+    def _show_status(self, text: str, kind: str = "info") -> None:
+        colours = {"info": ("#e6f1fa", "#00507f"), "warning": ("#fff4d6", "#8a5a00"),
+                   "error": ("#fde7ea", "#b00020")}
+        bg, fg = colours.get(kind, colours["info"])
+        self.status.setStyleSheet(f"background: {bg}; color: {fg}; border-radius: 3px; padding: 4px 8px;")
+        self.status.setText(text)
+        self.status.setVisible(bool(text))
+
+    # -- display -------------------------------------------------------------------
+    def _redraw(self, *_: Any) -> None:
+        if self.current is not None:
+            self._display(self.current)
+
+    def _display(self, comparison: Any) -> None:
+        self.current = comparison
+        self.time_unit = self.unit_box.currentData()
+        if not comparison.curves:
+            from ...analysis.endpoints import ENDPOINTS
+
+            self._show_status(f"No patient in this study has {ENDPOINTS[comparison.endpoint][2].lower()} "
+                              f"data among {comparison.population}, so there is nothing to draw.", "warning")
+        elif len(comparison.curves) == 1 and comparison.grouping:
+            self._show_status(f"Only one group ({comparison.curves[0].label}) has patients here, so "
+                              "there is nothing to compare.", "info")
+        else:
+            self._show_status("")
+        self.plot.set_curves(comparison.curves, annotation=annotation_for(comparison),
+                             title=comparison.title, time_unit=self.time_unit,
+                             show_ci=self.ci_check.isChecked(), show_median=self.median_check.isChecked())
+        self._fill_table(comparison)
+        self._fill_hazards(comparison)
+        self.footnote.setText(comparison.footnote)
+        self.comparison_shown.emit(comparison)
+
+    def _fill_hazards(self, comparison: Any) -> None:
+        from ...analysis.survival import annual_hazard
+
+        show = self.hazard_check.isChecked()
+        self.hazard_plot.setVisible(show)
+        self.hazards = {}
+        for curve in comparison.curves:
+            time, event = curve_time_event(curve)
+            if time.size:
+                self.hazards[curve.label] = annual_hazard(time, event, width=12.0)
+        if show:
+            self.hazard_plot.set_hazards(list(self.hazards.items()), time_unit=self.time_unit,
+                                         title=f"Yearly hazard (years with ≥{MIN_AT_RISK} at risk)")
+
+    def _events_ids(self, comparison: Any, ids: Sequence[str]) -> tuple[str, ...] | None:
+        from ...analysis.endpoints import ENDPOINTS
+
+        if self.cohort is None:
+            return None
+        _, ecol, _ = ENDPOINTS[comparison.endpoint]
+        c = self.cohort
+        mask = c["patient_id"].astype(str).isin(set(ids)) & c[ecol].fillna(False).astype(bool)
+        return tuple(c.loc[mask, "patient_id"].astype(str))
+
+    def _fill_table(self, c: Any) -> None:
+        unit = self.time_unit
+        hrs = {h.group: h for h in c.hazard_ratios}
+        headers = ["Group", "n", "Events", f"Median, {unit} (95 % CI)", "1-year survival",
+                   "3-year survival", "5-year survival", "HR (95 % CI)", "P (Cox)", "Log-rank P"]
+        rows = []
+        for g in c.groups:
+            hr = hrs.get(g.label)
+            if hr is not None and math.isfinite(hr.hazard_ratio):
+                hr_cell = Cell(f"{hr.hazard_ratio:.2f} ({hr.ci[0]:.2f}–{hr.ci[1]:.2f})",
+                               f"Hazard ratio vs {hr.reference} from a Cox model; Wald 95 % CI.",
+                               hr.hazard_ratio)
+                p_cell = Cell(_p(hr.p_value), "Wald test of the Cox coefficient.", hr.p_value)
+                lr_cell = Cell(_p(hr.logrank_p), f"Log-rank test, {g.label} vs {hr.reference}.",
+                               hr.logrank_p)
+            elif c.reference_group and g.label == c.reference_group and len(c.groups) > 1:
+                hr_cell = Cell("1 (reference)", "The other groups are compared with this one.", muted=True)
+                p_cell, lr_cell = Cell(""), Cell("")
+            else:
+                hr_cell, p_cell, lr_cell = Cell("—"), Cell("—"), Cell("—")
+            events = self._events_ids(c, g.patient_ids)
+            rows.append([
+                Cell(g.label, bold=True),
+                Cell(str(g.n), raw=g.n, patients=g.patient_ids),
+                Cell(str(g.events), raw=g.events, patients=events),
+                Cell(median_cell(g, unit), "Kaplan–Meier median with its 95 % CI (R's method); "
+                     "NR = not reached.", g.median),
+                *[Cell(landmark_cell(g, m), f"Kaplan–Meier survival at {int(m // 12)} year"
+                       f"{'s' * (m != 12)} with 95 % CI.") for m in (12.0, 36.0, 60.0)],
+                hr_cell, p_cell, lr_cell,
+            ])
+        if c.logrank is not None and len(c.groups) > 2:
+            rows.append([Cell("All groups", bold=True), "", "", "", "", "", "", "", "",
+                         Cell(_p(c.logrank_p), f"Log-rank test across all {len(c.groups)} groups.",
+                              c.logrank_p)])
+        self.table.set_rows(headers, rows, header_tips={
+            "n": "Patients in this analysis. Double-click a number to list them.",
+            "Events": "Patients with the event (death, recurrence or progression).",
+            "HR (95 % CI)": "Hazard ratio vs the reference group (Cox model).",
+        })
+
+    def _show_patients(self, title: str, ids: tuple) -> None:
+        show_patients(self, f"{self.current.title if self.current else ''}: {title}", ids, self.cohort)
+
+    # -- export --------------------------------------------------------------------
+    def save_figure(self, path: str | None = None, which: str = "km") -> None:
+        widget = self.hazard_plot if which == "hazard" else self.plot
+        if which == "hazard" and not self.hazard_plot.isVisible():
+            self.hazard_check.setChecked(True)
+        if path is None:
+            path, _ = QFileDialog.getSaveFileName(self, "Save figure", "", export.FIGURE_FILTER)
+            if not path:
+                return
+        window = self.window()
+        if hasattr(window, "run_export"):
+            window.run_export(lambda: widget.export(path), path)
+        else:
+            widget.export(path)
 
     def export_frame(self) -> pd.DataFrame | None:
-        """The at-risk table of the figure shown."""
-        if not self.comparisons:
+        """The summary table shown (one row per group)."""
+        if self.current is None:
+            return None
+        return self.table.frame()
+
+    def at_risk_frame(self) -> pd.DataFrame | None:
+        if self.current is None:
             return None
         ticks, rows = self.plot.at_risk_table()
         return pd.DataFrame({label: counts for label, counts in rows},
