@@ -33,7 +33,6 @@ from __future__ import annotations
 import argparse
 import sys
 from dataclasses import dataclass
-from datetime import date
 from pathlib import Path
 from typing import Sequence
 
@@ -277,19 +276,14 @@ def _ages(rng, spec: GroupSpec) -> np.ndarray:
     """Ages with the exact count below 50, minimum, maximum and median."""
     n_low, lo, hi, med = spec.age
     n = spec.n
-    low = np.sort(np.clip(np.round(rng.normal(42, 5.5, n_low)), lo + 1, 49)).astype(int)
-    high = np.sort(np.clip(np.round(50 + rng.gamma(1.6, 6.5, n - n_low)), 50, hi - 1)).astype(int)
-    low[0], high[-1] = lo, hi
-    ages = np.concatenate([low, high])
-    # the median (mean of the two middle values) must round to `med`
-    mid = [(n - 1) // 2, n // 2]
-    for m in mid:
-        if m < n_low:
-            low[max(m - 3, 1):] = np.maximum(low[max(m - 3, 1):], med) if med <= 49 else low[max(m - 3, 1):]
-        else:
-            j = m - n_low
-            high[: j + 4] = np.minimum(high[: j + 4], med)
-    ages = np.concatenate([low, high])
+    low = np.clip(np.round(rng.normal(42, 5.5, n_low)), lo + 1, 49)
+    high = np.clip(np.round(50 + rng.gamma(1.6, 6.5, n - n_low)), 50, hi - 1)
+    ages = np.sort(np.concatenate([low, high])).astype(int)
+    ages[0], ages[-1] = lo, hi
+    m0, m1 = (n - 1) // 2, n // 2                 # the median is the mean of these two
+    ages[m0:m1 + 1] = med
+    ages[:m0] = np.minimum(ages[:m0], med)        # stays sorted; the <50 count is unchanged
+    ages[m1 + 1:] = np.maximum(ages[m1 + 1:], med)
     return ages[rng.permutation(n)]
 
 
@@ -1097,20 +1091,20 @@ class PlantedError:
 #: The errors planted in the sample study (``generate_study()`` returns the same list;
 #: a test keeps the two in step). Validation must report each one.
 PLANTED_ERRORS: tuple[PlantedError, ...] = (
-    PlantedError("XJ2019-0202", "outcomes", "death_date", "date_order",
+    PlantedError("XJ2018-0222", "outcomes", "death_date", "date_order",
                  "death date before the surgery date"),
-    PlantedError("XJ2014-0150", "patients", "er_percent", "out_of_range", "ER 150 %"),
-    PlantedError("XJ2021-0049", "patients", "sex", "bad_code", "sex is not a code"),
-    PlantedError("XJ2021-0046", "patients", "age_at_diagnosis", "out_of_range", "age 130"),
-    PlantedError("XJ2015-0230", "outcomes", "distant_metastasis_date", "metastasis_date_missing",
+    PlantedError("XJ2015-0129", "patients", "er_percent", "out_of_range", "ER 150 %"),
+    PlantedError("XJ2012-0236", "patients", "sex", "bad_code", "sex is not a code"),
+    PlantedError("XJ2012-0028", "patients", "age_at_diagnosis", "out_of_range", "age 130"),
+    PlantedError("XJ2021-0157", "outcomes", "distant_metastasis_date", "metastasis_date_missing",
                  "bone metastasis without a metastasis date"),
-    PlantedError("XJ2013-0261", "first_line", "first_line_start_date", "first_line_without_mbc",
+    PlantedError("XJ2015-0019", "first_line", "first_line_start_date", "first_line_without_mbc",
                  "first-line treatment without metastatic disease"),
-    PlantedError("XJ2017-0244", "outcomes", "last_followup_date", "after_cutoff",
+    PlantedError("XJ2021-0069", "outcomes", "last_followup_date", "after_cutoff",
                  "follow-up after the data cutoff"),
-    PlantedError("XJ2014-0040", "treatment", "patient_id", "duplicate_patient",
+    PlantedError("XJ2014-0008", "treatment", "patient_id", "duplicate_patient",
                  "a second Treatment row for the same patient"),
-    PlantedError("XJ2012-0036", "outcomes", "cause_of_death", "cause_of_death_missing",
+    PlantedError("XJ2012-0034", "outcomes", "cause_of_death", "cause_of_death_missing",
                  "death without a cause (the patient is excluded anyway)"),
 )
 
