@@ -10,6 +10,7 @@ in well under a second) and saved atomically (see :mod:`her2desk.crf.atomic`).
 """
 from __future__ import annotations
 
+import contextlib
 import datetime as _dt
 import os
 from typing import Iterable, Mapping
@@ -361,6 +362,22 @@ def build_workbook(forms: Mapping[str, pd.DataFrame] | None = None) -> Workbook:
     return wb
 
 
+def save_write_only(wb: Workbook, path) -> None:
+    """Save a write-only workbook; on failure close its row streams quietly.
+
+    (Otherwise each unfinished sheet complains on stderr when garbage-collected.)
+    """
+    try:
+        wb.save(path)
+    except BaseException:
+        for ws in wb.worksheets:
+            rows = getattr(ws, "_rows", None)
+            if rows is not None:
+                with contextlib.suppress(Exception):
+                    rows.close()
+        raise
+
+
 def write_crf_workbook(path: str | os.PathLike,
                        forms: Mapping[str, pd.DataFrame] | None = None) -> None:
     """Write the CRF workbook to ``path`` (atomically), empty or with data rows.
@@ -375,4 +392,4 @@ def write_crf_workbook(path: str | os.PathLike,
     the file cannot be written, e.g. when it is open in Excel.
     """
     with atomic_path(path) as tmp:      # checks the folder before any work is done
-        build_workbook(forms).save(tmp)
+        save_write_only(build_workbook(forms), tmp)

@@ -128,8 +128,9 @@ class ValidationReport:
         return tuple(f for f in self.findings if f.rule == rule)
 
     def to_frame(self) -> pd.DataFrame:
-        frame = pd.DataFrame([f.as_dict() for f in self.findings], columns=list(FINDING_COLUMNS))
-        frame["row"] = frame["row"].astype("Int64")
+        columns = {c: [getattr(f, c) for f in self.findings] for c in FINDING_COLUMNS}
+        frame = pd.DataFrame(columns, columns=list(FINDING_COLUMNS))
+        frame["row"] = pd.array(frame["row"].tolist(), dtype="Int64")
         return frame
 
 
@@ -150,7 +151,21 @@ def _lower_first(text: str) -> str:
 
 
 def _fmt_dates(values: np.ndarray) -> list[str]:
-    return [pd.Timestamp(v).strftime("%Y-%m-%d") if not pd.isna(v) else "" for v in values]
+    text = pd.DatetimeIndex(values).strftime("%Y-%m-%d")
+    return [t if isinstance(t, str) else "" for t in text]
+
+
+def _positional(frame: pd.DataFrame) -> pd.DataFrame:
+    if isinstance(frame.index, pd.RangeIndex) and frame.index.start == 0 \
+            and frame.index.step == 1:
+        return frame
+    return frame.reset_index(drop=True)
+
+
+def _as_dates(col: pd.Series) -> pd.Series:
+    if pd.api.types.is_datetime64_any_dtype(col.dtype):
+        return col
+    return pd.to_datetime(col, errors="coerce")
 
 
 def _fmt_number(value) -> str:
@@ -172,26 +187,25 @@ class _Form:
         frame = crf.forms.get(name)
         if frame is None:
             frame = pd.DataFrame(columns=[f.name for f in cb.fields_of(name)])
-        self.frame = frame.reset_index(drop=True)
+        self.frame = _positional(frame)
         raw = crf.raw.get(name)
-        self.raw = (raw.reset_index(drop=True) if raw is not None and len(raw) == len(frame)
-                    else None)
+        self.raw = _positional(raw) if raw is not None and len(raw) == len(frame) else None
         self.headers = crf.headers.get(name, {})
         n = len(self.frame)
         self.n = n
-        pid = self.frame["patient_id"] if "patient_id" in self.frame else pd.Series([None] * n)
-        pid_text = pid.astype(object).where(pid.notna(), None)
-        pid_text = pid_text.map(lambda v: None if v is None else str(v).strip() or None)
-        self.pid_valid = pid_text.notna().to_numpy()
-        self.pid = pid_text.fillna("").to_numpy(dtype=object)
-        self.pid_series = pd.Series(self.pid, index=self.frame.index)
+        pid = self.col("patient_id").astype("string").str.strip()
+        self.pid_valid = (pid.notna() & (pid != "")).to_numpy(dtype=bool)
+        self.pid = pid.fillna("").to_numpy(dtype=object)
+        self.pid_series = pd.Series(self.pid, index=self.frame.index, dtype=object)
         sheet = self.frame[SHEET_COL] if SHEET_COL in self.frame else pd.Series([None] * n)
         self.sheet = sheet.astype(object).where(sheet.notna(), cb.FORMS[name]).to_numpy()
         if ROW_COL in self.frame:
-            rows = pd.to_numeric(self.frame[ROW_COL], errors="coerce")
-            self.row = [None if pd.isna(r) else int(r) for r in rows]
+            self._rows = pd.to_numeric(self.frame[ROW_COL], errors="coerce").to_numpy(float)
         else:
-            self.row = [i + 2 for i in range(n)]
+            self._rows = np.arange(2, n + 2, dtype=float)
+
+    def rows_at(self, pos: np.ndarray) -> list[int | None]:
+        return [None if np.isnan(r) else int(r) for r in self._rows[pos]]
 
     def has(self, field: str) -> bool:
         return field in self.frame.columns
@@ -202,7 +216,7 @@ class _Form:
         return pd.Series([pd.NA] * self.n, index=self.frame.index, dtype=object)
 
     def dates(self, field: str) -> pd.Series:
-        return pd.to_datetime(self.col(field), errors="coerce")
+        return _as_dates(self.col(field))
 
     def numbers(self, field: str) -> pd.Series:
         return pd.to_numeric(self.col(field), errors="coerce")
@@ -272,17 +286,12 @@ class _Checker:
         if not len(pos):
             return
         messages = [message] * len(pos) if isinstance(message, str) else list(message(pos))
-        values = self.raw_or_empty(f, field, pos)
+        values = f.raw_values(field, pos)
         column = f.header(field)
-        pids, sheets = f.pid[pos], f.sheet[pos]
-        rows = f.row
+        pids, sheets, rows = f.pid[pos], f.sheet[pos], f.rows_at(pos)
         self.findings.extend(
-            Finding(severity, pid, sheet, rows[p], column, value, msg, field, rule)
-            for p, pid, sheet, value, msg in zip(pos, pids, sheets, values, messages))
-
-    @staticmethod
-    def raw_or_empty(f: _Form, field: str, pos: np.ndarray) -> list[str]:
-        return f.raw_values(field, pos)
+            Finding(severity, pid, sheet, row, column, value, msg, field, rule)
+            for pid, sheet, row, value, msg in zip(pids, sheets, rows, values, messages))
 
     # -- cross-form lookups ---------------------------------------------------
     def first_rows(self, form: str) -> pd.DataFrame:
@@ -304,7 +313,7 @@ class _Checker:
         return tf.pid_series.map(table[field])
 
     def lookup_dates(self, target: str, source: str, field: str) -> pd.Series:
-        return pd.to_datetime(self.lookup(target, source, field), errors="coerce")
+        return _as_dates(self.lookup(target, source, field))
 
     # -- checks ---------------------------------------------------------------
     def run(self) -> None:
@@ -323,7 +332,7 @@ class _Checker:
 
     def check_ids(self) -> None:
         patients = self.forms["patients"]
-        known = set(patients.pid[patients.pid_valid])
+        known = pd.unique(patients.pid[patients.pid_valid])
         for name, f in self.forms.items():
             if not f.n:
                 continue
@@ -335,14 +344,13 @@ class _Checker:
                 s = pd.Series(np.where(f.pid_valid, f.pid, None), dtype=object)
                 dup = (s.duplicated(keep="first") & s.notna()).to_numpy()
                 if dup.any():
-                    first_pos = {}
-                    for p in np.flatnonzero(f.pid_valid):
-                        first_pos.setdefault(f.pid[p], p)
+                    firsts = s[s.notna() & ~s.duplicated(keep="first")]
+                    first_pos = dict(zip(firsts.to_numpy(), firsts.index.to_numpy()))
 
                     def dup_msg(pos, f=f, first_pos=first_pos, title=title):
                         out = []
                         for p in pos:
-                            first = f.row[first_pos[f.pid[p]]]
+                            first = f.rows_at(np.array([first_pos[f.pid[p]]]))[0]
                             where = f"row {first}" if first is not None else "an earlier row"
                             out.append(f"Patient ID {f.pid[p]} appears more than once on the "
                                        f"{title} sheet (first on {where}); only the first row "
@@ -351,7 +359,7 @@ class _Checker:
                     self.emit(name, dup, "patient_id", ERROR, "duplicate_patient", dup_msg)
             if name == "patients":
                 continue
-            unknown = f.pid_valid & ~np.isin(f.pid, list(known))
+            unknown = f.pid_valid & ~f.pid_series.isin(known).to_numpy()
             self.emit(name, unknown, "patient_id", WARNING, "unknown_patient",
                       lambda pos, f=f, title=title: [
                           f"Patient {f.pid[p]} is on the {title} sheet but not on the "
@@ -361,8 +369,8 @@ class _Checker:
             other = self.forms[name]
             if not other.n or not patients.n:
                 continue
-            present = set(other.pid[other.pid_valid])
-            absent = patients.pid_valid & ~np.isin(patients.pid, list(present))
+            present = pd.unique(other.pid[other.pid_valid])
+            absent = patients.pid_valid & ~patients.pid_series.isin(present).to_numpy()
             title = cb.FORMS[name]
             self.emit("patients", absent, "patient_id", WARNING, "missing_form_row",
                       lambda pos, title=title: [
@@ -378,18 +386,19 @@ class _Checker:
                     continue
                 if fld.name not in self.crf.headers.get(name, {}):
                     self.findings.append(Finding(
-                        ERROR, "", cb.FORMS[name] if not f.n else str(f.sheet[0]), None,
+                        ERROR, "", str(f.sheet[0]), None,
                         fld.header, "",
                         f"The required column '{fld.header}' is missing from the "
                         f"{cb.FORMS[name]} sheet.", fld.name, "required_column"))
                     continue
-                blank = f.col(fld.name).isna().to_numpy()
-                if f.raw is not None and fld.name in f.raw.columns:
-                    raw = f.raw[fld.name]
+                blank = f.col(fld.name).isna().to_numpy() & f.pid_valid
+                if blank.any() and f.raw is not None and fld.name in f.raw.columns:
                     # a cell with text that could not be read is the reader's finding
-                    raw_blank = (raw.isna() | (raw.astype(str).str.strip() == "")).to_numpy()
-                    blank &= raw_blank
-                self.emit(name, blank & f.pid_valid, fld.name, ERROR, "required",
+                    pos = np.flatnonzero(blank)
+                    raw = f.raw[fld.name].iloc[pos]
+                    has_text = (raw.notna() & (raw.astype(str).str.strip() != "")).to_numpy()
+                    blank[pos[has_text]] = False
+                self.emit(name, blank, fld.name, ERROR, "required",
                           f"{fld.label or fld.name} is required but blank.")
 
     def check_ranges(self) -> None:
@@ -681,6 +690,8 @@ def write_validation_report(report: ValidationReport, path: str | os.PathLike) -
     from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
     from openpyxl.utils import get_column_letter
 
+    from .template import save_write_only
+
     bold = Font(bold=True)
     fill = PatternFill("solid", fgColor="DCE6F1")
     border = Border(bottom=Side(style="thin", color="7F8FA6"))
@@ -726,7 +737,7 @@ def write_validation_report(report: ValidationReport, path: str | os.PathLike) -
         total.font = bold
         summary.append([total, None, report.n_errors, report.n_warnings, len(report)])
         summary.auto_filter.ref = f"A1:E{len(table) + 1}"
-        wb.save(tmp)
+        save_write_only(wb, tmp)
 
     with atomic_path(path) as tmp:
         build(tmp)
