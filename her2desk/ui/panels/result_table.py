@@ -106,7 +106,7 @@ class ResultTable(QTableView):
             m.appendRow(items)
         self.resizeColumnsToContents()
         for c in range(m.columnCount()):
-            self.setColumnWidth(c, min(self.columnWidth(c) + 12, 340))
+            self.setColumnWidth(c, min(self.columnWidth(c) + 10, 340))
 
     def text(self, row: int, column: int | str) -> str:
         col = self.headers.index(column) if isinstance(column, str) else column

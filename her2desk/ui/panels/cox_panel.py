@@ -1,0 +1,405 @@
+"""Cox tab: univariate screen and the multivariate model side by side, with a forest plot.
+
+The univariate models and the paper's multivariate model arrive precomputed in
+``StudyResults.cox``; another choice of covariates is fitted with
+``analysis.cox_models.fit_model`` in a background task (debounced, the latest
+choice wins). The panel only tabulates and draws ``CoxModel`` objects.
+"""
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from typing import Any
+
+import pandas as pd
+from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtWidgets import (
+    QComboBox,
+    QFileDialog,
+    QGroupBox,
+    QHBoxLayout,
+    QLabel,
+    QListWidget,
+    QListWidgetItem,
+    QPushButton,
+    QSplitter,
+    QVBoxLayout,
+    QWidget,
+)
+
+from ..plots import export
+from ..plots.forest_plot import ForestPlotWidget
+from ..workers import TaskRunner
+from .base import Panel
+from .result_table import Cell, ResultTable
+
+TASK_KEY = "cox-model"
+PH_ALPHA = 0.05
+PH_TIP = ("Proportional-hazards check (Schoenfeld residuals, as R's cox.zph). P below 0.05 means this "
+          "covariate's effect seems to change over follow-up, so one hazard ratio summarises it poorly; "
+          "look at the Kaplan–Meier curves and consider a stratified or time-split model.")
+
+
+def _p(p: float | None) -> str:
+    from ...analysis.compare import format_p
+
+    return format_p(p)
+
+
+def hr_cell(term: Any) -> Cell:
+    hr, (lo, hi) = term.hazard_ratio, term.ci
+    if hr is None or not math.isfinite(hr):
+        return Cell("not estimable", "Too few events in one level to estimate a hazard ratio.", warn=True)
+    return Cell(f"{hr:.2f} ({lo:.2f}–{hi:.2f})", f"Hazard ratio of {term.level} vs {term.reference}; "
+                "Wald 95 % CI.", hr)
+
+
+def ph_cell(p: float | None) -> Cell:
+    if p is None or not math.isfinite(p):
+        return Cell("—", "The proportional-hazards check could not be computed.")
+    if p < PH_ALPHA:
+        return Cell(f"{_p(p)} ⚠", PH_TIP, p, warn=True)
+    return Cell(_p(p), PH_TIP, p)
+
+
+def plain_ph_flag(flag: str) -> str:
+    """Term names in the analysis' messages ('age_group=>=50') as the table words them."""
+    import re
+
+    from ...analysis.cox_models import BY_VARIABLE
+
+    def repl(m: re.Match) -> str:
+        cov = BY_VARIABLE.get(m.group(1))
+        return f"'{cov.label}: {m.group(2)}'" if cov else m.group(0)
+
+    return re.sub(r"'([a-z0-9_]+)=([^']*)'", repl, flag)
+
+
+class CoxPanel(Panel):
+    """``set_results(cox, cohort=None, settings=None)``: ``analysis.cox_models.CoxResults``.
+
+    ``model_shown(model)`` is emitted when the multivariate table and forest plot
+    show a (new) model; ``set_covariates`` / ``set_endpoint`` drive it like the user.
+    """
+
+    title = "Cox"
+    model_shown = Signal(object)
+
+    def __init__(self, parent=None):
+        super().__init__(parent)
+        from ...analysis.cox_models import COVARIATES
+
+        self.covariates = COVARIATES
+        self.endpoint_box = QComboBox()
+        self.endpoint_box.setAccessibleName("Endpoint")
+        self.endpoint_box.addItem("Overall survival (OS)", "OS")
+        self.endpoint_box.addItem("Disease-free survival (DFS)", "DFS")
+        self.forest_box = QComboBox()
+        self.forest_box.setAccessibleName("Forest plot shows")
+        self.forest_box.addItem("Multivariate model", "multivariate")
+        self.forest_box.addItem("Univariate models", "univariate")
+        self.save_button = QPushButton("Save forest plot…")
+        self.save_button.setAccessibleName("Save the forest plot")
+        self.save_button.clicked.connect(lambda: self.save_figure())
+
+        self.picker = QListWidget()
+        self.picker.setAccessibleName("Covariates in the multivariate model")
+        for cov in COVARIATES:
+            item = QListWidgetItem(cov.label)
+            item.setData(Qt.ItemDataRole.UserRole, cov.variable)
+            item.setToolTip(f"Reference level: {cov.reference}")
+            item.setFlags(item.flags() | Qt.ItemFlag.ItemIsUserCheckable)
+            item.setCheckState(Qt.CheckState.Unchecked)
+            self.picker.addItem(item)
+        self.reset_button = QPushButton("Paper's model")
+        self.reset_button.setToolTip("Tick the covariates of the paper's multivariate model (Table S6)")
+        self.reset_button.clicked.connect(self.reset_covariates)
+        picker_box = QGroupBox("Multivariate model")
+        pl = QVBoxLayout(picker_box)
+        hint = QLabel("Tick the covariates to adjust for:")
+        hint.setWordWrap(True)
+        pl.addWidget(hint)
+        pl.addWidget(self.picker, 1)
+        pl.addWidget(self.reset_button)
+        self.picker.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.picker.setWordWrap(True)
+        picker_box.setMinimumWidth(170)
+
+        self.model_label = QLabel()
+        self.model_label.setAccessibleName("Model summary")
+        self.model_label.setWordWrap(True)
+        self.model_label.setStyleSheet("padding: 2px 4px; font-size: 10.5pt;")
+        self.warnings_label = QLabel()
+        self.warnings_label.setAccessibleName("Model warnings")
+        self.warnings_label.setWordWrap(True)
+        self.warnings_label.setStyleSheet("background: #fff4d6; color: #8a5a00; border: 1px solid #e0b050; "
+                                          "border-radius: 3px; padding: 4px 8px;")
+        self.warnings_label.hide()
+        self.table = ResultTable(name="Cox models")
+        self.forest = ForestPlotWidget()
+
+        right = QWidget()
+        rl = QVBoxLayout(right)
+        rl.setContentsMargins(0, 0, 0, 0)
+        rl.addWidget(self.model_label)
+        rl.addWidget(self.warnings_label)
+        split = QSplitter(Qt.Orientation.Vertical)
+        split.addWidget(self.table)
+        split.addWidget(self.forest)
+        split.setStretchFactor(0, 1)
+        split.setStretchFactor(1, 1)
+        split.setSizes([330, 380])
+        rl.addWidget(split, 1)
+        top = QHBoxLayout()
+        top.addWidget(QLabel("Endpoint:"))
+        top.addWidget(self.endpoint_box)
+        top.addSpacing(12)
+        top.addWidget(QLabel("Forest plot:"))
+        top.addWidget(self.forest_box)
+        top.addStretch(1)
+        top.addWidget(self.save_button)
+        body = QSplitter(Qt.Orientation.Horizontal)
+        body.addWidget(picker_box)
+        body.addWidget(right)
+        body.setStretchFactor(1, 1)
+        body.setSizes([230, 1000])
+        layout = QVBoxLayout(self.contents)
+        layout.setContentsMargins(6, 6, 6, 6)
+        layout.addLayout(top)
+        layout.addWidget(body, 1)
+
+        self.cox: Any = None
+        self.cohort: pd.DataFrame | None = None
+        self.settings: Any = None
+        self.cache: dict[tuple, Any] = {}
+        self.model: Any = None
+        self.univariate: tuple = ()
+        self._generation = 0
+        self._own_runner: TaskRunner | None = None
+        self._debounce = QTimer(self)
+        self._debounce.setSingleShot(True)
+        self._debounce.setInterval(350)
+        self._debounce.timeout.connect(self.recompute)
+        self.picker.itemChanged.connect(lambda *_: self._debounce.start())
+        self.endpoint_box.currentIndexChanged.connect(lambda *_: self.recompute())
+        self.forest_box.currentIndexChanged.connect(lambda *_: self._draw_forest())
+
+    # -- results in -------------------------------------------------------------------
+    def set_results(self, cox: Any, *, cohort: pd.DataFrame | None = None, settings: Any = None) -> None:
+        super().set_results(cox)
+        self._generation += 1
+        self.cache = {}
+        self.model = None
+        if cox is None:
+            return
+        from ...analysis.cox_models import MULTIVARIATE_DEFAULT
+
+        self.cox, self.cohort, self.settings = cox, cohort, settings
+        for m in cox.models:
+            if m.kind == "multivariate":
+                self.cache[(m.endpoint, tuple(sorted(m.variables)))] = m
+        present = set(cohort.columns) if cohort is not None else None
+        self.picker.blockSignals(True)
+        for i in range(self.picker.count()):
+            item = self.picker.item(i)
+            var = item.data(Qt.ItemDataRole.UserRole)
+            available = present is None or var in present
+            item.setHidden(not available)
+            item.setCheckState(Qt.CheckState.Checked if var in MULTIVARIATE_DEFAULT and available
+                               else Qt.CheckState.Unchecked)
+        self.picker.blockSignals(False)
+        self.recompute()
+
+    def clear_results(self, text: str | None = None) -> None:
+        self._generation += 1
+        self._debounce.stop()
+        self.cache, self.model, self.cohort, self.cox = {}, None, None, None
+        self._runner().cancel(TASK_KEY)
+        super().clear_results(text)
+
+    # -- choices -----------------------------------------------------------------------
+    @property
+    def endpoint(self) -> str:
+        return self.endpoint_box.currentData()
+
+    def chosen(self) -> list[str]:
+        return [self.picker.item(i).data(Qt.ItemDataRole.UserRole) for i in range(self.picker.count())
+                if self.picker.item(i).checkState() == Qt.CheckState.Checked
+                and not self.picker.item(i).isHidden()]
+
+    def set_covariates(self, variables: Sequence[str]) -> None:
+        """Tick exactly ``variables`` and refit (at once, not after the typing pause)."""
+        wanted = set(variables)
+        self.picker.blockSignals(True)
+        for i in range(self.picker.count()):
+            item = self.picker.item(i)
+            item.setCheckState(Qt.CheckState.Checked if item.data(Qt.ItemDataRole.UserRole) in wanted
+                               else Qt.CheckState.Unchecked)
+        self.picker.blockSignals(False)
+        self.recompute()
+
+    def reset_covariates(self) -> None:
+        from ...analysis.cox_models import MULTIVARIATE_DEFAULT
+
+        self.set_covariates(MULTIVARIATE_DEFAULT)
+
+    def set_endpoint(self, endpoint: str) -> None:
+        self.endpoint_box.setCurrentIndex(self.endpoint_box.findData(endpoint))
+
+    def _runner(self) -> TaskRunner:
+        runner = getattr(self.window(), "runner", None)
+        if isinstance(runner, TaskRunner):
+            return runner
+        if self._own_runner is None:
+            self._own_runner = TaskRunner(self)
+        return self._own_runner
+
+    # -- fitting -------------------------------------------------------------------------
+    def recompute(self) -> None:
+        self._debounce.stop()
+        if self.cox is None:
+            return
+        endpoint = self.endpoint
+        variables = self.chosen()
+        self.univariate = tuple(self.cox.univariate(endpoint))
+        key = (endpoint, tuple(sorted(variables)))
+        if not variables:
+            self._show_model(None, "Tick at least one covariate to fit the multivariate model.")
+            return
+        if key in self.cache:
+            self._show_model(self.cache[key])
+            return
+        if self.cohort is None:
+            self._show_model(None, "This model needs the study's patient data; reopen the study.")
+            return
+        cohort = self.cohort
+        ties = getattr(self.settings, "cox_ties", None) or getattr(self.cox, "ties", "efron")
+        self._generation += 1
+        generation = self._generation
+        self.model_label.setText(f"Fitting the multivariate model with {len(variables)} "
+                                 f"covariate{'s' * (len(variables) != 1)}…")
+
+        def work(progress, cancelled):
+            from ...analysis.cox_models import fit_model
+
+            progress(0.2, "Fitting the Cox model")
+            return fit_model(cohort, endpoint, variables, ties=ties, kind="multivariate")
+
+        def finished(model: Any) -> None:
+            if generation != self._generation:
+                return
+            if model is None:
+                self._show_model(None, "None of the ticked covariates has its reference level in this "
+                                       "study, so no model could be fitted.")
+                return
+            self.cache[key] = model
+            self._show_model(model)
+
+        def failed(message: str) -> None:
+            if generation == self._generation:
+                self._show_model(None, f"The multivariate model could not be fitted. {message}")
+
+        self._runner().start(TASK_KEY, work, on_finished=finished, on_failed=failed)
+
+    # -- display ---------------------------------------------------------------------------
+    def _show_model(self, model: Any, problem: str = "") -> None:
+        self.model = model
+        if model is None:
+            self.model_label.setText("")
+            self._set_warnings([problem] if problem else [])
+        else:
+            dropped = (f"; {model.n_dropped} patient{'s' * (model.n_dropped != 1)} left out because a "
+                       "ticked covariate is missing" if model.n_dropped else "")
+            self.model_label.setText(
+                f"<b>Multivariate model ({model.endpoint})</b>: {model.n} patients, {model.events} events"
+                f"{dropped}. Global proportional-hazards test P = {_p(model.ph_global_p)}.")
+            notes = list(model.warnings)
+            if not model.converged:
+                notes.insert(0, "The model did not converge: its hazard ratios are not reliable; "
+                                "tick fewer covariates.")
+            notes += [plain_ph_flag(f) for f in model.ph_flags]
+            self._set_warnings(notes)
+        self._fill_table()
+        self._draw_forest()
+        self.model_shown.emit(model)
+
+    def _set_warnings(self, notes: Sequence[str]) -> None:
+        notes = [n for n in dict.fromkeys(notes) if n]
+        self.warnings_label.setText("\n".join(f"⚠ {n}" for n in notes))
+        self.warnings_label.setVisible(bool(notes))
+
+    def _fill_table(self) -> None:
+        uni_terms = {}
+        uni_models = {}
+        for m in self.univariate:
+            uni_models[m.variables[0]] = m
+            for t in m.terms:
+                uni_terms[(t.variable, t.level)] = t
+        multi_terms = {(t.variable, t.level): t for t in self.model.terms} if self.model else {}
+        in_model = set(self.model.variables) if self.model else set()
+        headers = ["Covariate", "Level", "Univariate\nn (events)", "Univariate\nHR (95 % CI)", "Univariate\nP",
+                   "Univariate\nPH-test P", "Multivariate\nHR (95 % CI)", "Multivariate\nP",
+                   "Multivariate\nPH-test P"]
+        rows = []
+        for cov in self.covariates:
+            levels = [t.level for t in uni_terms.values() if t.variable == cov.variable]
+            levels += [lv for (v, lv) in multi_terms if v == cov.variable and lv not in levels]
+            if not levels:
+                continue
+            um = uni_models.get(cov.variable)
+            n_cell = Cell(f"{um.n} ({um.events})" if um else "—",
+                          f"{um.n_dropped} patient{'s' * (um.n_dropped != 1)} with this covariate missing "
+                          "left out." if um and um.n_dropped else "")
+            ref_multi = "1" if cov.variable in in_model else "not in model"
+            rows.append([Cell(cov.label, cov.label, bold=True), Cell(f"{cov.reference} (ref.)", muted=True),
+                         n_cell, Cell("1", "Reference level.", muted=True), "", "",
+                         Cell(ref_multi, muted=True), "", ""])
+            for level in levels:
+                u = uni_terms.get((cov.variable, level))
+                mt = multi_terms.get((cov.variable, level))
+                row = [Cell(""), Cell(level), Cell("")]
+                row += [hr_cell(u), Cell(_p(u.p_value), "Wald test.", u.p_value), ph_cell(u.ph_p)] if u else \
+                    [Cell("—"), Cell(""), Cell("")]
+                if mt is not None:
+                    row += [hr_cell(mt), Cell(_p(mt.p_value), "Wald test, adjusted for the other ticked "
+                                              "covariates.", mt.p_value), ph_cell(mt.ph_p)]
+                else:
+                    row += [Cell("not in model" if cov.variable not in in_model else "—", muted=True),
+                            Cell(""), Cell("")]
+                rows.append(row)
+        self.table.set_rows(headers, rows, header_tips={
+            "Univariate\nPH-test P": PH_TIP, "Multivariate\nPH-test P": PH_TIP,
+            "Univariate\nn (events)": "Patients (events) with this covariate known.",
+        })
+        self.table.setColumnWidth(0, min(self.table.columnWidth(0), 200))
+
+    def _draw_forest(self) -> None:
+        from ..plots.forest_plot import ForestRow
+
+        which = self.forest_box.currentData()
+        ep = self.endpoint
+        if which == "univariate":
+            rows = [ForestRow(f"{t.label}: {t.level} vs {t.reference}", t.hazard_ratio, t.ci[0], t.ci[1],
+                              t.p_value) for m in self.univariate for t in m.terms]
+            self.forest.set_rows(rows, title=f"Univariate Cox models, {ep}")
+        elif self.model is not None:
+            self.forest.set_cox_model(self.model, title=f"Multivariate Cox model, {ep}")
+        else:
+            self.forest.set_rows([], title="")
+
+    # -- export ------------------------------------------------------------------------------
+    def save_figure(self, path: str | None = None) -> None:
+        if path is None:
+            path, _ = QFileDialog.getSaveFileName(self, "Save forest plot", "", export.FIGURE_FILTER)
+            if not path:
+                return
+        window = self.window()
+        if hasattr(window, "run_export"):
+            window.run_export(lambda: self.forest.export(path), path)
+        else:
+            self.forest.export(path)
+
+    def export_frame(self) -> pd.DataFrame | None:
+        if self.cox is None:
+            return None
+        return self.table.frame()
