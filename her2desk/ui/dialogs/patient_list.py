@@ -93,7 +93,7 @@ class PatientListDialog(QDialog):
         self.setWindowTitle(self.heading)
         self.setAccessibleName("Patient list")
         self.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
-        self.resize(640, 480)
+        self.resize(820, 520)
 
         self.title_label = QLabel(self.heading)
         self.title_label.setWordWrap(True)

@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 import pandas as pd
-from PySide6.QtCore import QMimeData, QModelIndex, Qt, Signal
+from PySide6.QtCore import QEvent, QMimeData, QModelIndex, Qt, Signal
 from PySide6.QtGui import QKeySequence
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -81,6 +81,7 @@ class ReportTable(QWidget):
                                 " QTableView::item { padding: 0px 10px; }")
         self.view.doubleClicked.connect(self.request_patients)
         self.view.copy_requested.connect(self.copy)
+        self.view.viewport().installEventFilter(self)
         self.notes_label = QLabel()
         self.notes_label.setWordWrap(True)
         self.notes_label.setTextFormat(Qt.TextFormat.PlainText)
@@ -104,6 +105,8 @@ class ReportTable(QWidget):
         layout.addWidget(self.view, 1)
         layout.addWidget(self.notes_label)
         layout.addLayout(bar)
+        # Short tables end where their rows end, footnotes right under them; the rest is blank.
+        layout.addStretch(0)
 
     # -- contents ------------------------------------------------------------------
     def set_table(self, title: str, headers: Sequence[str], rows: Sequence[ReportRow], *,
@@ -122,6 +125,17 @@ class ReportTable(QWidget):
         # Room for the padding the style sheet adds, so "n (%)" never elides.
         self._natural = [min(self.view.columnWidth(c) + 24, 520) for c in range(self.model.columnCount())]
         self.fit_columns()
+        self.view.setMaximumHeight(self.content_height())
+        # The frame hugs the columns instead of trailing an empty grey header.
+        self.view.setMaximumWidth(sum(self._natural) + 2 * self.view.frameWidth()
+                                  + self.view.verticalScrollBar().sizeHint().width() + 2)
+
+    def content_height(self) -> int:
+        """Height showing every row (plus a horizontal scroll bar's worth of slack)."""
+        view = self.view
+        rows = sum(view.rowHeight(r) for r in range(self.model.rowCount()))
+        return (rows + view.horizontalHeader().sizeHint().height() + 2 * view.frameWidth()
+                + view.horizontalScrollBar().sizeHint().height() + 2)
 
     def fit_columns(self) -> None:
         """Natural widths; when the window is too narrow the label column gives way first,
@@ -135,9 +149,12 @@ class ReportTable(QWidget):
         for c, w in enumerate(widths):
             self.view.setColumnWidth(c, w)
 
-    def resizeEvent(self, event) -> None:
-        super().resizeEvent(event)
-        self.fit_columns()
+    def eventFilter(self, obj, event) -> bool:
+        # The viewport's own resize, not this widget's: a table on a hidden tab gets its
+        # final width only when the tab is first shown.
+        if obj is self.view.viewport() and event.type() == QEvent.Type.Resize:
+            self.fit_columns()
+        return super().eventFilter(obj, event)
 
     def clear(self) -> None:
         self.set_table("", [], [])
