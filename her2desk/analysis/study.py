@@ -55,7 +55,7 @@ def followup_summary(cohort: pd.DataFrame) -> tuple[FollowUp, ...]:
     out = []
     for label in ("All", *HR_GROUPS):
         frame = eligible if label == "All" else eligible[eligible["hr_status"] == label]
-        t = frame["os_months"].dropna()
+        t = frame["followup_months"].dropna()
         e = frame.loc[t.index, "os_event"].astype(bool)
         if t.empty:
             continue
