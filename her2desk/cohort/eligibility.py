@@ -118,9 +118,10 @@ def _date(d) -> pd.Timestamp:
 
 
 def _outside_window(p: pd.DataFrame, s: StudySettings) -> pd.Series:
+    """Admitted before or after the window; a missing admission date is 'incomplete' instead."""
     adm = pd.to_datetime(p["admission_date"])
-    inside = (adm >= _date(s.enrol_from)) & (adm <= _date(s.enrol_to))
-    return ~inside.fillna(False).astype(bool)
+    outside = (adm < _date(s.enrol_from)) | (adm > _date(s.enrol_to))
+    return outside.fillna(False).astype(bool)
 
 
 def _male(p: pd.DataFrame, s: StudySettings) -> pd.Series:
@@ -150,9 +151,10 @@ def _bilateral(p: pd.DataFrame, s: StudySettings) -> pd.Series:
 
 
 def _incomplete(p: pd.DataFrame, s: StudySettings) -> pd.Series:
-    """Missing sex, diagnosis date, surgery type, last follow-up or vital status; an
-    operation without its date; a death without its date."""
-    missing = (p["sex"].isna() | p["diagnosis_date"].isna() | p["surgery_type"].isna()
+    """Missing sex, admission or diagnosis date, surgery type, last follow-up or vital status;
+    an operation without its date; a death without its date."""
+    missing = (p["sex"].isna() | p["admission_date"].isna() | p["diagnosis_date"].isna()
+               | p["surgery_type"].isna()
                | p["last_followup_date"].isna() | p["vital_status"].isna())
     operated = p["surgery_type"].notna() & (p["surgery_type"] != "none")
     no_surgery_date = operated & p["surgery_date"].isna()

@@ -32,7 +32,7 @@ def test_her2_call_fish_threshold():
 @pytest.mark.parametrize("fields,reason", [
     (dict(admission_date="2011-12-31"), "outside_window"),
     (dict(admission_date="2022-07-01"), "outside_window"),
-    (dict(admission_date=None), "outside_window"),
+    (dict(admission_date=None), "incomplete"),  # unknown admission: not "outside"
     (dict(sex="male"), "male"),
     (dict(her2_ihc="1+"), "her2_not_positive"),
     (dict(her2_ihc="2+", her2_fish_ratio=None), "her2_not_positive"),
