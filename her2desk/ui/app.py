@@ -185,6 +185,7 @@ def add_language_menu(window: Any) -> Any:
 def _startup_report(window: Any) -> None:
     """``HER2DESK_STARTUP_TIME=1``: print ms since process start at paint, load and results
     (stderr); ``=exit`` also quits once the analyses are in (for benchmarks)."""
+    from PySide6.QtCore import QTimer
     from PySide6.QtWidgets import QApplication
 
     from .startup import FirstPaint, ms_since_start, process_age
@@ -203,13 +204,17 @@ def _startup_report(window: Any) -> None:
     def results(_=None) -> None:
         say("analyses shown", ms_since_start())
         if mode == "exit":
-            window.close()
-            QApplication.instance().quit()
+            # Not from inside this slot: closing while the task's callback is on the stack
+            # crashes at interpreter exit. Closing the last window ends app.exec().
+            QTimer.singleShot(0, window.close)
 
     window.results_ready.connect(results)
-    window.runner.failed.connect(lambda key, msg: (print(f"her2desk startup: {key} failed: {msg}",
-                                                        file=sys.stderr, flush=True),
-                                                  QApplication.instance().exit(1) if mode == "exit" else None))
+    def failed(key: str, message: str) -> None:
+        print(f"her2desk startup: {key} failed: {message}", file=sys.stderr, flush=True)
+        if mode == "exit":
+            QTimer.singleShot(0, lambda: QApplication.instance().exit(1))
+
+    window.runner.failed.connect(failed)
 
 
 def run_app(path: str | os.PathLike | None = None, settings: Any = None) -> int:

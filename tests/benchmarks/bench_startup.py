@@ -1,0 +1,133 @@
+"""Start-up benchmark: ``her2desk`` from source to a shown window with the sample study loaded.
+
+Run as a script (not collected by pytest)::
+
+    python tests/benchmarks/bench_startup.py [--runs 3] [--exe dist/her2desk/her2desk] [--no-breakdown]
+
+1. Launches the real app (``her2desk app resources/sample_study.xlsx``) ``--runs`` times
+   with ``HER2DESK_STARTUP_TIME=exit`` — under ``xvfb-run`` with the xcb platform when
+   available, else offscreen — and prints, in ms since the process started: window
+   shown and painted, study loaded (Data/Validation/Eligibility filled), analyses
+   shown. The first run is "cold" for the OS file cache only if nothing ran before;
+   the later ones are the "imports warm" figure the target (< 2 s) refers to.
+2. Breaks the time down in-process: import cost of the heavy modules, the
+   background load and analyses, and each panel's ``set_results`` on the GUI thread.
+"""
+from __future__ import annotations
+
+import argparse
+import os
+import re
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+SAMPLE = ROOT / "resources" / "sample_study.xlsx"
+TARGET_MS = 2000
+LINE = re.compile(r"her2desk startup: (.+?) (\d+) ms after")
+
+
+def launch(cmd: list[str], use_xvfb: bool) -> dict[str, float]:
+    with tempfile.TemporaryDirectory() as home:
+        env = dict(os.environ, HER2DESK_STARTUP_TIME="exit", XDG_CONFIG_HOME=home, HOME=home,
+                   PYTHONPATH=str(ROOT))
+        if use_xvfb:
+            env["QT_QPA_PLATFORM"] = "xcb"
+            cmd = ["xvfb-run", "-a", "-s", "-screen 0 1280x800x24", *cmd]
+        else:
+            env["QT_QPA_PLATFORM"] = "offscreen"
+        proc = subprocess.run(cmd, env=env, capture_output=True, text=True, timeout=600)
+    found = {m.group(1): float(m.group(2)) for m in LINE.finditer(proc.stderr)}
+    if proc.returncode != 0 or len(found) < 3:
+        raise SystemExit(f"her2desk exited with {proc.returncode}:\n{proc.stderr[-2000:]}")
+    return found
+
+
+def breakdown() -> None:
+    os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+    sys.path.insert(0, str(ROOT))
+
+    def timed(label, fn):
+        t = time.perf_counter()
+        value = fn()
+        print(f"  {label:<58} {1000 * (time.perf_counter() - t):7.0f} ms")
+        return value
+
+    print("\nIn-process breakdown (each import measured after the previous ones):")
+    timed("import PySide6.QtWidgets + pyqtgraph", lambda: (__import__("PySide6.QtWidgets"),
+                                                           __import__("pyqtgraph")))
+    timed("import her2desk.ui.main_window (window + panels)", lambda: __import__("her2desk.ui.main_window"))
+    heavy = [m for m in ("pandas", "scipy", "scipy.stats", "openpyxl", "lifelines", "matplotlib")
+             if m in sys.modules]
+    print(f"  heavy modules the window's own imports pull in: {', '.join(heavy) or 'none'}")
+    for mod in ("pandas", "scipy.special", "scipy.stats", "openpyxl", "her2desk.crf.reader",
+                "her2desk.cohort.loading", "her2desk.analysis.study", "her2desk.report.study_report"):
+        timed(f"import {mod} (already: {mod in sys.modules})", lambda m=mod: __import__(m))
+
+    from her2desk.analysis.study import run_study
+    from her2desk.cohort.loading import load_study
+    from her2desk.ui.app import make_application
+    from her2desk.ui.main_window import MainWindow
+
+    app = timed("QApplication + translators + icon", make_application)
+    window = timed("MainWindow()", MainWindow)
+    timed("window.show() + first events", lambda: (window.show(), app.processEvents()))
+    loaded = timed("load_study(sample) (background thread in the app)", lambda: load_study(SAMPLE))
+    results = timed("run_study (background thread in the app)",
+                    lambda: run_study(loaded.cohort, loaded.settings, flowchart=loaded.flowchart))
+    print("  GUI thread, MainWindow._on_loaded / _on_results panel by panel:")
+    for name, arg in (("Data", loaded), ("Validation", loaded.validation), ("Eligibility", loaded)):
+        timed(f"  {name}.set_results", lambda n=name, a=arg: window.panels[n].set_results(a))
+    unit = getattr(results.settings, "time_unit", "months")
+    for name, call in (("Baseline", lambda: window.panels["Baseline"].set_results(results.tables)),
+                       ("Neoadjuvant", lambda: window.panels["Neoadjuvant"].set_results(results.neoadjuvant)),
+                       ("Survival", lambda: window.panels["Survival"].set_results(results.survival, time_unit=unit)),
+                       ("Cox", lambda: window.panels["Cox"].set_results(results.cox)),
+                       ("First-line & conversion",
+                        lambda: window.panels["First-line & conversion"].set_results(results.conversion))):
+        timed(f"  {name}.set_results", call)
+    window.runner.shutdown(3000)
+    window.close()
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    ap.add_argument("--runs", type=int, default=3)
+    ap.add_argument("--exe", help="a frozen her2desk executable instead of the checkout")
+    ap.add_argument("--offscreen", action="store_true", help="never use xvfb-run")
+    ap.add_argument("--no-breakdown", action="store_true")
+    args = ap.parse_args()
+    if not SAMPLE.is_file():
+        print(f"bench_startup: {SAMPLE} is missing", file=sys.stderr)
+        return 1
+    use_xvfb = not args.offscreen and shutil.which("xvfb-run") is not None
+    cmd = [args.exe] if args.exe else [sys.executable, "-m", "her2desk"]
+    cmd += ["app", str(SAMPLE)]
+    print(f"her2desk start-up, {'xvfb + xcb' if use_xvfb else 'offscreen'}, "
+          f"{'frozen ' + args.exe if args.exe else 'from source'}; ms since process start")
+    print(f"{'run':>4} {'painted':>9} {'loaded':>9} {'analyses':>9}")
+    rows = []
+    for i in range(args.runs):
+        r = launch(cmd, use_xvfb)
+        row = (r.get("window shown and painted", float("nan")), r.get("study loaded (Data tab filled)", float("nan")),
+               r.get("analyses shown", float("nan")))
+        rows.append(row)
+        print(f"{i + 1:>4} {row[0]:>9.0f} {row[1]:>9.0f} {row[2]:>9.0f}")
+    warm = rows[1:] or rows
+    painted = statistics.median(r[0] for r in warm)
+    loaded = statistics.median(r[1] for r in warm)
+    print(f"warm median: painted {painted:.0f} ms, sample loaded {loaded:.0f} ms "
+          f"(target < {TARGET_MS} ms: window {'met' if painted < TARGET_MS else 'MISSED'}, "
+          f"sample loaded {'met' if loaded < TARGET_MS else 'MISSED'})")
+    if not args.no_breakdown and not args.exe:
+        breakdown()
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
