@@ -37,8 +37,10 @@ from PySide6.QtWidgets import (
 )
 
 from .panels.base import Panel, PlaceholderPanel
+from .panels.baseline_panel import BaselinePanel
 from .panels.data_panel import DataPanel
 from .panels.eligibility_panel import EligibilityPanel
+from .panels.firstline_panel import FirstLinePanel
 from .panels.neoadjuvant_panel import NeoadjuvantPanel
 from .panels.survival_panel import SurvivalPanel
 from .panels.validation_panel import ValidationPanel
@@ -205,16 +207,13 @@ class MainWindow(QMainWindow):
             "Data": DataPanel(),
             "Validation": ValidationPanel(),
             "Eligibility": EligibilityPanel(),
-            "Baseline": PlaceholderPanel(
-                "Baseline", "Tables 1–3: patient characteristics by HR status, with P values."),
+            "Baseline": BaselinePanel(runner=self.runner),
             "Neoadjuvant": NeoadjuvantPanel(),
             "Survival": SurvivalPanel(),
             "Cox": PlaceholderPanel(
                 "Cox", "Univariate and multivariate Cox models with hazard ratios and the "
                 "proportional-hazards check."),
-            "First-line & conversion": PlaceholderPanel(
-                "First-line & conversion", "Table 4 (first-line regimens) and receptor conversion "
-                "between primary tumour and metastasis."),
+            "First-line & conversion": FirstLinePanel(),
         }
         for i, title in enumerate(TAB_TITLES):
             self.tabs.addTab(self.panels[title], title.replace("&", "&&"))  # no mnemonic
@@ -390,11 +389,12 @@ class MainWindow(QMainWindow):
     def _on_results(self, results: Any) -> None:
         self.results = results
         unit = getattr(results.settings, "time_unit", "months")
-        self.panels["Baseline"].set_results(results.tables)
+        cohort = self.loaded.cohort if self.loaded is not None else None
+        self.panels["Baseline"].set_results(results, cohort=cohort)
         self.panels["Neoadjuvant"].set_results(results.neoadjuvant)
         self.panels["Survival"].set_results(results.survival, time_unit=unit)
         self.panels["Cox"].set_results(results.cox)
-        self.panels["First-line & conversion"].set_results(results.conversion)
+        self.panels["First-line & conversion"].set_results(results, cohort=cohort)
         self.statusBar().showMessage("Analyses done.", 5000)
         self.results_ready.emit(results)
 
