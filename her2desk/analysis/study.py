@@ -14,7 +14,8 @@ from ..cohort.settings import StudySettings
 from .conversion import ConversionTable, receptor_conversion
 from .endpoints import STANDARD_COMPARISONS, SurvivalComparison, survival_comparison
 from .neoadjuvant import NeoadjuvantResults, neoadjuvant_response
-from .survival import reverse_km_median_followup
+from .endpoints import DFS, endpoint_frame
+from .survival import IntervalHazard, annual_hazard, reverse_km_median_followup
 from .tables import BaselineTable, CountTable, HR_GROUPS, baseline_table, first_line_table
 
 
@@ -43,6 +44,7 @@ class StudyResults:
     survival: tuple[SurvivalComparison, ...]
     cox: object | None                     # cox_models.CoxResults
     conversion: ConversionTable
+    hazard_over_time: dict[str, IntervalHazard] = field(default_factory=dict)
     grouping: str = "hr_status"
     notes: tuple[str, ...] = field(default_factory=tuple)
 
@@ -62,6 +64,18 @@ def followup_summary(cohort: pd.DataFrame) -> tuple[FollowUp, ...]:
         out.append(FollowUp(label, int(t.size), float(t.median()), float(t.min()), float(t.max()),
                             float(reverse_km_median_followup(t.to_numpy(), e.to_numpy()))))
     return tuple(out)
+
+
+def recurrence_hazard_by_year(cohort: pd.DataFrame) -> dict[str, IntervalHazard]:
+    """Annual DFS-event hazard per HR group: where the paper sees the curves cross (~6 years)."""
+    frame = endpoint_frame(cohort, DFS)
+    out = {}
+    for label in HR_GROUPS:
+        sub = frame[frame["hr_status"] == label]
+        if len(sub) and sub["dfs_event"].astype(bool).any():
+            out[label] = annual_hazard(sub["dfs_months"].to_numpy(float),
+                                       sub["dfs_event"].to_numpy(bool), width=12.0)
+    return out
 
 
 def run_study(cohort: pd.DataFrame, settings: StudySettings | None = None, *,
@@ -100,4 +114,5 @@ def run_study(cohort: pd.DataFrame, settings: StudySettings | None = None, *,
     conversion = receptor_conversion(cohort)
     progress(1.0, "Analyses done")
     return StudyResults(settings, flowchart or make_flowchart(cohort), tables,
-                        followup_summary(cohort), neo, tuple(survival), cox, conversion, grouping)
+                        followup_summary(cohort), neo, tuple(survival), cox, conversion,
+                        recurrence_hazard_by_year(cohort), grouping)

@@ -30,7 +30,7 @@ _THIN = Side(style="thin", color="888888")
 _WRAP = Alignment(wrap_text=True, vertical="top")
 
 SHEETS = ("Settings", "Flowchart", "Table 1", "Table 2", "Table 3", "Table 4", "pCR",
-          "Survival", "Cox", "Conversion")
+          "Survival", "Hazard by year", "Cox", "Conversion")
 
 
 def _fmt_months(x: float) -> str:
@@ -142,6 +142,15 @@ def _baseline_sheet(wb: Workbook, name: str, table: BaselineTable) -> None:
     sh.finish()
 
 
+def _followup_note(ws, results: StudyResults) -> None:
+    parts = [f"{f.group} {f.reverse_km_median:.0f}" for f in results.followup
+             if not math.isnan(f.reverse_km_median)]
+    if parts:
+        ws.append([f"Median follow-up by reverse Kaplan–Meier (months): {', '.join(parts)}. "
+                   "Follow-up runs from diagnosis to death or last contact, capped at the cutoff."])
+        ws.cell(ws.max_row, 1).font = _NOTE
+
+
 def _count_sheet(wb: Workbook, name: str, table: CountTable) -> None:
     sh = _Sheet(wb, name, table.title)
     groups = list(table.groups) + [ALL]
@@ -195,6 +204,28 @@ def _survival_sheet(wb: Workbook, results: StudyResults) -> None:
                    hr_text, format_p(h.p_value) if h else "",
                    format_p(s.logrank_p) if i == 0 and s.logrank_p is not None else "")
         sh.note(s.footnote)
+    sh.finish()
+
+
+def _hazard_sheet(wb: Workbook, results: StudyResults) -> None:
+    sh = _Sheet(wb, "Hazard by year", "Annual hazard of a DFS event, by HR status")
+    sh.header("Year after surgery", *[f"{g}: events / person-years" for g in results.hazard_over_time],
+              *[f"{g}: per 100 person-years" for g in results.hazard_over_time])
+    curves = list(results.hazard_over_time.values())
+    years = max((len(h.start) for h in curves), default=0)
+    for i in range(years):
+        counts, rates = [], []
+        for h in curves:
+            if i < len(h.start):
+                counts.append(f"{int(h.events[i])} / {h.person_time[i] / 12:.0f}")
+                rates.append(f"{100 * 12 * h.hazard[i]:.1f}")
+            else:
+                counts.append("")
+                rates.append("")
+        sh.row(f"{i}–{i + 1}", *counts, *rates)
+    sh.blank()
+    sh.note("Events per person-time in each year of follow-up (constant hazard within the year); "
+            "it shows when risk accrues, which a single hazard ratio averages away.")
     sh.finish()
 
 
@@ -272,9 +303,11 @@ def build_report_workbook(results: StudyResults, *, source: Path | None = None, 
     _flowchart_sheet(wb, results)
     for key, name in (("table1", "Table 1"), ("table2", "Table 2"), ("table3", "Table 3")):
         _baseline_sheet(wb, name, results.tables[key])
+    _followup_note(wb["Table 1"], results)
     _count_sheet(wb, "Table 4", results.tables["table4"])
     _pcr_sheet(wb, results)
     _survival_sheet(wb, results)
+    _hazard_sheet(wb, results)
     _cox_sheet(wb, results)
     _conversion_sheet(wb, results)
     if figures:

@@ -131,6 +131,10 @@ def results_to_dict(results: StudyResults, *, source_name: str = "", source_sha2
         "survival": _survival(results),
         "pcr": _pcr(results),
         "cox": _cox(results),
+        "hazard_by_year": {g: [{"year": int(i), "events": int(h.events[i]),
+                                "person_months": _num(h.person_time[i]),
+                                "hazard_per_month": _num(h.hazard[i])} for i in range(len(h.start))]
+                           for g, h in results.hazard_over_time.items()},
         "conversion": {"n": results.conversion.n,
                        "rows": [{"receptor": r.receptor, "n": r.n, "counts": dict(r.counts),
                                  "percent": {k: _num(v) for k, v in r.percent.items()}}

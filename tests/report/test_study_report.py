@@ -119,3 +119,12 @@ def test_existing_report_survives_a_failed_write(sample_results, tmp_path, monke
         write_study_report(sample_results, tmp_path)
     assert (tmp_path / "report.xlsx").read_bytes() == before
     assert not [p for p in tmp_path.iterdir() if p.name not in ("report.xlsx", "results.json")]
+
+
+def test_hazard_by_year_accounts_for_every_dfs_event(results_json, workbook):
+    by_year = results_json["hazard_by_year"]
+    assert sum(y["events"] for y in by_year["HR+/HER2+"]) == 99
+    assert sum(y["events"] for y in by_year["HR-/HER2+"]) == 100
+    rows = list(workbook["Hazard by year"].iter_rows(min_row=3, values_only=True))
+    assert rows[0][0] == "0–1"
+    assert rows[0][1].startswith(f"{by_year['HR+/HER2+'][0]['events']} / ")
