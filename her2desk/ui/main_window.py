@@ -15,7 +15,7 @@ from importlib import metadata
 from pathlib import Path
 from typing import Any, Callable
 
-from PySide6.QtCore import QByteArray, QEvent, QObject, QSettings, Qt, QTimer, Signal
+from PySide6.QtCore import QT_TRANSLATE_NOOP, QByteArray, QEvent, QObject, QSettings, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QColor, QKeySequence, QPainter, QShortcut
 from PySide6.QtWidgets import (
     QApplication,
@@ -51,8 +51,11 @@ APPLICATION = "her2desk"
 SPREADSHEET_SUFFIXES = (".xlsx", ".xlsm", ".csv")
 MAX_RECENT = 8
 
-TAB_TITLES = ("Data", "Validation", "Eligibility", "Baseline", "Neoadjuvant", "Survival", "Cox",
-              "First-line & conversion")
+# Keys of self.panels; shown translated (QT_TRANSLATE_NOOP returns the English text unchanged).
+TAB_TITLES = (QT_TRANSLATE_NOOP("MainWindow", "Data"), QT_TRANSLATE_NOOP("MainWindow", "Validation"),
+              QT_TRANSLATE_NOOP("MainWindow", "Eligibility"), QT_TRANSLATE_NOOP("MainWindow", "Baseline"),
+              QT_TRANSLATE_NOOP("MainWindow", "Neoadjuvant"), QT_TRANSLATE_NOOP("MainWindow", "Survival"),
+              QT_TRANSLATE_NOOP("MainWindow", "Cox"), QT_TRANSLATE_NOOP("MainWindow", "First-line & conversion"))
 
 
 def her2desk_version() -> str:
@@ -216,8 +219,9 @@ class MainWindow(QMainWindow):
             "First-line & conversion": FirstLinePanel(),
         }
         for i, title in enumerate(TAB_TITLES):
-            self.tabs.addTab(self.panels[title], title.replace("&", "&&"))  # no mnemonic
-            self.tabs.setTabToolTip(i, f"{title} (Ctrl+{i + 1})")
+            shown = self.tr(title)
+            self.tabs.addTab(self.panels[title], shown.replace("&", "&&"))  # no mnemonic
+            self.tabs.setTabToolTip(i, f"{shown} (Ctrl+{i + 1})")
         layout = QVBoxLayout(central)
         layout.setContentsMargins(6, 6, 6, 0)
         layout.addWidget(self.banner)
@@ -236,7 +240,7 @@ class MainWindow(QMainWindow):
         self.progress.setTextVisible(False)
         self.progress_text = QLabel()
         self.progress_text.setAccessibleName("Progress step")
-        self.cancel_button = QPushButton("Cancel")
+        self.cancel_button = QPushButton(self.tr("Cancel"))
         self.cancel_button.setAccessibleName("Cancel the running task")
         self.cancel_button.clicked.connect(self.cancel_work)
         for w in (self.progress_text, self.progress, self.cancel_button):
@@ -257,21 +261,21 @@ class MainWindow(QMainWindow):
         return action
 
     def _build_menus(self) -> None:
-        file_menu = self.menuBar().addMenu("&File")
-        self.open_action = self._action("&Open CRF…", self.choose_and_open, QKeySequence.StandardKey.Open,
-                                        "Open a CRF workbook (.xlsx, .xlsm) or CSV export")
-        self.sample_action = self._action("Open &sample study", self.open_sample,
-                                          tip="Open the synthetic study that reproduces the paper")
-        self.template_action = self._action("&New CRF template…", self.new_template,
-                                            tip="Save an empty CRF workbook with drop-down lists")
-        self.recent_menu = file_menu.addMenu("&Recent studies")
-        self.export_table_action = self._action("&Export table…", self.export_table, "Ctrl+E",
-                                                "Save the table of this page as Excel or CSV")
-        self.export_report_action = self._action("Export study &report…", self.export_report,
-                                                 tip="Save report.xlsx and results.json")
-        self.settings_action = self._action("Study se&ttings…", self.edit_settings,
-                                            tip="Cutoff date, enrolment window, FISH threshold…")
-        self.quit_action = self._action("&Quit", self.close, QKeySequence.StandardKey.Quit)
+        file_menu = self.menuBar().addMenu(self.tr("&File"))
+        self.open_action = self._action(self.tr("&Open CRF…"), self.choose_and_open, QKeySequence.StandardKey.Open,
+                                        self.tr("Open a CRF workbook (.xlsx, .xlsm) or CSV export"))
+        self.sample_action = self._action(self.tr("Open &sample study"), self.open_sample,
+                                          tip=self.tr("Open the synthetic study that reproduces the paper"))
+        self.template_action = self._action(self.tr("&New CRF template…"), self.new_template,
+                                            tip=self.tr("Save an empty CRF workbook with drop-down lists"))
+        self.recent_menu = file_menu.addMenu(self.tr("&Recent studies"))
+        self.export_table_action = self._action(self.tr("&Export table…"), self.export_table, "Ctrl+E",
+                                                self.tr("Save the table of this page as Excel or CSV"))
+        self.export_report_action = self._action(self.tr("Export study &report…"), self.export_report,
+                                                 tip=self.tr("Save report.xlsx and results.json"))
+        self.settings_action = self._action(self.tr("Study se&ttings…"), self.edit_settings,
+                                            tip=self.tr("Cutoff date, enrolment window, FISH threshold…"))
+        self.quit_action = self._action(self.tr("&Quit"), self.close, QKeySequence.StandardKey.Quit)
         file_menu.addAction(self.open_action)
         file_menu.addAction(self.sample_action)
         file_menu.addAction(self.template_action)
@@ -283,9 +287,9 @@ class MainWindow(QMainWindow):
         file_menu.addAction(self.settings_action)
         file_menu.addSeparator()
         file_menu.addAction(self.quit_action)
-        help_menu = self.menuBar().addMenu("&Help")
-        self.guide_action = self._action("&User guide", self.show_guide, QKeySequence.StandardKey.HelpContents)
-        self.about_action = self._action("&About her2desk", self.show_about)
+        help_menu = self.menuBar().addMenu(self.tr("&Help"))
+        self.guide_action = self._action(self.tr("&User guide"), self.show_guide, QKeySequence.StandardKey.HelpContents)
+        self.about_action = self._action(self.tr("&About her2desk"), self.show_about)
         help_menu.addAction(self.guide_action)
         help_menu.addAction(self.about_action)
         self._rebuild_recent_menu()
@@ -345,10 +349,10 @@ class MainWindow(QMainWindow):
 
         if self.loaded is None:
             for panel in self.panels.values():
-                panel.clear_results(f"Opening {path.name}…")
+                panel.clear_results(self.tr("Opening {0}…").format(path.name))
         self.runner.start("load", work, on_finished=self._on_loaded,
                           on_failed=lambda msg: self._on_failed(path, msg))
-        self.statusBar().showMessage(f"Opening {path.name}…")
+        self.statusBar().showMessage(self.tr("Opening {0}…").format(path.name))
         return True
 
     def _on_loaded(self, loaded: Any) -> None:
@@ -362,7 +366,7 @@ class MainWindow(QMainWindow):
         self.panels["Validation"].set_results(loaded.validation)
         self.panels["Eligibility"].set_results(loaded)
         for name in ("Baseline", "Neoadjuvant", "Survival", "Cox", "First-line & conversion"):
-            self.panels[name].clear_results("Computing the study's analyses…")
+            self.panels[name].clear_results(self.tr("Computing the study's analyses…"))
         self._update_counts()
         n_err = getattr(loaded.validation, "n_errors", 0)
         if n_err:
@@ -395,7 +399,7 @@ class MainWindow(QMainWindow):
         self.panels["Survival"].set_results(results.survival, time_unit=unit)
         self.panels["Cox"].set_results(results.cox)
         self.panels["First-line & conversion"].set_results(results, cohort=cohort)
-        self.statusBar().showMessage("Analyses done.", 5000)
+        self.statusBar().showMessage(self.tr("Analyses done."), 5000)
         self.results_ready.emit(results)
 
     def _on_failed(self, path: Path, message: str) -> None:
@@ -404,7 +408,7 @@ class MainWindow(QMainWindow):
     # -- work in progress -------------------------------------------------------------
     def cancel_work(self) -> None:
         self.runner.cancel()
-        self.statusBar().showMessage("Cancelled.", 5000)
+        self.statusBar().showMessage(self.tr("Cancelled."), 5000)
 
     def _on_progress(self, key: str, fraction: float, text: str) -> None:
         self.progress.setValue(int(fraction * 1000))
@@ -419,7 +423,7 @@ class MainWindow(QMainWindow):
     def _update_counts(self) -> None:
         loaded = self.loaded
         if loaded is None:
-            self.counts_label.setText("No study open — File ▸ Open CRF… or drop a workbook here")
+            self.counts_label.setText(self.tr("No study open — File ▸ Open CRF… or drop a workbook here"))
             return
         cohort = loaded.cohort
         eligible = int(cohort["eligible"].fillna(False).astype(bool).sum()) if "eligible" in cohort else 0
