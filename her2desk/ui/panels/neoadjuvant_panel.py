@@ -1,50 +1,148 @@
-"""Neoadjuvant tab: pCR rates (Wilson CIs) and Miller–Payne grades per analysis."""
+"""Neoadjuvant tab: pCR rates (Wilson CIs) and Miller–Payne grades per analysis, with a table.
+
+Every analysis in ``NeoadjuvantResults`` (by HR status, ER/PR subgroup, regimen,
+regimen within each HR group and ER/PR within each HER2-targeted regimen) can be
+chosen; the table lists n, pCR, rate with CI and P against the reference group,
+and double-clicking a count lists the patients behind it.
+"""
 from __future__ import annotations
 
 from typing import Any
 
 import pandas as pd
-from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QSplitter, QVBoxLayout
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import (
+    QComboBox,
+    QFileDialog,
+    QHBoxLayout,
+    QLabel,
+    QMenu,
+    QSplitter,
+    QToolButton,
+    QVBoxLayout,
+    QWidget,
+)
 
+from ..plots import export
 from ..plots.bar_chart import BarChartWidget
 from .base import Panel
+from .result_table import Cell, ResultTable, show_patients
+
+TEST_WORDS = {
+    "chi-square": "Pearson's chi-square test",
+    "fisher": "Fisher's exact test",
+}
+
+
+def _p(p: float | None) -> str:
+    from ...analysis.compare import format_p
+
+    return format_p(p)
+
+
+def test_tooltip(test: str | None, reason: str = "") -> str:
+    if not test:
+        return reason or "No test was possible (a group is empty or every patient had the same result)."
+    name = next((v for k, v in TEST_WORDS.items() if k in test.lower()), test)
+    return f"{name}." + (f" {reason}" if reason else "")
+
+
+#: Regimen names are too long for a category axis; the figures use the usual abbreviations.
+SHORT_GROUPS = {
+    "chemotherapy only": "Chemotherapy only",
+    "trastuzumab + chemotherapy": "H + chemo",
+    "trastuzumab + pertuzumab + chemotherapy": "HP + chemo",
+}
+ABBREVIATIONS = "H = trastuzumab, P = pertuzumab, chemo = chemotherapy."
+
+
+def short(group: Any) -> str:
+    return SHORT_GROUPS.get(str(group), str(group))
+
+
+def shortened(pcr: Any, grades: Any) -> tuple[Any, Any]:
+    """The same results with short group names, for the figures only."""
+    from dataclasses import replace
+
+    pcr_s = replace(pcr, rates=tuple(replace(r, group=short(r.group)) for r in pcr.rates))
+    grades_s = replace(grades, groups=tuple(short(g) for g in grades.groups),
+                       percent=grades.percent.rename(columns=short),
+                       n=grades.n.rename(index=short))
+    return pcr_s, grades_s
+
+
+def rate_text(r: Any) -> str:
+    if r.rate is None:
+        return "—"
+    return f"{r.rate * 100:.1f} % ({r.ci_low * 100:.1f}–{r.ci_high * 100:.1f})"
 
 
 class NeoadjuvantPanel(Panel):
-    """``set_results(neo)``: ``analysis.neoadjuvant.NeoadjuvantResults`` (``analyses`` with
-    ``title``, ``pcr`` RateComparison and ``grades`` GradeDistribution; ``footnote``)."""
+    """``set_results(neo, cohort=None)``: ``analysis.neoadjuvant.NeoadjuvantResults`` (``analyses``
+    of ``ResponseAnalysis`` with ``title``, ``pcr`` RateComparison, ``grades`` GradeDistribution,
+    ``patient_ids``; ``footnote``). ``cohort`` lets "pCR" counts list exactly the responders."""
 
     title = "Neoadjuvant"
+    analysis_shown = Signal(object)
 
     def __init__(self, parent=None):
         super().__init__(parent)
         self.choice = QComboBox()
         self.choice.setAccessibleName("Neoadjuvant analysis shown")
         self.choice.currentIndexChanged.connect(self._show)
+        self.save_button = QToolButton()
+        self.save_button.setText("Save figure ▾")
+        self.save_button.setAccessibleName("Save a figure")
+        self.save_button.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
+        menu = QMenu(self.save_button)
+        menu.addAction("pCR rates (PNG, SVG, PDF)…", lambda: self.save_figure(which="pcr"))
+        menu.addAction("Miller–Payne grades (PNG, SVG, PDF)…", lambda: self.save_figure(which="grades"))
+        self.save_button.setMenu(menu)
         self.pcr_chart = BarChartWidget()
         self.pcr_chart.setAccessibleName("pCR rates")
         self.grade_chart = BarChartWidget()
         self.grade_chart.setAccessibleName("Miller–Payne grades")
+        self.table = ResultTable(name="pCR by group")
+        self.table.patients_requested.connect(self._show_patients)
+        self.grade_p = QLabel()
+        self.grade_p.setAccessibleName("Grade distribution test")
+        self.grade_p.setStyleSheet("padding: 2px 6px;")
         self.footnote = QLabel()
         self.footnote.setWordWrap(True)
         self.footnote.setStyleSheet("color: #555; padding: 2px 6px;")
         top = QHBoxLayout()
         top.addWidget(QLabel("Analysis:"))
         top.addWidget(self.choice, 1)
-        split = QSplitter()
-        split.addWidget(self.pcr_chart)
-        split.addWidget(self.grade_chart)
+        top.addWidget(self.save_button)
+        charts = QSplitter()
+        charts.addWidget(self.pcr_chart)
+        charts.addWidget(self.grade_chart)
+        lower = QWidget()
+        ll = QVBoxLayout(lower)
+        ll.setContentsMargins(0, 0, 0, 0)
+        ll.addWidget(self.table, 1)
+        ll.addWidget(self.grade_p)
+        ll.addWidget(self.footnote)
+        split = QSplitter(Qt.Orientation.Vertical)
+        split.addWidget(charts)
+        split.addWidget(lower)
+        split.setStretchFactor(0, 3)
+        split.setStretchFactor(1, 1)
+        split.setSizes([520, 230])
         layout = QVBoxLayout(self.contents)
         layout.setContentsMargins(6, 6, 6, 6)
         layout.addLayout(top)
         layout.addWidget(split, 1)
-        layout.addWidget(self.footnote)
         self.analyses: list[Any] = []
+        self.cohort: pd.DataFrame | None = None
+        self.current: Any = None
 
-    def set_results(self, neo: Any) -> None:
+    def set_results(self, neo: Any, *, cohort: pd.DataFrame | None = None) -> None:
         super().set_results(neo)
+        self.current = None
         if neo is None:
             return
+        self.cohort = cohort
         self.analyses = list(neo.analyses)
         self.footnote.setText(getattr(neo, "footnote", ""))
         self.choice.blockSignals(True)
@@ -56,14 +154,89 @@ class NeoadjuvantPanel(Panel):
             return
         self._show(0)
 
+    def select(self, key: str) -> None:
+        """Show the analysis with this key (e.g. "hr", "regimen_HR+/HER2+")."""
+        index = next(i for i, a in enumerate(self.analyses) if a.key == key)
+        if index == self.choice.currentIndex():
+            self._show(index)
+        else:
+            self.choice.setCurrentIndex(index)
+
     def _show(self, index: int) -> None:
         if not 0 <= index < len(self.analyses):
             return
         a = self.analyses[index]
-        self.pcr_chart.set_rate_comparison(a.pcr, title="Pathological complete response")
-        self.grade_chart.set_grade_distribution(a.grades, title="Miller–Payne grade")
+        self.current = a
+        pcr, grades = shortened(a.pcr, a.grades)
+        self.pcr_chart.set_rate_comparison(pcr, title="Pathological complete response (95 % CI)")
+        self.grade_chart.set_grade_distribution(grades, title="Miller–Payne grade")
+        self._fill_table(a)
+        g = a.grades.overall
+        p_text = _p(g.p_value)
+        abbreviations = f"  ·  {ABBREVIATIONS}" if any(str(x) in SHORT_GROUPS for x in a.grades.groups) else ""
+        self.grade_p.setText(f"Miller–Payne grade distribution across groups: "
+                             f"P {p_text if p_text[:1] in '<>' else '= ' + p_text}"
+                             + (f" ({g.test})" if g.test else "") + abbreviations)
+        self.grade_p.setToolTip(test_tooltip(g.test, g.reason))
+        self.analysis_shown.emit(a)
+
+    def _responders(self, ids: tuple[str, ...]) -> tuple[str, ...] | None:
+        if self.cohort is None or "pcr" not in self.cohort:
+            return None
+        c = self.cohort
+        mask = c["patient_id"].astype(str).isin(set(ids)) & (c["pcr"] == True)  # noqa: E712 - NA-safe
+        return tuple(c.loc[mask, "patient_id"].astype(str))
+
+    def _fill_table(self, a: Any) -> None:
+        pcr = a.pcr
+        headers = ["Group", "n", "pCR", "pCR rate (95 % CI)", "P vs reference", "Test"]
+        rows = []
+        for r in pcr.rates:
+            ids = a.patient_ids.get(str(r.group), a.patient_ids.get(r.group, ()))
+            is_ref = r.group == pcr.reference
+            pw = next((t for t in pcr.pairwise if t.group == r.group), None)
+            if is_ref:
+                p_cell, test_cell = Cell("reference", "The other groups are compared with this one.",
+                                         muted=True), Cell("")
+            elif pw is not None:
+                p_cell = Cell(_p(pw.p_value), test_tooltip(pw.test, pw.test_reason), pw.p_value)
+                test_cell = Cell(pw.test or "—", test_tooltip(pw.test, pw.test_reason))
+            else:
+                p_cell, test_cell = Cell("—"), Cell("")
+            rows.append([
+                Cell(str(r.group), bold=True),
+                Cell(str(r.n), raw=r.n, patients=ids),
+                Cell(str(r.k), raw=r.k, patients=self._responders(tuple(ids)) if ids else None),
+                Cell(rate_text(r), "Wilson score 95 % confidence interval.", r.rate),
+                p_cell, test_cell,
+            ])
+        o = pcr.overall
+        rows.append([Cell("All groups (overall)", bold=True), "", "", "",
+                     Cell(_p(o.p_value), test_tooltip(o.test, o.reason), o.p_value),
+                     Cell(o.test or "—", test_tooltip(o.test, o.reason))])
+        self.table.set_rows(headers, rows, header_tips={
+            "n": "Patients with a Miller–Payne grade in this group. Double-click to list them.",
+            "pCR": "Patients with a pathological complete response. Double-click to list them.",
+            "P vs reference": "Each group against the reference group; hover a P for the test used.",
+        })
+
+    def _show_patients(self, title: str, ids: tuple) -> None:
+        what = f"{self.current.title if self.current else 'Neoadjuvant'}: {title}"
+        show_patients(self, what, ids, self.cohort)
+
+    def save_figure(self, path: str | None = None, which: str = "pcr") -> None:
+        chart = self.grade_chart if which == "grades" else self.pcr_chart
+        if path is None:
+            path, _ = QFileDialog.getSaveFileName(self, "Save figure", "", export.FIGURE_FILTER)
+            if not path:
+                return
+        window = self.window()
+        if hasattr(window, "run_export"):
+            window.run_export(lambda: chart.export(path), path)
+        else:
+            chart.export(path)
 
     def export_frame(self) -> pd.DataFrame | None:
-        if not self.analyses:
+        if self.current is None:
             return None
-        return self.analyses[self.choice.currentIndex()].pcr.to_frame()
+        return self.table.frame()
