@@ -152,19 +152,17 @@ def add_language_menu(window: Any) -> Any:
     from PySide6.QtCore import QCoreApplication
     from PySide6.QtGui import QActionGroup
 
-    def tr(text: str) -> str:
-        return QCoreApplication.translate("LanguageMenu", text)
-
+    translate = QCoreApplication.translate   # (context, text): the form lupdate extracts
     bar = window.menuBar()
-    view = bar.addMenu(tr("&View"))
+    view = bar.addMenu(translate("LanguageMenu", "&View"))
     actions = bar.actions()
     if len(actions) >= 2:   # before Help
         bar.insertMenu(actions[-2], view)
-    menu = view.addMenu(tr("&Language"))
+    menu = view.addMenu(translate("LanguageMenu", "&Language"))
     group = QActionGroup(menu)
     group.setExclusive(True)
     current = str(window.store.value(LANGUAGE_KEY, "") or "")
-    labels = {"": tr("System language"), "en": "English", "zh_CN": "简体中文"}
+    labels = {"": translate("LanguageMenu", "System language"), "en": "English", "zh_CN": "简体中文"}
     for code, _ in LANGUAGES:
         action = menu.addAction(labels[code])
         action.setCheckable(True)
@@ -175,7 +173,8 @@ def add_language_menu(window: Any) -> Any:
         def choose(checked: bool = False, code: str = code) -> None:
             window.store.setValue(LANGUAGE_KEY, code)
             window.store.sync()
-            window.statusBar().showMessage(tr("The language changes when her2desk is restarted."), 10000)
+            window.statusBar().showMessage(
+                translate("LanguageMenu", "The language changes when her2desk is restarted."), 10000)
 
         action.triggered.connect(choose)
     window.language_menu = menu
