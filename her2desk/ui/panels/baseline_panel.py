@@ -149,6 +149,7 @@ class BaselinePanel(Panel):
         self.include_unknown = False
         self.tables: dict[str, dict[str, Any]] = {}     # grouping -> key -> BaselineTable
         self.grouping = "hr_status"
+        self.table_keys: tuple[str, ...] = TABLE_KEYS
         self.last_dialog: PatientListDialog | None = None
 
         self.tab_bar = QTabBar()
@@ -209,6 +210,9 @@ class BaselinePanel(Panel):
         self.cohort = cohort
         self.grouping = grouping
         self.tables[grouping] = {k: tables[k] for k in TABLE_KEYS if k in tables}
+        self.table_keys = tuple(self.tables[grouping])
+        for i, key in enumerate(TABLE_KEYS):
+            self.tab_bar.setTabEnabled(i, key in self.table_keys)
         self._fill_groupings(GROUPINGS)
         self.grouping_box.blockSignals(True)
         self.grouping_box.setCurrentIndex(max(self.grouping_box.findData(grouping), 0))
@@ -278,16 +282,16 @@ class BaselinePanel(Panel):
             return
         if self.cohort is None:
             return
-        cohort, include = self.cohort, self.include_unknown
+        cohort, include, keys = self.cohort, self.include_unknown, self.table_keys
 
         def work(progress, cancelled):
             from ...analysis.tables import baseline_table
 
             out = {}
-            for i, key in enumerate(TABLE_KEYS):
+            for i, key in enumerate(keys):
                 if cancelled():
                     raise TaskCancelled()
-                progress(i / len(TABLE_KEYS), f"Table {i + 1} by {grouping_label(grouping)}")
+                progress(i / len(keys), f"Table {key[-1]} by {grouping_label(grouping)}")
                 out[key] = baseline_table(cohort, key, grouping=grouping, include_unknown_in_test=include)
             progress(1.0, "Baseline tables done")
             return out
