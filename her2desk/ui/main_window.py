@@ -38,6 +38,7 @@ from PySide6.QtWidgets import (
 
 from .panels.base import Panel, PlaceholderPanel
 from .panels.baseline_panel import BaselinePanel
+from .panels.cox_panel import CoxPanel
 from .panels.data_panel import DataPanel
 from .panels.eligibility_panel import EligibilityPanel
 from .panels.firstline_panel import FirstLinePanel
@@ -143,7 +144,8 @@ class Banner(QFrame):
         self.kind = "info"
         self.label = QLabel()
         self.label.setWordWrap(True)
-        self.label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse
+                                           | Qt.TextInteractionFlag.LinksAccessibleByMouse)
         close = QToolButton()
         close.setText("✕")
         close.setAccessibleName("Close message")
@@ -203,6 +205,8 @@ class MainWindow(QMainWindow):
     def _build_central(self) -> None:
         central = QWidget()
         self.banner = Banner()
+        self.banner.label.linkActivated.connect(
+            lambda link: self.map_columns() if link == "map-columns" else None)
         self.tabs = QTabWidget()
         self.tabs.setAccessibleName("Study pages")
         self.tabs.setDocumentMode(True)
@@ -213,9 +217,7 @@ class MainWindow(QMainWindow):
             "Baseline": BaselinePanel(runner=self.runner),
             "Neoadjuvant": NeoadjuvantPanel(),
             "Survival": SurvivalPanel(),
-            "Cox": PlaceholderPanel(
-                "Cox", "Univariate and multivariate Cox models with hazard ratios and the "
-                "proportional-hazards check."),
+            "Cox": CoxPanel(),
             "First-line & conversion": FirstLinePanel(),
         }
         for i, title in enumerate(TAB_TITLES):
@@ -273,6 +275,8 @@ class MainWindow(QMainWindow):
                                                 self.tr("Save the table of this page as Excel or CSV"))
         self.export_report_action = self._action(self.tr("Export study &report…"), self.export_report,
                                                  tip=self.tr("Save report.xlsx and results.json"))
+        self.map_columns_action = self._action(self.tr("&Map columns…"), self.map_columns,
+                                               tip=self.tr("Tell her2desk what unrecognised columns hold"))
         self.settings_action = self._action(self.tr("Study se&ttings…"), self.edit_settings,
                                             tip=self.tr("Cutoff date, enrolment window, FISH threshold…"))
         self.quit_action = self._action(self.tr("&Quit"), self.close, QKeySequence.StandardKey.Quit)
@@ -284,6 +288,7 @@ class MainWindow(QMainWindow):
         file_menu.addAction(self.export_table_action)
         file_menu.addAction(self.export_report_action)
         file_menu.addSeparator()
+        file_menu.addAction(self.map_columns_action)
         file_menu.addAction(self.settings_action)
         file_menu.addSeparator()
         file_menu.addAction(self.quit_action)
@@ -369,9 +374,16 @@ class MainWindow(QMainWindow):
             self.panels[name].clear_results(self.tr("Computing the study's analyses…"))
         self._update_counts()
         n_err = getattr(loaded.validation, "n_errors", 0)
+        messages = []
         if n_err:
-            self.show_banner(f"{n_err} cell{'s' * (n_err != 1)} need fixing before the numbers can be "
-                             "trusted: see the Validation tab.", "warning")
+            messages.append(f"{n_err} cell{'s' * (n_err != 1)} need fixing before the numbers can be "
+                            "trusted: see the Validation tab.")
+        n_unmatched = len(getattr(loaded.crf, "unmatched_columns", None) or ())
+        if n_unmatched:
+            messages.append(f"{n_unmatched} column{'s were' if n_unmatched != 1 else ' was'} not recognised — "
+                            "<a href='map-columns'>Map columns…</a>")
+        if messages:
+            self.show_banner("<br>".join(messages), "warning")
         self.study_loaded.emit(loaded)
         self.start_analysis()
 
@@ -395,9 +407,10 @@ class MainWindow(QMainWindow):
         unit = getattr(results.settings, "time_unit", "months")
         cohort = self.loaded.cohort if self.loaded is not None else None
         self.panels["Baseline"].set_results(results, cohort=cohort)
-        self.panels["Neoadjuvant"].set_results(results.neoadjuvant)
-        self.panels["Survival"].set_results(results.survival, time_unit=unit)
-        self.panels["Cox"].set_results(results.cox)
+        self.panels["Neoadjuvant"].set_results(results.neoadjuvant, cohort=cohort)
+        self.panels["Survival"].set_results(results.survival, time_unit=unit, cohort=cohort,
+                                            settings=results.settings)
+        self.panels["Cox"].set_results(results.cox, cohort=cohort, settings=results.settings)
         self.panels["First-line & conversion"].set_results(results, cohort=cohort)
         self.statusBar().showMessage(self.tr("Analyses done."), 5000)
         self.results_ready.emit(results)
@@ -490,27 +503,40 @@ class MainWindow(QMainWindow):
         else:
             self.show_banner(f"Figure saved as {path}.", "info")
 
-    def export_report(self, out_dir: str | None = None) -> None:
+    def export_report(self, out_dir: str | None = None, *, overwrite: bool | None = None) -> Any:
+        """Figures, report.xlsx and results.json into ``out_dir``; ``overwrite`` None asks."""
+        from .report_figures import ReportExport, existing_report_files
+
         if self.results is None:
             self.show_banner("Open a study and wait for the analyses before exporting the report.", "info")
-            return
+            return None
         if out_dir is None:
             out_dir = QFileDialog.getExistingDirectory(self, "Folder for the study report",
                                                        str(self.study_path.parent if self.study_path else Path.home()))
             if not out_dir:
-                return
-        results, source = self.results, self.study_path
+                return None
+        existing = existing_report_files(out_dir)
+        if existing and overwrite is None:
+            names = " and ".join(p.name for p in existing)
+            overwrite = QMessageBox.question(
+                self, "Replace the report?", f"{names} already exist{'s' * (len(existing) == 1)} in "
+                f"{out_dir}. Replace {'them' if len(existing) > 1 else 'it'}?") == QMessageBox.StandardButton.Yes
+        if existing and not overwrite:
+            return None
+        self.report_export = ReportExport(self, self.results, out_dir, source=self.study_path)
+        self.report_export.start()
+        return self.report_export
 
-        def work(progress, cancelled):
-            from ..report.study_report import write_study_report
+    def map_columns(self) -> None:
+        unmatched = getattr(getattr(self.loaded, "crf", None), "unmatched_columns", None) or []
+        if self.study_path is None or not unmatched:
+            self.show_banner("Every column of this study was recognised; there is nothing to map.", "info")
+            return
+        from .dialogs.column_mapping import ColumnMappingDialog
 
-            progress(0.1, "Writing the study report")
-            return write_study_report(results, Path(out_dir), source=source)
-
-        self.runner.start("report", work,
-                          on_finished=lambda paths: self.show_banner(
-                              "Report saved: " + ", ".join(str(p) for p in paths), "info"),
-                          on_failed=lambda m: self.show_banner(m, "error"))
+        dialog = ColumnMappingDialog(self.study_path, unmatched, self)
+        if dialog.exec() == QDialog.DialogCode.Accepted:
+            self.open_study(self.study_path)
 
     def edit_settings(self) -> None:
         from ..cohort.settings import StudySettings

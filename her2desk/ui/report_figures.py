@@ -1,0 +1,225 @@
+"""The study report's figures, drawn offscreen with the app's own plot widgets, and the export action.
+
+``render_report_figures(results)`` returns ``{title: png_bytes}`` for
+``report.study_report.write_study_report(..., figures=...)``; the command line
+calls it (offscreen) when Qt is importable. :class:`ReportExport` is the
+window's "Export study report…": figures are drawn one per event-loop turn (Qt
+widgets live on the GUI thread), then both files are written in a background
+task; the old files stay as they were if anything fails.
+"""
+from __future__ import annotations
+
+import os
+import tempfile
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+FIGURE_SIZE = (900, 640)
+PNG_WIDTH = 1800
+REPORT_FILES = ("report.xlsx", "results.json")
+
+#: (title in the workbook, survival comparison key), in the paper's order.
+KM_FIGURES = (
+    ("Fig 4a. Overall survival by HR status", "os_hr"),
+    ("Fig 5a. Disease-free survival by HR status", "dfs_hr"),
+    ("Fig 6a. Overall survival from MBC diagnosis by HR status", "aos_hr"),
+    ("Fig 6b. First-line progression-free survival by HR status", "pfs_hr"),
+)
+#: (title, neoadjuvant analysis key, "pcr" | "grades")
+BAR_FIGURES = (
+    ("Fig 2b. pCR by HR status", "hr", "pcr"),
+    ("Fig 2b. Miller–Payne grade by HR status", "hr", "grades"),
+    ("Fig 3. pCR by neoadjuvant regimen", "regimen", "pcr"),
+)
+
+
+def ensure_application() -> Any:
+    """The running QApplication, or an offscreen one for the command line."""
+    from PySide6.QtWidgets import QApplication
+
+    app = QApplication.instance()
+    if app is None:
+        os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+        app = QApplication([])
+    return app
+
+
+def _png_bytes(widget: Any, width: int) -> bytes:
+    from PySide6.QtCore import Qt
+    from PySide6.QtWidgets import QApplication
+
+    widget.setAttribute(Qt.WidgetAttribute.WA_DontShowOnScreen, True)
+    widget.resize(*FIGURE_SIZE)
+    widget.show()               # lays the scene out without a window appearing
+    QApplication.processEvents()
+    fd, tmp = tempfile.mkstemp(prefix="her2desk-figure-", suffix=".png")
+    os.close(fd)
+    try:
+        widget.export_png(tmp, width=width)
+        return Path(tmp).read_bytes()
+    finally:
+        widget.hide()
+        os.unlink(tmp)
+
+
+def _km_figure(comparison: Any, time_unit: str) -> Any:
+    from .panels.survival_panel import annotation_for
+    from .plots.km_plot import KMPlotWidget
+
+    w = KMPlotWidget()
+    w.set_curves(comparison.curves, annotation=annotation_for(comparison), title=comparison.title,
+                 time_unit=time_unit)
+    return w
+
+
+def _bar_figure(analysis: Any, which: str) -> Any:
+    from .panels.neoadjuvant_panel import shortened
+    from .plots.bar_chart import BarChartWidget
+
+    pcr, grades = shortened(analysis.pcr, analysis.grades)
+    w = BarChartWidget()
+    if which == "pcr":
+        w.set_rate_comparison(pcr, title=f"{analysis.title}: pCR rate (95 % CI)")
+    else:
+        w.set_grade_distribution(grades, title=f"{analysis.title}: Miller–Payne grade")
+    return w
+
+
+def figure_plan(results: Any) -> list[tuple[str, Callable[[], Any]]]:
+    """What will be drawn: (title, factory of a plot widget), skipping empty analyses."""
+    unit = getattr(getattr(results, "settings", None), "time_unit", "months") or "months"
+    plan: list[tuple[str, Callable[[], Any]]] = []
+    by_key = {c.key: c for c in getattr(results, "survival", ())}
+    for title, key in KM_FIGURES:
+        comparison = by_key.get(key)
+        if comparison is not None and comparison.curves:
+            plan.append((title, lambda c=comparison: _km_figure(c, unit)))
+    neo = getattr(results, "neoadjuvant", None)
+    analyses = {a.key: a for a in getattr(neo, "analyses", ())}
+    for title, key, which in BAR_FIGURES:
+        a = analyses.get(key)
+        if a is not None and a.pcr.rates:
+            plan.append((title, lambda a=a, w=which: _bar_figure(a, w)))
+    return plan
+
+
+def iter_report_figures(results: Any, width: int = PNG_WIDTH) -> Iterator[tuple[str, bytes]]:
+    ensure_application()
+    for title, make in figure_plan(results):
+        widget = make()
+        try:
+            yield title, _png_bytes(widget, width)
+        finally:
+            widget.deleteLater()
+
+
+def render_report_figures(results: Any, width: int = PNG_WIDTH) -> dict[str, bytes]:
+    """``{title: PNG bytes}`` of the report's key figures (KM by HR for OS, DFS, advanced-OS, PFS; pCR)."""
+    return dict(iter_report_figures(results, width))
+
+
+def existing_report_files(folder: str | os.PathLike) -> list[Path]:
+    return [Path(folder) / name for name in REPORT_FILES if (Path(folder) / name).exists()]
+
+
+def check_writable(folder: str | os.PathLike) -> str | None:
+    """A sentence saying why the report cannot be written there, or None."""
+    folder = Path(folder)
+    if folder.exists() and not folder.is_dir():
+        return f"{folder} is a file, not a folder."
+    probe_dir = folder if folder.exists() else folder.parent
+    if not os.access(probe_dir, os.W_OK | os.X_OK):
+        return (f"her2desk cannot write in {probe_dir} (the folder is read-only or you lack permission). "
+                "Choose another folder; no file was changed.")
+    for target in existing_report_files(folder):
+        try:
+            with open(target, "r+b"):
+                pass
+        except PermissionError:
+            return (f"{target.name} cannot be replaced: is it open in Excel or another program? "
+                    "Close it and export again; the existing files were left as they were.")
+    return None
+
+
+class ReportExport:
+    """Drive one "Export study report…" in ``window`` (a MainWindow: runner, show_banner, progress)."""
+
+    def __init__(self, window: Any, results: Any, out_dir: str | os.PathLike,
+                 source: str | os.PathLike | None = None,
+                 on_done: Callable[[list[Path] | None, str], None] | None = None):
+        self.window, self.results = window, results
+        self.out_dir, self.source = Path(out_dir), source
+        self.on_done = on_done
+        self.figures: dict[str, bytes] = {}
+        self.plan = figure_plan(results)
+        self.cancelled = False
+
+    def start(self) -> None:
+        from PySide6.QtCore import QTimer
+
+        problem = check_writable(self.out_dir)
+        if problem:
+            self._finish(None, problem)
+            return
+        self._progress(0.0, "Drawing the report's figures")
+        QTimer.singleShot(0, self._next_figure)
+
+    def _progress(self, fraction: float, text: str) -> None:
+        w = self.window
+        if hasattr(w, "_on_busy") and hasattr(w, "_on_progress"):
+            w._on_busy(True)
+            w._on_progress("report", fraction, text)
+
+    def _next_figure(self) -> None:
+        from PySide6.QtCore import QTimer
+
+        from .workers import describe_error
+
+        done = len(self.figures)
+        if done < len(self.plan):
+            title, make = self.plan[done]
+            self._progress(0.6 * done / max(1, len(self.plan)), f"Drawing {title}")
+            widget = make()
+            try:
+                self.figures[title] = _png_bytes(widget, PNG_WIDTH)
+            except Exception as exc:  # noqa: BLE001 - a figure must not stop the tables
+                self.figures[title] = b""
+                self.window.show_banner(f"The figure “{title}” could not be drawn: {describe_error(exc)}",
+                                        "warning")
+            finally:
+                widget.deleteLater()
+            QTimer.singleShot(0, self._next_figure)
+            return
+        self._write()
+
+    def _write(self) -> None:
+        figures = {k: v for k, v in self.figures.items() if v}
+        results, out_dir, source = self.results, self.out_dir, self.source
+
+        def work(progress, cancelled):
+            from ..report.study_report import write_study_report
+
+            progress(0.7, "Writing report.xlsx and results.json")
+            return write_study_report(results, out_dir, source=Path(source) if source else None,
+                                      figures=figures)
+
+        runner = self.window.runner
+        runner.start("report", work, on_finished=lambda paths: self._finish(paths, ""),
+                     on_failed=lambda m: self._finish(None, self._failure_text(m)))
+
+    def _failure_text(self, message: str) -> str:
+        return (f"The report could not be saved in {self.out_dir}. {message} "
+                "Files already there were left as they were.")
+
+    def _finish(self, paths: list[Path] | None, message: str) -> None:
+        w = self.window
+        if hasattr(w, "_on_busy") and not w.runner.is_busy():
+            w._on_busy(False)
+        if paths:
+            w.show_banner("Report saved: " + ", ".join(str(p) for p in paths)
+                          + f" ({len([v for v in self.figures.values() if v])} figures).", "info")
+        elif message:
+            w.show_banner(message, "error")
+        if self.on_done:
+            self.on_done(paths, message)
