@@ -190,3 +190,33 @@ def test_no_results_shows_message(qtbot):
     qtbot.addWidget(p)
     assert not p.is_showing_contents()
     assert p.export_frame() is None
+
+
+def test_window_fills_baseline_and_first_line_tabs(qtbot, qsettings, tmp_path):
+    import sys
+    from pathlib import Path
+
+    sys.path.insert(0, str(Path(__file__).parent))
+    import study_factory
+    from her2desk.ui.main_window import MainWindow
+
+    study = study_factory.write_study(tmp_path / "study.xlsx", n=60)
+    window = MainWindow(settings_store=qsettings)
+    qtbot.addWidget(window)
+    window.show()
+    with qtbot.waitSignal(window.results_ready, timeout=30000):
+        window.open_study(study)
+    baseline = window.panels["Baseline"]
+    assert baseline.is_showing_contents() and baseline.cohort is window.loaded.cohort
+    # The factory alternates HR+ and HR-; P004 (HR-) is excluded as HER2-negative.
+    assert baseline.table.model.headers()[1:4] == ["HR+/HER2+ (n = 30)", "HR−/HER2+ (n = 29)",
+                                                   "Total (n = 59)"]
+    window.tabs.setCurrentWidget(baseline)
+    assert list(window.current_panel().export_frame().columns)[1] == "HR+/HER2+ (n = 30)"
+    first_line = window.panels["First-line & conversion"]
+    assert first_line.is_showing_contents()
+    # No factory patient has MBC: the tab says so instead of showing an empty table.
+    assert "No eligible patient has metastatic breast cancer" in first_line.table4.subtitle_label.text()
+    eligibility = window.panels["Eligibility"]
+    assert eligibility.flowchart.box_text("eligible") == "Eligible (n = 59)"
+    window.runner.shutdown(5000)
