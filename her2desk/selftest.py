@@ -151,8 +151,27 @@ def run_self_test(out_dir: str | os.PathLike | None = None) -> int:
         return 1
 
 
+def _quiet_offscreen_warnings() -> None:
+    """The offscreen platform warns on every window resize; keep the summary readable."""
+    from PySide6.QtCore import qInstallMessageHandler
+
+    previous = None
+
+    def handler(kind, context, message):
+        if "propagateSizeHints" in message:
+            return
+        if previous is not None:
+            previous(kind, context, message)
+        else:
+            print(message, file=sys.stderr)
+
+    previous = qInstallMessageHandler(handler)
+
+
 def _run(out_dir) -> int:
     from .ui.startup import FirstPaint, ms_since_start, process_age
+
+    _quiet_offscreen_warnings()
 
     lines = []
     t_start = time.perf_counter()
