@@ -144,16 +144,27 @@ class ForestPlotWidget(QWidget):
                           t.p_value) for t in model.terms]
         self.set_rows(rows, title=title)
 
+    def _settle(self) -> None:
+        # New label widths reach the layout through posted events; an export right
+        # after set_rows would otherwise draw the old, too narrow axes without labels.
+        from PySide6.QtWidgets import QApplication
+
+        QApplication.processEvents()
+
     def export_png(self, path, width: int = export.DEFAULT_PNG_WIDTH):
+        self._settle()
         return export.export_png(self.graphics, path, width=width)
 
     def export_svg(self, path):
+        self._settle()
         return export.export_svg(self.graphics, path, title="Forest plot")
 
     def export_pdf(self, path):
+        self._settle()
         return export.export_pdf(self.graphics, path, title="Forest plot")
 
     def export(self, path, width: int = export.DEFAULT_PNG_WIDTH):
+        self._settle()
         return export.export_figure(self.graphics, path, width=width)
 
     def _add(self, item: Any) -> Any:

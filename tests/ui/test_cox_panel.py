@@ -1,0 +1,140 @@
+"""Cox tab: the picker refits in the background; tables and forest plot show fit_model's numbers."""
+import sys
+import xml.etree.ElementTree as ET
+from pathlib import Path
+
+import pytest
+
+sys.path.insert(0, str(Path(__file__).parent))
+import study_factory  # noqa: E402
+
+from her2desk.analysis.cox_models import MULTIVARIATE_DEFAULT, fit_model  # noqa: E402
+from her2desk.analysis.study import run_study  # noqa: E402
+from her2desk.cohort.loading import load_study  # noqa: E402
+from her2desk.ui.panels.cox_panel import CoxPanel  # noqa: E402
+from her2desk.ui.plots.forest_plot import ForestPlotWidget, ForestRow, hr_text  # noqa: E402
+
+
+@pytest.fixture(scope="module")
+def study(tmp_path_factory):
+    path = study_factory.write_study(tmp_path_factory.mktemp("cox") / "study.xlsx", n=160)
+    loaded = load_study(path)
+    return loaded, run_study(loaded.cohort, loaded.settings, flowchart=loaded.flowchart)
+
+
+@pytest.fixture
+def panel(qtbot, study):
+    loaded, results = study
+    p = CoxPanel()
+    qtbot.addWidget(p)
+    p.resize(1200, 800)
+    p.set_results(results.cox, cohort=loaded.cohort, settings=results.settings)
+    yield p
+    if p._own_runner is not None:
+        p._own_runner.shutdown(5000)
+
+
+def _multi_cells(panel):
+    """{level: HR text} of the multivariate column for levels in the model."""
+    out = {}
+    for r in range(panel.table.table_model.rowCount()):
+        text = panel.table.text(r, "Multivariate\nHR (95 % CI)")
+        level = panel.table.text(r, "Level")
+        if "(" in text and "ref." not in level:
+            out[level] = text
+    return out
+
+
+def test_default_model_is_the_papers(panel, study):
+    loaded, results = study
+    want = results.cox.multivariate("OS")
+    assert panel.model is want
+    assert set(panel.chosen()) == {v for v in MULTIVARIATE_DEFAULT if v in loaded.cohort.columns}
+    cells = _multi_cells(panel)
+    assert cells, "the multivariate column shows hazard ratios"
+    for t in want.terms:
+        assert cells[t.level] == f"{t.hazard_ratio:.2f} ({t.ci[0]:.2f}–{t.ci[1]:.2f})"
+    assert f"{want.n} patients, {want.events} events" in panel.model_label.text()
+
+
+def test_picker_change_refits_in_background(panel, study, qtbot):
+    loaded, _ = study
+    chosen = ["hr_status", "neoadjuvant_therapy"]
+    with qtbot.waitSignal(panel.model_shown, timeout=20000) as blocker:
+        panel.set_covariates(chosen)
+    model = blocker.args[0]
+    want = fit_model(loaded.cohort, "OS", chosen, kind="multivariate")
+    assert model.variables == tuple(chosen)
+    assert [t.hazard_ratio for t in model.terms] == pytest.approx([t.hazard_ratio for t in want.terms])
+    cells = _multi_cells(panel)
+    for t in want.terms:
+        assert cells[t.level] == f"{t.hazard_ratio:.2f} ({t.ci[0]:.2f}–{t.ci[1]:.2f})"
+    # Covariates left out say so instead of showing a number.
+    assert "not in model" in panel.table.column_texts("Multivariate\nHR (95 % CI)")
+    # Forest plot draws the same hazard ratios.
+    assert [round(d[1], 6) for d in panel.forest.drawn] == [round(t.hazard_ratio, 6) for t in want.terms]
+
+
+def test_user_ticking_a_box_refits(panel, study, qtbot):
+    from PySide6.QtCore import Qt
+
+    loaded, _ = study
+    item = next(panel.picker.item(i) for i in range(panel.picker.count())
+                if panel.picker.item(i).data(Qt.ItemDataRole.UserRole) == "menopausal_status")
+    with qtbot.waitSignal(panel.model_shown, timeout=20000) as blocker:
+        item.setCheckState(Qt.CheckState.Checked)   # debounced like real clicks
+    assert "menopausal_status" in blocker.args[0].variables
+
+
+def test_endpoint_switch_and_warnings(panel, study, qtbot):
+    _, results = study
+    panel.set_endpoint("DFS")
+    want = results.cox.multivariate("DFS")
+    assert panel.model is want
+    text = panel.warnings_label.text()
+    for w in want.warnings:
+        assert w in text
+    assert panel.warnings_label.isHidden() == (not want.warnings and not want.ph_flags and want.converged)
+    uni = results.cox.univariate("DFS")
+    hr_row = next(r for r in range(panel.table.table_model.rowCount())
+                  if panel.table.text(r, "Level") == uni[0].terms[0].level)
+    t = uni[0].terms[0]
+    assert panel.table.text(hr_row, "Univariate\nHR (95 % CI)") == f"{t.hazard_ratio:.2f} ({t.ci[0]:.2f}–{t.ci[1]:.2f})"
+
+
+def test_too_few_events_per_variable_is_visible(qtbot, study):
+    loaded, results = study
+    small = loaded.cohort.iloc[:70]          # fewer events, so the model is over-fitted
+    p = CoxPanel()
+    qtbot.addWidget(p)
+    p.set_results(results.cox, cohort=small, settings=results.settings)
+    chosen = ["hr_status", "age_group", "neoadjuvant_therapy"]
+    with qtbot.waitSignal(p.model_shown, timeout=20000) as blocker:
+        p.set_covariates(chosen)
+    model = blocker.args[0]
+    assert model.events / len(model.terms) < 10
+    assert any("events per covariate" in w for w in model.warnings)
+    assert not p.warnings_label.isHidden()
+    assert "events per covariate" in p.warnings_label.text()
+    assert f"{model.n} patients, {model.events} events" in p.model_label.text()
+    p._own_runner.shutdown(5000)
+
+
+def test_forest_plot_exports(qtbot, tmp_path):
+    w = ForestPlotWidget()
+    qtbot.addWidget(w)
+    w.resize(800, 420)
+    w.show()
+    qtbot.waitExposed(w)
+    rows = [ForestRow("A: yes vs no", 0.5, 0.25, 1.0), ForestRow("B: high vs low", 2.0, 1.2, 3.4),
+            ForestRow("C: wide", 1.1, 0.001, 1e6)]
+    w.set_rows(rows, title="test")
+    assert w.drawn[0][1:] == pytest.approx((0.5, 0.25, 1.0))
+    assert w.drawn[2][2] >= 0.01 and w.drawn[2][3] <= 100   # clipped to the axis, not lost
+    assert hr_text(rows[1]) == "2.00 (1.20–3.40)"
+    png, svg = tmp_path / "forest.png", tmp_path / "forest.svg"
+    w.export(png)
+    w.export(svg)
+    assert png.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+    assert ET.parse(svg).getroot().tag.endswith("svg")
+    assert "B: high vs low" in svg.read_text(encoding="utf-8")
