@@ -160,7 +160,8 @@ class ReportExport:
 
         problem = check_writable(self.out_dir)
         if problem:
-            self._finish(None, problem)
+            # Reported on the next turn, like every other outcome, so callers can connect first.
+            QTimer.singleShot(0, lambda: self._finish(None, problem))
             return
         self._progress(0.0, "Drawing the report's figures")
         QTimer.singleShot(0, self._next_figure)
