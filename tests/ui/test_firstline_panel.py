@@ -120,7 +120,7 @@ def test_conversion_table(panel):
 def test_heterogeneity_summary_and_survival_rows(panel):
     panel.tabs.setCurrentIndex(2)
     # 12 of the MBC patients were assessed; M01, M04, M07, M10 are heterogeneous.
-    assert "12 patients" in panel.het_summary.text() and "4 (33.3)" in panel.het_summary.text()
+    assert "12 patients" in panel.het_summary.text() and "4 (33.3%)" in panel.het_summary.text()
     assert panel.heterogeneous_ids == ("M01", "M04", "M07", "M10")
     model = panel.heterogeneity.model
     assert model.headers() == ["Comparison / group", "n", "Events", "Median (months) (95% CI)",

@@ -7,8 +7,8 @@ from types import SimpleNamespace
 
 import pandas as pd
 import pytest
-from PySide6.QtCore import QRectF, Qt
-from PySide6.QtGui import QColor, QImage
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QImage
 
 from her2desk.cohort.loading import Flowchart, flowchart
 from her2desk.ui.panels.eligibility_panel import EligibilityPanel, flow_patients

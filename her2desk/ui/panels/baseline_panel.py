@@ -13,7 +13,7 @@ from collections.abc import Mapping
 from typing import Any, Callable
 
 import pandas as pd
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QTabBar, QVBoxLayout
 
 from ..dialogs.patient_list import PatientListDialog, show_patient_list

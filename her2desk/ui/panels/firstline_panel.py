@@ -154,8 +154,10 @@ def heterogeneity_summary(comparisons: list[Any]) -> tuple[str, tuple[str, ...],
     het_ids = tuple(het.patient_ids) if het is not None else ()
     n = sum(g.n for g in overall.groups)
     m = het.n if het is not None else 0
-    return (f'HER2 heterogeneity assessed in <a href="assessed">{patient_word(n)}</a> with MBC: '
-            f'<a href="heterogeneous">{_n_percent(m, n)}</a> heterogeneous.'), assessed, het_ids
+    share = _n_percent(m, n).replace(")", "%)")
+    text = (f'HER2 heterogeneity assessed in <a href="assessed">{patient_word(n)}</a> with MBC: '
+            f'<a href="heterogeneous">{share}</a> heterogeneous.')
+    return text, assessed, het_ids
 
 
 class FirstLinePanel(Panel):
