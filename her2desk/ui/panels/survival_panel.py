@@ -333,6 +333,11 @@ class SurvivalPanel(Panel):
         for check in (self.ci_check, self.median_check, self.hazard_check):
             check.toggled.connect(self._redraw)
 
+    @property
+    def choice(self) -> QComboBox:
+        """The grouping chooser (the name this tab's single chooser had before)."""
+        return self.grouping_box
+
     # -- results in ----------------------------------------------------------------
     def set_results(self, comparisons: Sequence[Any] | None, time_unit: str = "months", *,
                     cohort: pd.DataFrame | None = None, settings: Any = None) -> None:
