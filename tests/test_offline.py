@@ -27,6 +27,9 @@ NETWORK_NAMES = re.compile(
     r"QWebEngine\w*|urlopen|create_connection)\b")
 
 
+ALLOW_MARK = "noqa: network"   # a line that names a network module without using it
+
+
 class NetworkUsed(AssertionError):
     pass
 
@@ -103,9 +106,12 @@ def test_no_network_code_in_the_package():
     offenders = []
     for path in _sources():
         text = path.read_text(encoding="utf-8")
+        lines = text.splitlines()
         for rx in (NETWORK_IMPORTS, NETWORK_NAMES):
             for m in rx.finditer(text):
                 line = text.count("\n", 0, m.start()) + 1
+                if ALLOW_MARK in lines[line - 1]:   # e.g. the self-test checking it is *not* loaded
+                    continue
                 offenders.append(f"{path.relative_to(ROOT)}:{line}: {m.group(0).strip()}")
     assert not offenders, "her2desk must work offline; network code found:\n" + "\n".join(offenders)
 
