@@ -38,7 +38,7 @@ def _mime(*paths):
 
 def _drop(widget, mime):
     pos = QPointF(widget.width() / 2, widget.height() / 2)
-    enter = QDragEnterEvent(pos, Qt.DropAction.CopyAction, mime, Qt.MouseButton.LeftButton,
+    enter = QDragEnterEvent(pos.toPoint(), Qt.DropAction.CopyAction, mime, Qt.MouseButton.LeftButton,
                             Qt.KeyboardModifier.NoModifier)
     widget.dragEnterEvent(enter)
     drop = QDropEvent(pos, Qt.DropAction.CopyAction, mime, Qt.MouseButton.LeftButton,
@@ -76,7 +76,7 @@ def test_dropping_a_non_spreadsheet_is_refused_inline(window, tmp_path):
 
 def test_drag_shows_the_drop_cue(window, tmp_path):
     mime = _mime(tmp_path / "study.xlsx")
-    enter = QDragEnterEvent(QPointF(window.rect().center()), Qt.DropAction.CopyAction, mime,
+    enter = QDragEnterEvent(window.rect().center(), Qt.DropAction.CopyAction, mime,
                             Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier)
     window.dragEnterEvent(enter)
     assert window.overlay.isVisible() and window.overlay.accepting
