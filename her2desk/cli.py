@@ -83,6 +83,7 @@ def build_parser() -> argparse.ArgumentParser:
     r = sub.add_parser("report", help="run every analysis and write report.xlsx and results.json")
     r.add_argument("crf")
     r.add_argument("--out", required=True, help="folder for report.xlsx and results.json")
+    r.add_argument("--no-figures", action="store_true", help="leave the KM and pCR figures out")
     _add_settings_args(r)
     return p
 
@@ -174,14 +175,39 @@ def _cmd_report(args) -> int:
     settings = _settings_from(args, path)
     study = _load(load_study, path, settings)
     results = run_study(study.cohort, settings, flowchart=study.flowchart)
+    figures = None if args.no_figures else _render_figures(results)
     out = Path(args.out)
     try:
-        files = write_study_report(results, out, source=path)
+        files = write_study_report(results, out, source=path, figures=figures)
     except OSError as exc:
         raise UserError(f"Could not write the report to {out}: {exc.strerror or exc}.") from None
     for f in files:
         print(f"Wrote {f}")
     return 0
+
+
+def _render_figures(results):
+    """KM and pCR figures for the report, drawn offscreen by the app's own plot widgets."""
+    import os
+
+    os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+    try:
+        from PySide6.QtCore import qInstallMessageHandler
+
+        from .ui.report_figures import render_report_figures
+    except ImportError as exc:  # Qt missing on a headless server: tables still get written
+        print(f"her2desk: figures left out ({exc})", file=sys.stderr)
+        return None
+
+    def quiet(mode, context, message):  # the offscreen platform's harmless size-hint notice
+        if "propagateSizeHints" not in message:
+            print(message, file=sys.stderr)
+
+    previous = qInstallMessageHandler(quiet)
+    try:
+        return render_report_figures(results)
+    finally:
+        qInstallMessageHandler(previous)
 
 
 def _cmd_app(args) -> int:

@@ -94,3 +94,17 @@ def test_module_entry_point_reports_version():
     out = subprocess.run([sys.executable, "-m", "her2desk", "--version"], capture_output=True,
                          text=True, check=True)
     assert out.stdout.startswith("her2desk ")
+
+
+def test_report_writes_tables_json_and_figures(tmp_path, capsys):
+    src = sample_study_path()
+    if not src.exists():
+        pytest.skip("sample not generated")
+    before = sha(src)
+    out = tmp_path / "report"
+    assert main(["report", str(src), "--out", str(out)]) == 0
+    wb = openpyxl.load_workbook(out / "report.xlsx")
+    assert "Figures" in wb.sheetnames and len(wb["Figures"]._images) >= 4
+    data = json.loads((out / "results.json").read_text(encoding="utf-8"))
+    assert data["source"]["sha256"] == before == sha(src)
+    assert data["cohort"]["eligible"] == 828
