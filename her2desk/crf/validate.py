@@ -38,7 +38,6 @@ RULES: dict[str, str] = {
     "future_date": "Date in the future",
     "age_mismatch": "Age does not match birth and diagnosis dates",
     "her2_fish_missing": "HER2 IHC 2+ without a FISH ratio",
-    "her2_negative": "HER2-negative by the study's definition",
     "death_date_missing": "Dead without a death date",
     "vital_status_conflict": "Death date for a patient recorded alive",
     "cause_of_death_missing": "Death without a cause",
@@ -534,26 +533,13 @@ class _Checker:
             ihc2 = (ihc == "2+").to_numpy(dtype=bool)
             no_fish = fish.isna().to_numpy()
             if form == "patients":
-                msg = ("HER2 is IHC 2+ but no FISH ratio is recorded, so HER2 status is unknown "
-                       "and the patient will be excluded.")
+                msg = ("HER2 is IHC 2+ but no FISH ratio is recorded, so HER2 status is unknown; "
+                       "the patient is excluded unless a metastatic biopsy is HER2-positive.")
             else:
                 msg = ("Rebiopsy HER2 is IHC 2+ but no FISH ratio is recorded, so the HER2 "
                        "status of this biopsy is unknown.")
             self.emit(form, ihc2 & no_fish, fish_field, WARNING, "her2_fish_missing", msg)
-            if form != "patients":
-                continue
-            low_fish = ihc2 & (fish < self.fish_threshold).fillna(False).to_numpy(dtype=bool)
-            fv = fish.to_numpy()
-            self.emit(form, low_fish, fish_field, WARNING, "her2_negative",
-                      lambda pos, fv=fv: [
-                          f"HER2 is IHC 2+ with FISH ratio {_fmt_number(fv[p])}, below {thr}: "
-                          "HER2-negative, so the patient will be excluded." for p in pos])
-            neg = ihc.isin(["0", "1+"]).to_numpy(dtype=bool)
-            iv = ihc.to_numpy(dtype=object)
-            self.emit(form, neg, ihc_field, WARNING, "her2_negative",
-                      lambda pos, iv=iv: [
-                          f"HER2 is IHC {iv[p]}: HER2-negative, so the patient will be excluded."
-                          for p in pos])
+            # A HER2-negative result is not a data problem: eligibility reports it, not validation.
 
     def check_vital_status(self) -> None:
         f = self.forms["outcomes"]
