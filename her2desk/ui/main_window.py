@@ -376,8 +376,7 @@ class MainWindow(QMainWindow):
         n_err = getattr(loaded.validation, "n_errors", 0)
         messages = []
         if n_err:
-            messages.append(f"{n_err} cell{'s' * (n_err != 1)} need fixing before the numbers can be "
-                            "trusted: see the Validation tab.")
+            messages.append(self._errors_message(loaded, n_err))
         n_unmatched = len(getattr(loaded.crf, "unmatched_columns", None) or ())
         if n_unmatched:
             messages.append(f"{n_unmatched} column{'s were' if n_unmatched != 1 else ' was'} not recognised — "
@@ -386,6 +385,19 @@ class MainWindow(QMainWindow):
             self.show_banner("<br>".join(messages), "warning")
         self.study_loaded.emit(loaded)
         self.start_analysis()
+
+    @staticmethod
+    def _errors_message(loaded: Any, n_err: int) -> str:
+        """Say whether the errors touch the analysed patients, or only excluded ones."""
+        cohort = loaded.cohort
+        eligible = set(cohort.loc[cohort["eligible"].fillna(False).astype(bool), "patient_id"].astype(str))
+        touched = sorted(set(loaded.validation.errors_by_patient()) & eligible)
+        cells = f"{n_err} cell{'s' * (n_err != 1)}"
+        if touched:
+            return (f"{cells} need fixing; {len(touched)} eligible patient{'s' * (len(touched) != 1)} "
+                    "have errors, so some of their analyses are left out: see the Validation tab.")
+        return (f"{cells} need fixing, all in patients who are excluded anyway; the analyses are "
+                "not affected. See the Validation tab.")
 
     def start_analysis(self) -> None:
         loaded = self.loaded
