@@ -1,0 +1,54 @@
+"""Script (not a test): screenshots of every tab on the sample study, in a real window.
+
+    xvfb-run -a -s "-screen 0 1400x900x24" python tests/ui/take_screenshots.py [OUTDIR]
+
+Writes one PNG per tab (default: resources/screenshots/) for the README.
+"""
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+from PySide6.QtCore import QSettings, QTimer
+from PySide6.QtWidgets import QApplication
+
+ROOT = Path(__file__).resolve().parents[2]
+sys.path.insert(0, str(ROOT))
+
+
+def main() -> int:
+    import pyqtgraph as pg
+
+    from her2desk.resources import sample_study_path
+    from her2desk.ui.main_window import MainWindow
+
+    out = Path(sys.argv[1]) if len(sys.argv) > 1 else ROOT / "resources" / "screenshots"
+    out.mkdir(parents=True, exist_ok=True)
+    app = QApplication.instance() or QApplication([])
+    pg.setConfigOptions(background="w", foreground="k", antialias=True)
+    store = QSettings(str(out / "screenshot-settings.ini"), QSettings.IniFormat)
+    window = MainWindow(settings_store=store)
+    window.resize(1360, 860)
+    window.show()
+    tabs = window.tabs
+
+    def shoot(index: int) -> None:
+        if index >= tabs.count():
+            app.quit()
+            return
+        tabs.setCurrentIndex(index)
+        text = tabs.tabText(index).replace("&&", "&").lower()
+        name = "".join(c if c.isalnum() else "_" for c in text).replace("___", "_")
+        QTimer.singleShot(700, lambda: (window.grab().save(str(out / f"{index + 1:02d}_{name}.png")),
+                                        shoot(index + 1)))
+
+    window.results_ready.connect(lambda _r: QTimer.singleShot(800, lambda: shoot(0)))
+    window.open_study(sample_study_path())
+    QTimer.singleShot(120_000, app.quit)
+    app.exec()
+    (out / "screenshot-settings.ini").unlink(missing_ok=True)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
