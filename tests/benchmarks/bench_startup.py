@@ -81,16 +81,20 @@ def breakdown() -> None:
     results = timed("run_study (background thread in the app)",
                     lambda: run_study(loaded.cohort, loaded.settings, flowchart=loaded.flowchart))
     print("  GUI thread, MainWindow._on_loaded / _on_results panel by panel:")
-    for name, arg in (("Data", loaded), ("Validation", loaded.validation), ("Eligibility", loaded)):
-        timed(f"  {name}.set_results", lambda n=name, a=arg: window.panels[n].set_results(a))
-    unit = getattr(results.settings, "time_unit", "months")
-    for name, call in (("Baseline", lambda: window.panels["Baseline"].set_results(results.tables)),
-                       ("Neoadjuvant", lambda: window.panels["Neoadjuvant"].set_results(results.neoadjuvant)),
-                       ("Survival", lambda: window.panels["Survival"].set_results(results.survival, time_unit=unit)),
-                       ("Cox", lambda: window.panels["Cox"].set_results(results.cox)),
-                       ("First-line & conversion",
-                        lambda: window.panels["First-line & conversion"].set_results(results.conversion))):
-        timed(f"  {name}.set_results", call)
+    spent: dict[str, float] = {}
+    for name, panel in window.panels.items():
+        def wrapped(*a, _orig=panel.set_results, _name=name, **k):
+            t = time.perf_counter()
+            try:
+                return _orig(*a, **k)
+            finally:
+                spent[_name] = spent.get(_name, 0.0) + time.perf_counter() - t
+        panel.set_results = wrapped
+    timed("MainWindow._on_loaded (Data, Validation, Eligibility, ...)", lambda: window._on_loaded(loaded))
+    window.runner.cancel()
+    timed("MainWindow._on_results (the analysis tabs)", lambda: window._on_results(results))
+    for name, seconds in sorted(spent.items(), key=lambda kv: -kv[1]):
+        print(f"    {name + '.set_results':<56} {1000 * seconds:7.0f} ms")
     window.runner.shutdown(3000)
     window.close()
 
