@@ -117,6 +117,7 @@ class DataFrameTableModel(QAbstractTableModel):
                  column_labels: Mapping[str, str] | None = None, parent=None):
         super().__init__(parent)
         self._frame = pd.DataFrame()
+        self._n_rows = 0                         # cached: rowCount/data run for every cell
         self._arrays: list[np.ndarray] = []
         self._numeric: list[bool] = []
         self._perm: np.ndarray | None = None    # view row -> source position
@@ -143,6 +144,7 @@ class DataFrameTableModel(QAbstractTableModel):
         if column_labels is not None:
             self._column_labels = dict(column_labels)
         self._arrays = [frame.iloc[:, j].to_numpy() for j in range(frame.shape[1])]
+        self._n_rows = len(frame)
         self._numeric = [pd.api.types.is_numeric_dtype(frame.dtypes.iloc[j])
                          and not pd.api.types.is_bool_dtype(frame.dtypes.iloc[j])
                          for j in range(frame.shape[1])]
@@ -220,10 +222,10 @@ class DataFrameTableModel(QAbstractTableModel):
 
     # -- Qt overrides ------------------------------------------------------------
     def rowCount(self, parent=QModelIndex()) -> int:
-        return 0 if parent.isValid() else len(self._frame)
+        return 0 if parent.isValid() else self._n_rows
 
     def columnCount(self, parent=QModelIndex()) -> int:
-        return 0 if parent.isValid() else self._frame.shape[1]
+        return 0 if parent.isValid() else len(self._arrays)
 
     def flags(self, index):
         if not index.isValid():
@@ -234,7 +236,7 @@ class DataFrameTableModel(QAbstractTableModel):
         if not index.isValid():
             return None
         row, col = index.row(), index.column()
-        if not (0 <= row < len(self._frame) and 0 <= col < len(self._arrays)):
+        if not (0 <= row < self._n_rows and 0 <= col < len(self._arrays)):
             return None
         pos = self.source_position(row)
         if role == Qt.ItemDataRole.DisplayRole:

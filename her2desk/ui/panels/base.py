@@ -116,7 +116,11 @@ class FilterableTable(QWidget):
         self.view.setWordWrap(False)
         self.view.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         self.view.horizontalHeader().setStretchLastSection(True)
+        # Size columns from the first rows only: reading every cell of a 100,000-row CRF on the
+        # GUI thread would freeze the window for seconds.
+        self.view.horizontalHeader().setResizeContentsPrecision(60)
         self.view.verticalHeader().setDefaultSectionSize(24)
+        self.view.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
         self.view.setAccessibleName("Table")
         self.search = QLineEdit()
         self.search.setPlaceholderText("Filter rows… (type words from any column)")
