@@ -16,7 +16,8 @@ from .endpoints import STANDARD_COMPARISONS, SurvivalComparison, survival_compar
 from .neoadjuvant import NeoadjuvantResults, neoadjuvant_response
 from .endpoints import DFS, endpoint_frame
 from .survival import IntervalHazard, annual_hazard, reverse_km_median_followup
-from .tables import BaselineTable, CountTable, HR_GROUPS, baseline_table, first_line_table
+from .tables import (BaselineTable, CountTable, HR_GROUPS, _flag, baseline_table,
+                     first_line_table)
 
 
 class AnalysisCancelled(Exception):
@@ -53,16 +54,20 @@ class StudyResults:
 
 
 def followup_summary(cohort: pd.DataFrame) -> tuple[FollowUp, ...]:
-    eligible = cohort[cohort["eligible"].fillna(False).astype(bool)]
+    eligible = cohort[_flag(cohort["eligible"])]
     out = []
     for label in ("All", *HR_GROUPS):
         frame = eligible if label == "All" else eligible[eligible["hr_status"] == label]
-        t = frame["followup_months"].dropna()
-        e = frame.loc[t.index, "os_event"].astype(bool)
-        if t.empty:
+        t_all = frame["followup_months"].dropna().astype(float)
+        if t_all.empty:
             continue
-        out.append(FollowUp(label, int(t.size), float(t.median()), float(t.min()), float(t.max()),
-                            float(reverse_km_median_followup(t.to_numpy(), e.to_numpy()))))
+        # A missing death flag is not a death: leave such patients out of the reverse KM only.
+        known = frame["followup_months"].notna() & frame["os_event"].notna()
+        t = frame.loc[known, "followup_months"].to_numpy(float)
+        e = frame.loc[known, "os_event"].astype(bool).to_numpy()
+        reverse = float(reverse_km_median_followup(t, e)) if t.size else float("nan")
+        out.append(FollowUp(label, int(t_all.size), float(t_all.median()), float(t_all.min()),
+                            float(t_all.max()), reverse))
     return tuple(out)
 
 
