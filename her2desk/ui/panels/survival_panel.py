@@ -30,6 +30,7 @@ from PySide6.QtWidgets import (
 )
 
 from ..plots import export, style
+from ..plots.figure import FigureWidget
 from ..plots.km_plot import KMPlotWidget
 from ..workers import TaskRunner
 from .base import Panel
@@ -158,28 +159,22 @@ def curve_time_event(curve: Any) -> tuple[np.ndarray, np.ndarray]:
 MIN_AT_RISK = 10
 
 
-class HazardPlotWidget(QWidget):
+class HazardPlotWidget(FigureWidget):
     """Events per 100 person-years in each year of follow-up, one line per group.
 
     Years in which fewer than ``MIN_AT_RISK`` patients of a group were still followed
     are not drawn: their rates rest on one or two events.
     """
 
+    export_title = "Yearly hazard plot"
+
     def __init__(self, parent: QWidget | None = None):
-        super().__init__(parent)
-        self.setAccessibleName("Yearly hazard plot")
-        self.graphics = pg.GraphicsLayoutWidget()
-        self.graphics.setBackground("w")
-        self.plot = self.graphics.addPlot()
-        style.style_plot(self.plot)
-        self.plot.setMouseEnabled(x=False, y=False)
+        super().__init__(parent, name="Yearly hazard plot")
+        self.plot = self.add_plot()
         self.plot.showGrid(x=False, y=True, alpha=style.GRID_ALPHA)
         self.legend = self.plot.addLegend(offset=(-10, 6), labelTextSize=f"{style.TICK_PT}pt",
                                           labelTextColor=style.FOREGROUND,
                                           brush=pg.mkBrush(255, 255, 255, 230), pen=pg.mkPen("#bbbbbb"))
-        layout = QVBoxLayout(self)
-        layout.setContentsMargins(0, 0, 0, 0)
-        layout.addWidget(self.graphics)
         #: label -> (interval start in months, events per 100 person-years) as drawn
         self.series: dict[str, tuple[np.ndarray, np.ndarray]] = {}
 
@@ -216,9 +211,6 @@ class HazardPlotWidget(QWidget):
         y_top = (y_max or 1.0) * 1.15
         self.plot.setYRange(-0.02 * y_top, y_top, padding=0)   # keeps the "0" tick visible
         self.plot.setTitle(title or None, size=f"{style.LABEL_PT}pt", color=style.FOREGROUND.name())
-
-    def export(self, path, width: int = export.DEFAULT_PNG_WIDTH):
-        return export.export_figure(self.graphics, path, width=width)
 
 
 class SurvivalPanel(Panel):

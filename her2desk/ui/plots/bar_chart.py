@@ -15,10 +15,10 @@ from typing import Any
 import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import QPointF
-from PySide6.QtGui import QColor
-from PySide6.QtWidgets import QVBoxLayout, QWidget
+from PySide6.QtWidgets import QWidget
 
-from . import export, style
+from . import style
+from .figure import FigureWidget
 
 
 @dataclass(frozen=True)
@@ -60,21 +60,14 @@ def _format_p_text(result: Any) -> str:
     return f"{text} ({test})" if test else text
 
 
-class BarChartWidget(QWidget):
+class BarChartWidget(FigureWidget):
     """Grouped bars with CI whiskers, or stacked percentage bars, with value labels."""
 
+    export_title = "Bar chart"
+
     def __init__(self, parent: QWidget | None = None):
-        super().__init__(parent)
-        self.setAccessibleName("Bar chart")
-        self.graphics = pg.GraphicsLayoutWidget()
-        self.graphics.setBackground("w")
-        self.graphics.setAccessibleName("Bar chart figure")
-        layout = QVBoxLayout(self)
-        layout.setContentsMargins(0, 0, 0, 0)
-        layout.addWidget(self.graphics)
-        self.plot: pg.PlotItem = self.graphics.addPlot()
-        style.style_plot(self.plot)
-        self.plot.setMouseEnabled(x=False, y=False)
+        super().__init__(parent, name="Bar chart", figure_name="Bar chart figure")
+        self.plot: pg.PlotItem = self.add_plot()
         self.plot.showGrid(x=False, y=True, alpha=style.GRID_ALPHA)
         self.legend = pg.LegendItem(offset=(-10, 10), labelTextSize=f"{style.TICK_PT}pt",
                                     labelTextColor=style.FOREGROUND, brush=pg.mkBrush(255, 255, 255, 230),
@@ -88,7 +81,6 @@ class BarChartWidget(QWidget):
         self.annotation.setParentItem(self.plot.getViewBox())
         self.annotation.setPos(QPointF(8, 8))
         self.annotation.setZValue(40)
-        self._items: list[Any] = []
         self.categories: list[str] = []
         self.mode = ""
         #: What is drawn, for tests and accessibility: (series, category, value, label).
@@ -96,9 +88,7 @@ class BarChartWidget(QWidget):
 
     # -- public API --------------------------------------------------------------
     def clear(self) -> None:
-        for item in self._items:
-            self.plot.removeItem(item)
-        self._items = []
+        self._remove_items()
         self.legend.clear()
         self.bars = []
         self.annotation.setText("")
@@ -224,24 +214,7 @@ class BarChartWidget(QWidget):
         self.set_stacked(groups, segments, title=title, annotation=_format_p_text(dist.overall),
                          category_notes=notes)
 
-    def export_png(self, path, width: int = export.DEFAULT_PNG_WIDTH):
-        return export.export_png(self.graphics, path, width=width)
-
-    def export_svg(self, path):
-        return export.export_svg(self.graphics, path, title="Bar chart")
-
-    def export_pdf(self, path):
-        return export.export_pdf(self.graphics, path, title="Bar chart")
-
-    def export(self, path, width: int = export.DEFAULT_PNG_WIDTH):
-        return export.export_figure(self.graphics, path, width=width)
-
     # -- helpers -------------------------------------------------------------------
-    def _add(self, item: Any) -> Any:
-        self.plot.addItem(item)
-        self._items.append(item)
-        return item
-
     def _finish(self, y_label: str, title: str, annotation: str, y_max: float, percent: bool,
                 right_room: float = 0.0) -> None:
         style.style_axis(self.plot.getAxis("left"), y_label)

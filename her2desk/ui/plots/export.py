@@ -162,15 +162,16 @@ def export_pdf(view: QGraphicsView, path: str | os.PathLike, title: str = "her2d
     return Path(path)
 
 
-def export_figure(view: QGraphicsView, path: str | os.PathLike, width: int = DEFAULT_PNG_WIDTH) -> Path:
+def export_figure(view: QGraphicsView, path: str | os.PathLike, width: int = DEFAULT_PNG_WIDTH,
+                  title: str = "her2desk figure") -> Path:
     """Pick the writer from the file's extension (.png, .svg or .pdf)."""
     ext = Path(path).suffix.lower()
     if ext == ".png":
         return export_png(view, path, width=width)
     if ext == ".svg":
-        return export_svg(view, path)
+        return export_svg(view, path, title=title)
     if ext == ".pdf":
-        return export_pdf(view, path)
+        return export_pdf(view, path, title=title)
     raise ExportError(f"Figures can be saved as .png, .svg or .pdf, not {ext or 'a file without extension'}.")
 
 

@@ -15,9 +15,10 @@ import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QFontMetrics
-from PySide6.QtWidgets import QVBoxLayout, QWidget
+from PySide6.QtWidgets import QWidget
 
-from . import export, style
+from . import style
+from .figure import FigureWidget
 
 _TICKS = (0.01, 0.02, 0.05, 0.1, 0.2, 0.5, 1, 2, 5, 10, 20, 50, 100)
 HR_MIN, HR_MAX = 0.01, 100.0
@@ -58,21 +59,14 @@ def hr_ticks(low: float, high: float) -> list[float]:
     return sorted(ticks)
 
 
-class ForestPlotWidget(QWidget):
+class ForestPlotWidget(FigureWidget):
     """Rows top to bottom: term label on the left, HR (95 % CI) text on the right."""
 
+    export_title = "Forest plot"
+
     def __init__(self, parent: QWidget | None = None):
-        super().__init__(parent)
-        self.setAccessibleName("Forest plot")
-        self.graphics = pg.GraphicsLayoutWidget()
-        self.graphics.setBackground("w")
-        self.graphics.setAccessibleName("Forest plot figure")
-        layout = QVBoxLayout(self)
-        layout.setContentsMargins(0, 0, 0, 0)
-        layout.addWidget(self.graphics)
-        self.plot: pg.PlotItem = self.graphics.addPlot()
-        style.style_plot(self.plot)
-        self.plot.setMouseEnabled(x=False, y=False)
+        super().__init__(parent, name="Forest plot", figure_name="Forest plot figure")
+        self.plot: pg.PlotItem = self.add_plot()
         self.plot.showAxis("right")
         for name in ("left", "right"):
             axis = self.plot.getAxis(name)
@@ -80,15 +74,12 @@ class ForestPlotWidget(QWidget):
             axis.setPen(pg.mkPen(None))
             axis.setStyle(tickLength=0)
         self.plot.showGrid(x=True, y=False, alpha=style.GRID_ALPHA)
-        self._items: list[Any] = []
         self.rows: list[ForestRow] = []
         #: What is drawn, for tests: (label, HR, low, high) with CI clipped to the axis.
         self.drawn: list[tuple[str, float, float, float]] = []
 
     def clear(self) -> None:
-        for item in self._items:
-            self.plot.removeItem(item)
-        self._items = []
+        self._remove_items()
         self.drawn = []
 
     def set_rows(self, rows: Sequence[ForestRow], *, title: str = "",
@@ -144,30 +135,9 @@ class ForestPlotWidget(QWidget):
                           t.p_value) for t in model.terms]
         self.set_rows(rows, title=title)
 
-    def _settle(self) -> None:
+    def _before_export(self) -> None:
         # New label widths reach the layout through posted events; an export right
         # after set_rows would otherwise draw the old, too narrow axes without labels.
         from PySide6.QtWidgets import QApplication
 
         QApplication.processEvents()
-
-    def export_png(self, path, width: int = export.DEFAULT_PNG_WIDTH):
-        self._settle()
-        return export.export_png(self.graphics, path, width=width)
-
-    def export_svg(self, path):
-        self._settle()
-        return export.export_svg(self.graphics, path, title="Forest plot")
-
-    def export_pdf(self, path):
-        self._settle()
-        return export.export_pdf(self.graphics, path, title="Forest plot")
-
-    def export(self, path, width: int = export.DEFAULT_PNG_WIDTH):
-        self._settle()
-        return export.export_figure(self.graphics, path, width=width)
-
-    def _add(self, item: Any) -> Any:
-        self.plot.addItem(item)
-        self._items.append(item)
-        return item

@@ -16,9 +16,10 @@ import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import QPointF, Qt, Signal
 from PySide6.QtGui import QColor, QFontMetrics, QPainterPath
-from PySide6.QtWidgets import QLabel, QSizePolicy, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QLabel, QSizePolicy, QWidget
 
 from . import export, style
+from .figure import FigureWidget
 
 MONTHS_PER_YEAR = 12.0
 
@@ -96,7 +97,7 @@ def legend_label(curve: Any, unit: str = "months", scale: float = 1.0) -> str:
             f"{median_text(curve, unit, scale)})")
 
 
-class KMPlotWidget(QWidget):
+class KMPlotWidget(FigureWidget):
     """Kaplan–Meier plot with the number-at-risk table aligned under the time ticks.
 
     Feed it with :meth:`set_curves`; export with :meth:`export_png`,
@@ -106,9 +107,10 @@ class KMPlotWidget(QWidget):
 
     hovered = Signal(float, str)
 
+    export_title = "Kaplan–Meier plot"
+
     def __init__(self, parent: QWidget | None = None):
-        super().__init__(parent)
-        self.setAccessibleName("Kaplan–Meier plot")
+        super().__init__(parent, name="Kaplan–Meier plot", figure_name="Kaplan–Meier figure")
         self.curves: list[Any] = []
         self.time_unit = "months"
         self._scale = 1.0
@@ -118,18 +120,12 @@ class KMPlotWidget(QWidget):
         self.readout = QLabel(" ")
         self.readout.setAccessibleName("Survival at the pointer")
         self.readout.setStyleSheet("color: #333; padding: 2px 6px;")
-        self.graphics = pg.GraphicsLayoutWidget()
-        self.graphics.setBackground("w")
-        self.graphics.setAccessibleName("Kaplan–Meier figure")
         self.graphics.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
-        layout = QVBoxLayout(self)
-        layout.setContentsMargins(0, 0, 0, 0)
-        layout.setSpacing(0)
-        layout.addWidget(self.graphics, 1)
-        layout.addWidget(self.readout)
+        self.layout().setSpacing(0)
+        self.layout().addWidget(self.readout)
 
-        self.plot: pg.PlotItem = self.graphics.addPlot(row=0, col=0)
-        self.risk: pg.PlotItem = self.graphics.addPlot(row=1, col=0)
+        self.plot: pg.PlotItem = self.add_plot(row=0, col=0)
+        self.risk: pg.PlotItem = self.add_plot(row=1, col=0)
         self.graphics.ci.layout.setVerticalSpacing(4)
         self._setup_main()
         self._setup_risk()
@@ -160,15 +156,12 @@ class KMPlotWidget(QWidget):
         self.legend.setFlag(self.legend.GraphicsItemFlag.ItemIgnoresTransformations, False)
         self.legend.setParentItem(self.plot.getViewBox())
         self.legend.anchor(itemPos=(1, 0), parentPos=(1, 0), offset=(-10, 10))
-        self._items: list[Any] = []
         self._risk_items: list[Any] = []
         self.set_curves([])
 
     # -- set-up ----------------------------------------------------------------
     def _setup_main(self) -> None:
         p = self.plot
-        style.style_plot(p)
-        p.setMouseEnabled(x=False, y=False)
         p.showGrid(x=False, y=True, alpha=style.GRID_ALPHA)
         style.style_axis(p.getAxis("left"), "Survival probability")
         style.style_axis(p.getAxis("bottom"), "Time (months)")
@@ -178,8 +171,6 @@ class KMPlotWidget(QWidget):
 
     def _setup_risk(self) -> None:
         r = self.risk
-        style.style_plot(r)
-        r.setMouseEnabled(x=False, y=False)
         r.setXLink(self.plot)
         r.hideAxis("bottom")
         left = r.getAxis("left")
@@ -207,9 +198,7 @@ class KMPlotWidget(QWidget):
         self._scale = 1.0 / MONTHS_PER_YEAR if time_unit == "years" else 1.0
         self._colors = [QColor(colors[i]) if colors and i < len(colors) else style.color(i)
                         for i in range(len(self.curves))]
-        for item in self._items:
-            self.plot.removeItem(item)
-        self._items = []
+        self._remove_items()
         self.legend.clear()
         self.legend.setVisible(bool(self.curves))
         self.plot.setTitle(title or None, size=f"{style.TITLE_PT}pt", color=style.FOREGROUND.name())
@@ -254,24 +243,7 @@ class KMPlotWidget(QWidget):
         unit = self.time_unit
         return f"{t_display:.1f} {unit} — " + " · ".join(parts)
 
-    def export_png(self, path, width: int = export.DEFAULT_PNG_WIDTH):
-        return export.export_png(self.graphics, path, width=width)
-
-    def export_svg(self, path):
-        return export.export_svg(self.graphics, path, title="Kaplan–Meier plot")
-
-    def export_pdf(self, path):
-        return export.export_pdf(self.graphics, path, title="Kaplan–Meier plot")
-
-    def export(self, path, width: int = export.DEFAULT_PNG_WIDTH):
-        return export.export_figure(self.graphics, path, width=width)
-
     # -- drawing -------------------------------------------------------------------
-    def _add(self, item: Any) -> Any:
-        self.plot.addItem(item)
-        self._items.append(item)
-        return item
-
     def _draw_curve(self, curve: Any, colour: QColor, show_ci: bool, show_median: bool,
                     show_censor: bool) -> float:
         scale = self._scale
