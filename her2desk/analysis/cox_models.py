@@ -48,7 +48,7 @@ class CoxTerm:
     hazard_ratio: float
     ci: tuple[float, float]
     p_value: float
-    ph_p: float | None = None
+    ph_p: float | None = None          # cox.zph P of the whole covariate (all its levels)
 
 
 @dataclass(frozen=True)
@@ -120,16 +120,20 @@ def fit_model(cohort: pd.DataFrame, endpoint: str, variables: Sequence[str], *,
     data["_t"] = frame[tcol].astype(float)
     data["_e"] = frame[ecol].astype(float)
     fit: CoxResult = fit_cox(data, "_t", "_e", list(x.columns), ties=ties)
+    # cox.zph tests a factor as one term (T2, T3, T4 together on 3 df), so group its columns.
+    columns: dict[str, list[str]] = {}
+    for name, (var, _level) in zip(fit.names, meta):
+        columns.setdefault(BY_VARIABLE[var].label, []).append(name)
     ph: PHTestResult | None = None
     try:
-        ph = ph_test(fit)
+        ph = ph_test(fit, terms=columns)
     except Exception:  # a PH check must never block the model itself
         ph = None
-    ph_by_term = dict(zip(ph.terms, ph.p)) if ph is not None else {}
+    ph_by_label = dict(zip(ph.terms, map(float, ph.p))) if ph is not None else {}
     terms = tuple(
         CoxTerm(var, BY_VARIABLE[var].label, level, BY_VARIABLE[var].reference,
                 float(fit.hazard_ratio[i]), (float(fit.ci_low[i]), float(fit.ci_high[i])),
-                float(fit.p[i]), ph_by_term.get(fit.names[i]))
+                float(fit.p[i]), ph_by_label.get(BY_VARIABLE[var].label))
         for i, (var, level) in enumerate(meta))
     return CoxModel(endpoint, kind, tuple(variables), terms, fit.n, fit.events, fit.n_dropped,
                     fit.converged, tuple(fit.warnings),
