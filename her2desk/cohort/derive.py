@@ -11,7 +11,10 @@ Conventions
 * Cells with an **error** finding (matched on ``Finding.patient_id`` +
   ``Finding.field``) are masked to missing before deriving, so the analyses
   that need them become incomplete for that patient (an impossible death date
-  makes OS missing). Warnings change nothing. Eligibility is decided on the
+  makes OS missing). Warnings change nothing, and neither do "after the data
+  cutoff" errors (:data:`UNMASKED_RULES`): the cutoff itself is applied here,
+  so a death after the cutoff is censored at the cutoff instead of making OS
+  missing. Eligibility is decided on the
   data as entered (see :mod:`her2desk.cohort.eligibility`).
 * Times are in months = days / 30.4375, censored at the earlier of the last
   follow-up and ``settings.cutoff``; an event after the cutoff is censored at
@@ -95,6 +98,9 @@ def _bands(values: pd.Series, edges: Sequence[float], labels: Sequence[str]) -> 
 
 # ---- masking of cells that failed validation ------------------------------------
 
+#: Error rules whose cells stay as entered: every derivation already stops at the cutoff.
+UNMASKED_RULES = frozenset({"after_cutoff"})
+
 
 def mask_error_cells(frame: pd.DataFrame, findings: Iterable[Finding] | None) -> pd.DataFrame:
     """Copy of ``frame`` with every cell that has an *error* finding set to missing.
@@ -108,7 +114,8 @@ def mask_error_cells(frame: pd.DataFrame, findings: Iterable[Finding] | None) ->
         return frame
     by_field: dict[str, tuple[set, set]] = {}
     for f in findings:
-        if f.severity != ERROR or not f.field or f.field not in frame or f.field == "patient_id":
+        if (f.severity != ERROR or f.rule in UNMASKED_RULES or not f.field
+                or f.field not in frame or f.field == "patient_id"):
             continue
         ids, cells = by_field.setdefault(f.field, (set(), set()))
         ids.add(f.patient_id)
@@ -469,11 +476,13 @@ def sequential_endocrine(cls: pd.Series) -> pd.Series:
 def time_to_event(origin: pd.Series, event_date: pd.Series, last_followup: pd.Series,
                   settings: StudySettings) -> tuple[pd.Series, pd.Series]:
     """(months, event) from origin to an event, censored at min(last follow-up, cutoff).
-    An event after the cutoff is censored at the cutoff. NaN when the origin or the
-    end is missing, or the end falls before the origin."""
+    An event after the cutoff is censored at the cutoff (the patient was event-free
+    then, whatever the last follow-up says). NaN when the origin or the end is
+    missing, or the end falls before the origin."""
     cutoff = pd.Timestamp(settings.cutoff)
     origin, event_date = _dates(origin), _dates(event_date)
     censor = _dates(last_followup).clip(upper=cutoff)
+    censor[event_date > cutoff] = cutoff
     event = event_date.notna() & (event_date <= cutoff)
     end = event_date.where(event, censor)
     months = months_between(origin, end)

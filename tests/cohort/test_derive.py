@@ -289,3 +289,35 @@ def test_one_row_per_admitted_patient_with_reasons():
     assert list(c.index) == ["A", "B"]
     assert c["eligible"].tolist() == [True, False]
     assert c["exclusion_reason"].fillna("NA").tolist() == ["NA", "male"]
+
+
+def test_event_after_cutoff_is_censored_at_cutoff_even_with_validation_findings():
+    """A death after the cutoff is an 'after_cutoff' error in validation, but OS must be
+    censored AT the cutoff (event 0), not become missing, in the full pipeline."""
+    from her2desk.crf.validate import validate_crf
+    late = dict(vital_status="dead", death_date="2023-03-01", cause_of_death="breast_cancer",
+                last_followup_date="2023-03-01")
+    crf = make_crf([patient("A", **late), patient("L", **dict(late, last_followup_date=None))])
+    report = validate_crf(crf, cutoff=S.cutoff, today=date(2024, 6, 1))
+    assert {f.rule for f in report.errors if f.patient_id == "A"} == {"after_cutoff"}
+    c = d.derive_cohort(crf, S, list(report.findings)).set_index("patient_id")
+    cut = (pd.Timestamp("2022-12-31") - pd.Timestamp("2015-03-10")).days / 30.4375
+    assert c.loc["A", "os_months"] == pytest.approx(cut)
+    assert c.loc["A", "os_event"] == False  # noqa: E712
+    assert c.loc["A", "dfs_months"] == pytest.approx(cut)
+    assert c.loc["A", "dfs_event"] == False  # noqa: E712
+    # last follow-up missing: the death after the cutoff still proves she was alive at it
+    origin = pd.Series(pd.to_datetime(["2020-01-01"]))
+    months, ev = d.time_to_event(origin, pd.Series(pd.to_datetime(["2023-03-01"])),
+                                 pd.Series(pd.to_datetime([None])), S)
+    assert months[0] == pytest.approx(1095 / 30.4375) and ev[0] == False  # noqa: E712
+
+
+def test_event_on_the_origin_day_is_time_zero_and_followup_before_surgery_is_missing():
+    dead = dict(vital_status="dead", death_date="2015-03-10", cause_of_death="breast_cancer",
+                last_followup_date="2015-03-10")
+    c = cohort([patient("Z", **dead), patient("C", last_followup_date="2015-03-05")])
+    assert c.loc["Z", "os_months"] == 0.0 and c.loc["Z", "os_event"] == True  # noqa: E712
+    assert c.loc["Z", "dfs_months"] == 0.0 and c.loc["Z", "dfs_event"] == True  # noqa: E712
+    assert pd.isna(c.loc["C", "os_months"]) and pd.isna(c.loc["C", "os_event"])
+    assert pd.isna(c.loc["C", "dfs_months"])
