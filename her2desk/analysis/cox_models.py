@@ -70,6 +70,7 @@ class CoxModel:
 class CoxResults:
     ties: str
     models: tuple[CoxModel, ...]
+    notes: tuple[str, ...] = ()         # models that could not be fitted, and why
 
     def multivariate(self, endpoint: str) -> CoxModel:
         return next(m for m in self.models if m.endpoint == endpoint and m.kind == "multivariate")
@@ -80,7 +81,7 @@ class CoxResults:
     def as_dict(self) -> dict:
         def num(x):
             return None if x is None or not np.isfinite(x) else float(x)
-        return {"ties": self.ties, "models": [{
+        return {"ties": self.ties, "notes": list(self.notes), "models": [{
             "endpoint": m.endpoint, "kind": m.kind, "variables": list(m.variables),
             "n": m.n, "events": m.events, "n_dropped": m.n_dropped, "converged": m.converged,
             "warnings": list(m.warnings), "ph_global_p": num(m.ph_global_p),
@@ -109,8 +110,16 @@ def design(frame: pd.DataFrame, variables: Sequence[str]) -> tuple[pd.DataFrame,
     return x, meta
 
 
+class ModelNotFitted(ValueError):
+    """A Cox model that cannot be fitted on these data (no events, no estimable covariate)."""
+
+
 def fit_model(cohort: pd.DataFrame, endpoint: str, variables: Sequence[str], *,
               ties: str = "efron", kind: str = "multivariate") -> CoxModel | None:
+    """Fit one model; None when no covariate has its reference level and another level.
+
+    Raises :class:`ModelNotFitted` (a ValueError) when the data cannot support the model.
+    """
     tcol, ecol, _ = ENDPOINTS[endpoint]
     frame = endpoint_frame(cohort, endpoint)
     x, meta = design(frame, variables)
@@ -119,7 +128,10 @@ def fit_model(cohort: pd.DataFrame, endpoint: str, variables: Sequence[str], *,
     data = x.copy()
     data["_t"] = frame[tcol].astype(float)
     data["_e"] = frame[ecol].astype(float)
-    fit: CoxResult = fit_cox(data, "_t", "_e", list(x.columns), ties=ties)
+    try:
+        fit: CoxResult = fit_cox(data, "_t", "_e", list(x.columns), ties=ties)
+    except ValueError as exc:
+        raise ModelNotFitted(str(exc)) from None
     # cox.zph tests a factor as one term (T2, T3, T4 together on 3 df), so group its columns.
     columns: dict[str, list[str]] = {}
     for name, (var, _level) in zip(fit.names, meta):
@@ -144,15 +156,27 @@ def fit_model(cohort: pd.DataFrame, endpoint: str, variables: Sequence[str], *,
 def study_cox_models(cohort: pd.DataFrame, *, ties: str = "efron",
                      multivariate: Sequence[str] = MULTIVARIATE_DEFAULT,
                      endpoints: Sequence[str] = (OS, DFS)) -> CoxResults:
-    models = []
-    for ep in endpoints:
-        for cov in COVARIATES:
-            if cov.variable in cohort.columns:
-                m = fit_model(cohort, ep, [cov.variable], ties=ties, kind="univariate")
-                if m is not None:
-                    models.append(m)
-        chosen = [v for v in multivariate if v in cohort.columns]
-        m = fit_model(cohort, ep, chosen, ties=ties, kind="multivariate")
+    models: list[CoxModel] = []
+    notes: list[str] = []
+
+    def attempt(ep: str, variables: Sequence[str], kind: str, what: str) -> None:
+        try:
+            m = fit_model(cohort, ep, variables, ties=ties, kind=kind)
+        except ModelNotFitted as exc:
+            notes.append(f"{ep} {what}: not fitted ({exc}).")
+            return
         if m is not None:
             models.append(m)
-    return CoxResults(ties, tuple(models))
+
+    for ep in endpoints:
+        frame = endpoint_frame(cohort, ep)
+        if not frame[ENDPOINTS[ep][1]].astype(bool).any():
+            notes.append(f"{ep}: no Cox models, since no patient has an event "
+                         f"({len(frame)} patients at risk).")
+            continue
+        for cov in COVARIATES:
+            if cov.variable in cohort.columns:
+                attempt(ep, [cov.variable], "univariate", f"univariate model of {cov.label}")
+        chosen = [v for v in multivariate if v in cohort.columns]
+        attempt(ep, chosen, "multivariate", "multivariate model")
+    return CoxResults(ties, tuple(models), tuple(notes))

@@ -62,6 +62,7 @@ class SurvivalComparison:
     hazard_ratios: tuple[HazardRatio, ...] = ()
     reference_group: str = ""
     footnote: str = ""
+    notes: tuple[str, ...] = ()         # why a number is missing, model warnings
 
     @property
     def logrank_p(self) -> float | None:
@@ -184,20 +185,35 @@ def survival_comparison(cohort: pd.DataFrame, spec: ComparisonSpec, *, conf_type
     logrank = None
     pairwise: dict = {}
     hrs: list[HazardRatio] = []
+    notes: list[str] = []
     ref_label = spec.labels.get(spec.reference, str(spec.reference)) if spec.reference is not None else ""
-    if len(present) >= 2:
+    population = SUBSETS[spec.subset][0]
+    if not present:
+        notes.append(f"No {population} have {spec.endpoint.replace('_', '-')} times: "
+                     "nothing to estimate.")
+    elif spec.grouping and len(present) < 2:
+        notes.append(f"Only one group ({present[0]}) among {population}: no comparison.")
+    if not event.any() and present:
+        notes.append("No events: medians are not reached and no test or hazard ratio is possible.")
+    if len(present) >= 2 and event.any():
         lab_arr = labels.to_numpy(object)
         logrank = logrank_test(time, event, lab_arr)
         if ref_label in present:
             for (a, b), res in pairwise_logrank(time, event, lab_arr, reference=ref_label).items():
                 pairwise[(a, b)] = float(res.p_value)
-            res = hazard_ratio(time, event, pd.Series(lab_arr), reference=ref_label, ties=ties)
-            for i, lev in enumerate(res.levels):
-                hrs.append(HazardRatio(str(lev), ref_label, float(res.hazard_ratio[i]),
-                                       (float(res.ci_low[i]), float(res.ci_high[i])),
-                                       float(res.p_value[i]),
-                                       pairwise.get((ref_label, lev), float("nan"))))
-    population = SUBSETS[spec.subset][0]
+            try:
+                res = hazard_ratio(time, event, pd.Series(lab_arr), reference=ref_label, ties=ties)
+            except ValueError as exc:   # e.g. no estimable contrast: keep the KM and log-rank
+                notes.append(f"No hazard ratio: {exc}.")
+            else:
+                notes.extend(res.cox.warnings)
+                for i, lev in enumerate(res.levels):
+                    hrs.append(HazardRatio(str(lev), ref_label, float(res.hazard_ratio[i]),
+                                           (float(res.ci_low[i]), float(res.ci_high[i])),
+                                           float(res.p_value[i]),
+                                           pairwise.get((ref_label, lev), float("nan"))))
+        elif ref_label:
+            notes.append(f"The reference group ({ref_label}) has no patients: no hazard ratio.")
     foot = (f"{name} in months (days / 30.4375) among {population}. Kaplan–Meier with "
             f"{conf_type} confidence intervals and R's median; log-rank P; hazard ratio from a "
             f"Cox model ({ties.capitalize()} ties) with Wald 95% CI and P.")
@@ -205,7 +221,7 @@ def survival_comparison(cohort: pd.DataFrame, spec: ComparisonSpec, *, conf_type
         foot += " OS starts at surgery, or at diagnosis for patients without surgery."
     return SurvivalComparison(spec.key, spec.title, spec.endpoint, spec.grouping, population,
                               tuple(curves), tuple(groups), logrank, pairwise, tuple(hrs),
-                              ref_label, foot)
+                              ref_label, foot, tuple(notes))
 
 
 def _label_order(labels: pd.Series, spec: ComparisonSpec) -> list[str]:

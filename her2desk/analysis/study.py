@@ -117,7 +117,36 @@ def run_study(cohort: pd.DataFrame, settings: StudySettings | None = None, *,
     cox = study_cox_models(cohort, ties=settings.cox_ties)
     step(0.95, "Receptor conversion")
     conversion = receptor_conversion(cohort)
+    notes = study_notes(cohort, tables, neo, survival, cox, conversion, grouping)
     progress(1.0, "Analyses done")
     return StudyResults(settings, flowchart or make_flowchart(cohort), tables,
                         followup_summary(cohort), neo, tuple(survival), cox, conversion,
-                        recurrence_hazard_by_year(cohort), grouping)
+                        recurrence_hazard_by_year(cohort), grouping, tuple(notes))
+
+
+def study_notes(cohort: pd.DataFrame, tables, neo: NeoadjuvantResults, survival, cox,
+                conversion: ConversionTable, grouping: str = "hr_status") -> list[str]:
+    """Plain sentences on what could not be analysed, for the report's first page."""
+    notes: list[str] = []
+    base = tables["table1"]
+    if base.group_n.get("All", 0) == 0:
+        notes.append("No eligible patients: every table is empty and no survival analysis ran.")
+        return notes
+    if len(base.groups) < 2:
+        shown = base.groups[0] if base.groups else "none"
+        notes.append(f"Only one {grouping.replace('_', ' ')} group among eligible patients "
+                     f"({shown}): no between-group P values or hazard ratios.")
+    if tables["table3"].group_n.get("All", 0) == 0:
+        notes.append("No eligible patient has metastatic disease: Tables 3 and 4, advanced-OS "
+                     "and PFS are empty.")
+    if neo.n == 0:
+        notes.append("No eligible patient had neoadjuvant therapy with a Miller–Payne grade: "
+                     "no pCR analysis.")
+    if conversion.n == 0:
+        notes.append("No patient has ER, PR and HER2 results on metastatic tissue: no receptor "
+                     "conversion table.")
+    for s in survival:
+        notes.extend(f"{s.title}: {n}" for n in s.notes)
+    if cox is not None:
+        notes.extend(f"Cox: {n}" for n in cox.notes)
+    return notes

@@ -101,6 +101,11 @@ def _settings_sheet(wb: Workbook, results: StudyResults, source: Path | None, sh
     sh.row("Generated", datetime.now().strftime("%Y-%m-%d %H:%M"))
     for key, value in results.settings.to_dict().items():
         sh.row(key, str(value))
+    if results.notes:
+        sh.blank()
+        sh.header("Notes on this analysis", "")
+        for text in results.notes:
+            sh.note(text)
     sh.finish()
 
 
@@ -204,6 +209,8 @@ def _survival_sheet(wb: Workbook, results: StudyResults) -> None:
                    hr_text, format_p(h.p_value) if h else "",
                    format_p(s.logrank_p) if i == 0 and s.logrank_p is not None else "")
         sh.note(s.footnote)
+        for text in s.notes:
+            sh.note(text)
     sh.finish()
 
 

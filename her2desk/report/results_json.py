@@ -83,6 +83,7 @@ def _survival(results: StudyResults) -> list[dict]:
                               for h in s.hazard_ratios],
             "reference_group": s.reference_group or None,
             "conf_type": results.settings.km_conf_type,
+            "notes": list(s.notes),
         })
     return out
 
@@ -121,6 +122,7 @@ def results_to_dict(results: StudyResults, *, source_name: str = "", source_sha2
         "her2desk_version": __version__,
         "source": {"name": source_name, "sha256": source_sha256},
         "settings": results.settings.to_dict(),
+        "notes": list(results.notes),
         "cohort": {"admitted": flow.admitted, "eligible": flow.eligible,
                    "excluded": dict(flow.excluded), "groups": dict(flow.groups)},
         "follow_up": [{"group": f.group, "n": f.n, "median_months": _num(f.median),
