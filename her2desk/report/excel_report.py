@@ -205,10 +205,11 @@ def _survival_sheet(wb: Workbook, results: StudyResults) -> None:
             hr_text = (f"{h.hazard_ratio:.2f} ({h.ci[0]:.2f}–{h.ci[1]:.2f})" if h else
                        ("reference" if g.label == s.reference_group else ""))
             sh.row(g.label, g.n, g.events, _fmt_months(g.median), _fmt_ci(g.median_ci),
-                   *[_pct(g.landmarks.get(t, (float("nan"),))[0]) for t in (12.0, 36.0, 60.0)],
+                   *[_pct(g.landmarks.get(t, (float("nan"),))[0]) or "—" for t in (12.0, 36.0, 60.0)],
                    hr_text, format_p(h.p_value) if h else "",
                    format_p(s.logrank_p) if i == 0 and s.logrank_p is not None else "")
-        sh.note(s.footnote)
+        sh.note(s.footnote + " —: the group's follow-up ends before that time (R gives NA). "
+                "NR: not reached.")
         for text in s.notes:
             sh.note(text)
     sh.finish()

@@ -128,3 +128,156 @@ def test_hazard_by_year_accounts_for_every_dfs_event(results_json, workbook):
     rows = list(workbook["Hazard by year"].iter_rows(min_row=3, values_only=True))
     assert rows[0][0] == "0–1"
     assert rows[0][1].startswith(f"{by_year['HR+/HER2+'][0]['events']} / ")
+
+
+# --------------------------------------------------------------------------------------
+# Every number shown in report.xlsx that results.json also holds must agree with it
+# --------------------------------------------------------------------------------------
+
+def _rows(workbook, sheet):
+    return [r for r in workbook[sheet].iter_rows(values_only=True)]
+
+
+def _block(rows, title):
+    """Rows under a block title up to the next blank row (header row skipped)."""
+    start = next(i for i, r in enumerate(rows) if r and r[0] == title)
+    out = []
+    for r in rows[start + 2:]:
+        if not r or r[0] is None:
+            break
+        out.append(r)
+    return out
+
+
+def _pct(x):
+    return "" if x is None else f"{100 * x:.1f}"
+
+
+def _months(x):
+    return "not reached" if x is None else f"{x:.1f}"
+
+
+def _npct(n, total):
+    from her2desk.analysis.compare import format_n_percent
+    return format_n_percent(n, total)
+
+
+def test_every_survival_row_matches_json(workbook, results_json):
+    rows = _rows(workbook, "Survival")
+    for s in results_json["survival"]:
+        block = _block(rows, s["title"])
+        groups = [r for r in block if r[1] is not None]
+        assert [r[0] for r in groups] == [g["label"] for g in s["groups"]], s["key"]
+        hrs = {h["group"]: h for h in s["hazard_ratios"]}
+        for i, (row, g) in enumerate(zip(groups, s["groups"])):
+            assert (row[1], row[2]) == (g["n"], g["events"])
+            assert row[3] == _months(g["median_months"])
+            lo, hi = g["median_ci"]
+            assert row[4] == f"{'NR' if lo is None else f'{lo:.1f}'}–{'NR' if hi is None else f'{hi:.1f}'}"
+            assert list(row[5:8]) == [_pct(g["survival_1y"]) or "—", _pct(g["survival_3y"]) or "—",
+                                      _pct(g["survival_5y"]) or "—"]
+            h = hrs.get(g["label"])
+            if h:
+                assert row[8] == f"{h['hazard_ratio']:.2f} ({h['ci'][0]:.2f}–{h['ci'][1]:.2f})"
+                assert row[9] == format_p(h["p_value"])
+            elif g["label"] == s["reference_group"]:
+                assert row[8] == "reference"
+            want_lr = format_p(s["logrank_p"]) if i == 0 and s["logrank_p"] is not None else ""
+            assert (row[10] or "") == want_lr
+        assert [r[0] for r in block[len(groups):]][1:] == s["notes"]   # footnote, then notes
+
+
+def test_pcr_sheet_matches_json(workbook, results_json):
+    rows = _rows(workbook, "pCR")
+    assert rows[0][0] == f"Neoadjuvant response (n = {results_json['pcr']['n']})"
+    assert results_json["pcr"]["n"] == 329
+    for a in results_json["pcr"]["analyses"]:
+        block = _block(rows, a["title"])
+        pair = {p["group"]: p for p in a["pairwise"]}
+        assert [r[0] for r in block[:-1]] == [g["label"] for g in a["groups"]]
+        for row, g in zip(block, a["groups"]):
+            assert (row[1], row[2]) == (g["n"], g["pcr"])
+            assert row[3] == _pct(g["rate"])
+            assert row[4] == (f"{_pct(g['ci'][0])}–{_pct(g['ci'][1])}" if g["rate"] is not None else "")
+            if g["label"] == a["reference_group"]:
+                assert row[5] == "reference"
+            else:
+                assert row[5] == format_p(pair[g["label"]]["p_value"])
+                assert row[6] == (pair[g["label"]]["test"] or "")
+            mp = a["miller_payne"][g["label"]]
+            assert list(row[7:12]) == [mp[str(k)] for k in range(1, 6)]
+            assert sum(mp.values()) == g["n"]
+        overall = block[-1]
+        assert overall[0] == "Overall P" and overall[5] == format_p(a["p_value"])
+    hr = next(a for a in results_json["pcr"]["analyses"] if a["key"] == "hr")
+    assert [(g["label"], g["n"]) for g in hr["groups"]] == [("HR+/HER2+", 170), ("HR-/HER2+", 159)]
+
+
+def test_cox_sheet_matches_json(workbook, results_json):
+    rows = _rows(workbook, "Cox")
+    for m in results_json["cox"]["models"]:
+        if m["kind"] == "multivariate":
+            title = (f"{m['endpoint']}: multivariate model (n = {m['n']}, events = {m['events']}, "
+                     f"{m['n_dropped']} rows dropped for missing values)")
+            block = [r for r in _block(rows, title) if r[1] is not None]
+            terms = m["terms"]
+        else:
+            continue
+        assert len(block) == len(terms)
+        for row, t in zip(block, terms):
+            assert row[1] == f"{t['level']} vs {t['reference']}"
+            assert row[2] == f"{t['hazard_ratio']:.2f}"
+            assert row[3] == f"{t['ci'][0]:.2f}–{t['ci'][1]:.2f}"
+            assert row[4] == format_p(t["p_value"])
+            assert (row[5] or "") == ("" if t["ph_p"] is None else format_p(t["ph_p"]))
+    for ep in ("DFS", "OS"):
+        block = _block(rows, f"{ep}: univariate models")
+        uni = [(t, m) for m in results_json["cox"]["models"]
+               if m["endpoint"] == ep and m["kind"] == "univariate" for t in m["terms"]]
+        assert len(block) == len(uni)
+        for row, (t, m) in zip(block, uni):
+            assert row[1] == f"{t['level']} vs {t['reference']}"
+            assert (row[2], row[4]) == (f"{t['hazard_ratio']:.2f}", format_p(t["p_value"]))
+            assert (row[6], row[7]) == (m["n"], m["events"])
+    os_multi = next(m for m in results_json["cox"]["models"]
+                    if m["endpoint"] == "OS" and m["kind"] == "multivariate")
+    assert (os_multi["n"], os_multi["events"]) == (652, 82)
+
+
+def _table_sheet_rows(workbook, sheet):
+    rows = _rows(workbook, sheet)
+    header = rows[1]
+    return header, [r for r in rows[2:] if r and r[0]]
+
+
+def test_table3_sheet_matches_json(workbook, results_json):
+    header, rows = _table_sheet_rows(workbook, "Table 3")
+    assert header[1:4] == ("HR+/HER2+ (n = 132)", "HR-/HER2+ (n = 131)", "All (n = 263)")
+    json_rows = results_json["tables"]["table3"]
+    i = 0
+    for r in json_rows:
+        # variable header row (P, test) before its first level
+        if i < len(rows) and not rows[i][0].startswith("  "):
+            assert rows[i][4] == format_p(r["p_value"]) and (rows[i][5] or "") == (r["test"] or "")
+            i += 1
+        row = rows[i]
+        assert row[0] == f"  {r['level']}"
+        assert row[1] == _npct(r["counts"]["HR+/HER2+"], 132)
+        assert row[2] == _npct(r["counts"]["HR-/HER2+"], 131)
+        assert row[3] == _npct(r["total"], 263)
+        i += 1
+    lung = next(r for r in json_rows if r["variable"] == "site_lung" and r["level"] == "Yes")
+    assert lung["counts"] == {"HR+/HER2+": 47, "HR-/HER2+": 67}
+
+
+def test_table4_sheet_matches_json(workbook, results_json):
+    header, rows = _table_sheet_rows(workbook, "Table 4")
+    assert header[1:4] == ("HR+/HER2+ (n = 132)", "HR-/HER2+ (n = 131)", "All (n = 263)")
+    json_rows = results_json["tables"]["table4"]
+    body = [r for r in rows if not r[0].startswith(("Single-target", "'"))][:len(json_rows)]
+    assert [r[0].strip() for r in body] == [r["level"] for r in json_rows]
+    for row, r in zip(body, json_rows):
+        assert row[1] == _npct(r["counts"]["HR+/HER2+"], 132)
+        assert row[2] == _npct(r["counts"]["HR-/HER2+"], 131)
+        assert row[3] == _npct(r["total"], 263)
+    assert json_rows[0]["counts"] == {"HR+/HER2+": 34, "HR-/HER2+": 6}
