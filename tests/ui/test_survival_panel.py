@@ -14,6 +14,7 @@ from her2desk.analysis.study import run_study  # noqa: E402
 from her2desk.analysis.survival import annual_hazard  # noqa: E402
 from her2desk.cohort.loading import load_study  # noqa: E402
 from her2desk.ui.panels import survival_panel as sp  # noqa: E402
+from her2desk.ui.text import p_text  # noqa: E402
 
 
 @pytest.fixture(scope="module")
@@ -58,7 +59,7 @@ def test_endpoint_and_grouping_change_the_curves(panel, study):
     dfs = results.survival_by_key("dfs_erpr")
     assert panel.current is dfs
     _check_matches(panel, dfs)
-    assert panel.table.text(len(dfs.groups), "Log-rank P") == sp._p(dfs.logrank_p)  # overall row
+    assert panel.table.text(len(dfs.groups), "Log-rank P") == p_text(dfs.logrank_p)  # overall row
 
 
 def test_at_risk_numbers_equal_analysis(panel, study):

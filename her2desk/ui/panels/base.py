@@ -20,6 +20,7 @@ from PySide6.QtWidgets import (
 )
 
 from ..models.dataframe_model import DataFrameFilterProxyModel, DataFrameTableModel, IssueMap
+from ..workers import TaskRunner
 
 ALL = "All"
 
@@ -39,6 +40,7 @@ class Panel(QWidget):
         super().__init__(parent)
         self.setAccessibleName(self.title or type(self).__name__)
         self.results: Any = None
+        self._own_runner: TaskRunner | None = None
         self._stack = QStackedWidget(self)
         self.message = QLabel(self.empty_text)
         self.message.setAlignment(Qt.AlignmentFlag.AlignCenter)
@@ -75,6 +77,16 @@ class Panel(QWidget):
     def export_frame(self) -> pd.DataFrame | None:
         """The table this page shows, as the user filtered and sorted it (None: nothing)."""
         return None
+
+    def _runner(self) -> TaskRunner:
+        # The window's runner drives the status bar's progress and Cancel; a panel
+        # used on its own (tests, report rendering) gets one of its own.
+        runner = getattr(self.window(), "runner", None)
+        if isinstance(runner, TaskRunner):
+            return runner
+        if self._own_runner is None:
+            self._own_runner = TaskRunner(self)
+        return self._own_runner
 
 
 class PlaceholderPanel(Panel):

@@ -15,7 +15,6 @@ import pandas as pd
 from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtWidgets import (
     QComboBox,
-    QFileDialog,
     QGroupBox,
     QHBoxLayout,
     QLabel,
@@ -27,10 +26,10 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from ..plots import export
 from ..plots.forest_plot import ForestPlotWidget
-from ..workers import TaskRunner
+from ..text import p_text
 from .base import Panel
+from .common import save_figure_to
 from .result_table import Cell, ResultTable
 
 TASK_KEY = "cox-model"
@@ -38,12 +37,6 @@ PH_ALPHA = 0.05
 PH_TIP = ("Proportional-hazards check (Schoenfeld residuals, as R's cox.zph). P below 0.05 means this "
           "covariate's effect seems to change over follow-up, so one hazard ratio summarises it poorly; "
           "look at the Kaplan–Meier curves and consider a stratified or time-split model.")
-
-
-def _p(p: float | None) -> str:
-    from ...analysis.compare import format_p
-
-    return format_p(p)
 
 
 def hr_cell(term: Any) -> Cell:
@@ -58,8 +51,8 @@ def ph_cell(p: float | None) -> Cell:
     if p is None or not math.isfinite(p):
         return Cell("—", "The proportional-hazards check could not be computed.")
     if p < PH_ALPHA:
-        return Cell(f"{_p(p)} ⚠", PH_TIP, p, warn=True)
-    return Cell(_p(p), PH_TIP, p)
+        return Cell(f"{p_text(p)} ⚠", PH_TIP, p, warn=True)
+    return Cell(p_text(p), PH_TIP, p)
 
 
 def plain_ph_flag(flag: str) -> str:
@@ -175,7 +168,6 @@ class CoxPanel(Panel):
         self.model: Any = None
         self.univariate: tuple = ()
         self._generation = 0
-        self._own_runner: TaskRunner | None = None
         self._debounce = QTimer(self)
         self._debounce.setSingleShot(True)
         self._debounce.setInterval(350)
@@ -246,14 +238,6 @@ class CoxPanel(Panel):
     def set_endpoint(self, endpoint: str) -> None:
         self.endpoint_box.setCurrentIndex(self.endpoint_box.findData(endpoint))
 
-    def _runner(self) -> TaskRunner:
-        runner = getattr(self.window(), "runner", None)
-        if isinstance(runner, TaskRunner):
-            return runner
-        if self._own_runner is None:
-            self._own_runner = TaskRunner(self)
-        return self._own_runner
-
     # -- fitting -------------------------------------------------------------------------
     def recompute(self) -> None:
         self._debounce.stop()
@@ -312,7 +296,7 @@ class CoxPanel(Panel):
                        "ticked covariate is missing" if model.n_dropped else "")
             self.model_label.setText(
                 f"<b>Multivariate model ({model.endpoint})</b>: {model.n} patients, {model.events} events"
-                f"{dropped}. Global proportional-hazards test P = {_p(model.ph_global_p)}.")
+                f"{dropped}. Global proportional-hazards test P = {p_text(model.ph_global_p)}.")
             notes = list(model.warnings)
             if not model.converged:
                 notes.insert(0, "The model did not converge: its hazard ratios are not reliable; "
@@ -358,10 +342,10 @@ class CoxPanel(Panel):
                 u = uni_terms.get((cov.variable, level))
                 mt = multi_terms.get((cov.variable, level))
                 row = [Cell(""), Cell(level), Cell("")]
-                row += [hr_cell(u), Cell(_p(u.p_value), "Wald test.", u.p_value), ph_cell(u.ph_p)] if u else \
+                row += [hr_cell(u), Cell(p_text(u.p_value), "Wald test.", u.p_value), ph_cell(u.ph_p)] if u else \
                     [Cell("—"), Cell(""), Cell("")]
                 if mt is not None:
-                    row += [hr_cell(mt), Cell(_p(mt.p_value), "Wald test, adjusted for the other ticked "
+                    row += [hr_cell(mt), Cell(p_text(mt.p_value), "Wald test, adjusted for the other ticked "
                                               "covariates.", mt.p_value), ph_cell(mt.ph_p)]
                 else:
                     row += [Cell("not in model" if cov.variable not in in_model else "—", muted=True),
@@ -389,15 +373,7 @@ class CoxPanel(Panel):
 
     # -- export ------------------------------------------------------------------------------
     def save_figure(self, path: str | None = None) -> None:
-        if path is None:
-            path, _ = QFileDialog.getSaveFileName(self, "Save forest plot", "", export.FIGURE_FILTER)
-            if not path:
-                return
-        window = self.window()
-        if hasattr(window, "run_export"):
-            window.run_export(lambda: self.forest.export(path), path)
-        else:
-            self.forest.export(path)
+        save_figure_to(self, self.forest.export, path, caption="Save forest plot")
 
     def export_frame(self) -> pd.DataFrame | None:
         if self.cox is None:

@@ -7,7 +7,6 @@ from typing import Any
 import pandas as pd
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
-    QFileDialog,
     QHBoxLayout,
     QLabel,
     QPushButton,
@@ -17,9 +16,9 @@ from PySide6.QtWidgets import (
 )
 
 from ..dialogs.patient_list import PatientListDialog, show_patient_list
-from ..plots import export
 from ..plots.flowchart import FlowchartView
 from .base import FilterableTable, Panel
+from .common import save_figure_to
 
 _COLUMNS = ("patient_id", "eligible", "exclusion_reason", "hr_status")
 
@@ -160,17 +159,11 @@ class EligibilityPanel(Panel):
     def save_figure(self, path: str | None = None) -> Path | None:
         if self.flowchart.flow is None:
             return None
+        path = save_figure_to(self, self.flowchart.export, path, caption="Save flowchart",
+                              start=str(Path.home() / "flowchart.png"))
         if path is None:
-            path, _ = QFileDialog.getSaveFileName(self, "Save flowchart", str(Path.home() / "flowchart.png"),
-                                                  export.FIGURE_FILTER)
-            if not path:
-                return None
-        window = self.window()
-        if hasattr(window, "run_export"):
-            window.run_export(lambda: self.flowchart.export(path), path)
-        else:
-            self.flowchart.export(path)
-        self.figure_saved.emit(str(path))
+            return None
+        self.figure_saved.emit(path)
         return Path(path)
 
     def export_frame(self) -> pd.DataFrame | None:

@@ -16,6 +16,7 @@ from PySide6.QtWidgets import QLabel, QTabWidget, QVBoxLayout, QWidget
 
 from ..dialogs.patient_list import PatientListDialog, patient_word, show_patient_list
 from ..models.report_table_model import ReportCell, ReportRow
+from ..text import p_text
 from .base import Panel
 from .baseline_panel import ALL, pretty_group
 from .report_table import ReportTable
@@ -31,14 +32,6 @@ def _n_percent(n: int, total: int) -> str:
     from ...analysis.compare import format_n_percent
 
     return format_n_percent(n, total)
-
-
-def _p_text(p: float | None) -> str:
-    from ...analysis.compare import format_p
-
-    if p is None or (isinstance(p, float) and not math.isfinite(p)):
-        return "—"
-    return format_p(p)
 
 
 def _months(x: float | None, unit: str = "months") -> str:
@@ -105,7 +98,7 @@ def heterogeneity_rows(comparisons: list[Any], unit: str = "months"
                "HR (95% CI)"]
     rows = []
     for comp in comparisons:
-        p_cell = ReportCell(_p_text(comp.logrank_p), raw=comp.logrank_p,
+        p_cell = ReportCell(p_text(comp.logrank_p), raw=comp.logrank_p,
                             tooltip="Log-rank test across the groups of this comparison")
         rows.append(ReportRow([ReportCell(comp.title, tooltip=f"Population: {comp.population}"),
                                ReportCell(), ReportCell(), ReportCell(), p_cell, ReportCell()],
@@ -121,7 +114,7 @@ def heterogeneity_rows(comparisons: list[Any], unit: str = "months"
             hr = hrs.get(g.label)
             if hr is not None and math.isfinite(hr.hazard_ratio):
                 hr_text = f"{hr.hazard_ratio:.2f} ({hr.ci[0]:.2f}–{hr.ci[1]:.2f})"
-                hr_tip = f"{label} vs {pretty_group(hr.reference)}; Wald P {_p_text(hr.p_value)}"
+                hr_tip = f"{label} vs {pretty_group(hr.reference)}; Wald P {p_text(hr.p_value)}"
             elif g.label == comp.reference_group or (hrs and g.label not in hrs):
                 hr_text, hr_tip = "1 (reference)", "Reference group of the hazard ratio"
             else:

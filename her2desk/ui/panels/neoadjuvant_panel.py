@@ -13,31 +13,23 @@ import pandas as pd
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QComboBox,
-    QFileDialog,
     QHBoxLayout,
     QLabel,
-    QMenu,
     QSplitter,
-    QToolButton,
     QVBoxLayout,
     QWidget,
 )
 
-from ..plots import export
 from ..plots.bar_chart import BarChartWidget
+from ..text import p_phrase, p_text
 from .base import Panel
+from .common import save_figure_to, save_menu_button
 from .result_table import Cell, ResultTable, show_patients
 
 TEST_WORDS = {
     "chi-square": "Pearson's chi-square test",
     "fisher": "Fisher's exact test",
 }
-
-
-def _p(p: float | None) -> str:
-    from ...analysis.compare import format_p
-
-    return format_p(p)
 
 
 def test_tooltip(test: str | None, reason: str = "") -> str:
@@ -90,14 +82,9 @@ class NeoadjuvantPanel(Panel):
         self.choice = QComboBox()
         self.choice.setAccessibleName("Neoadjuvant analysis shown")
         self.choice.currentIndexChanged.connect(self._show)
-        self.save_button = QToolButton()
-        self.save_button.setText("Save figure ▾")
-        self.save_button.setAccessibleName("Save a figure")
-        self.save_button.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
-        menu = QMenu(self.save_button)
-        menu.addAction("pCR rates (PNG, SVG, PDF)…", lambda: self.save_figure(which="pcr"))
-        menu.addAction("Miller–Payne grades (PNG, SVG, PDF)…", lambda: self.save_figure(which="grades"))
-        self.save_button.setMenu(menu)
+        self.save_button = save_menu_button([
+            ("pCR rates (PNG, SVG, PDF)…", lambda: self.save_figure(which="pcr")),
+            ("Miller–Payne grades (PNG, SVG, PDF)…", lambda: self.save_figure(which="grades"))])
         self.pcr_chart = BarChartWidget()
         self.pcr_chart.setAccessibleName("pCR rates")
         self.grade_chart = BarChartWidget()
@@ -172,10 +159,8 @@ class NeoadjuvantPanel(Panel):
         self.grade_chart.set_grade_distribution(grades, title="Miller–Payne grade")
         self._fill_table(a)
         g = a.grades.overall
-        p_text = _p(g.p_value)
         abbreviations = f"  ·  {ABBREVIATIONS}" if any(str(x) in SHORT_GROUPS for x in a.grades.groups) else ""
-        self.grade_p.setText(f"Miller–Payne grade distribution across groups: "
-                             f"P {p_text if p_text[:1] in '<>' else '= ' + p_text}"
+        self.grade_p.setText("Miller–Payne grade distribution across groups: " + p_phrase("P", g.p_value)
                              + (f" ({g.test})" if g.test else "") + abbreviations)
         self.grade_p.setToolTip(test_tooltip(g.test, g.reason))
         self.analysis_shown.emit(a)
@@ -199,7 +184,7 @@ class NeoadjuvantPanel(Panel):
                 p_cell, test_cell = Cell("reference", "The other groups are compared with this one.",
                                          muted=True), Cell("")
             elif pw is not None:
-                p_cell = Cell(_p(pw.p_value), test_tooltip(pw.test, pw.test_reason), pw.p_value)
+                p_cell = Cell(p_text(pw.p_value), test_tooltip(pw.test, pw.test_reason), pw.p_value)
                 test_cell = Cell(pw.test or "—", test_tooltip(pw.test, pw.test_reason))
             else:
                 p_cell, test_cell = Cell("—"), Cell("")
@@ -212,7 +197,7 @@ class NeoadjuvantPanel(Panel):
             ])
         o = pcr.overall
         rows.append([Cell("All groups (overall)", bold=True), "", "", "",
-                     Cell(_p(o.p_value), test_tooltip(o.test, o.reason), o.p_value),
+                     Cell(p_text(o.p_value), test_tooltip(o.test, o.reason), o.p_value),
                      Cell(o.test or "—", test_tooltip(o.test, o.reason))])
         self.table.set_rows(headers, rows, header_tips={
             "n": "Patients with a Miller–Payne grade in this group. Double-click to list them.",
@@ -226,15 +211,7 @@ class NeoadjuvantPanel(Panel):
 
     def save_figure(self, path: str | None = None, which: str = "pcr") -> None:
         chart = self.grade_chart if which == "grades" else self.pcr_chart
-        if path is None:
-            path, _ = QFileDialog.getSaveFileName(self, "Save figure", "", export.FIGURE_FILTER)
-            if not path:
-                return
-        window = self.window()
-        if hasattr(window, "run_export"):
-            window.run_export(lambda: chart.export(path), path)
-        else:
-            chart.export(path)
+        save_figure_to(self, chart.export, path)
 
     def export_frame(self) -> pd.DataFrame | None:
         if self.current is None:

@@ -19,35 +19,22 @@ from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
-    QFileDialog,
     QHBoxLayout,
     QLabel,
-    QMenu,
     QSplitter,
-    QToolButton,
     QVBoxLayout,
     QWidget,
 )
 
-from ..plots import export, style
+from ..plots import style
 from ..plots.figure import FigureWidget
 from ..plots.km_plot import KMPlotWidget
-from ..workers import TaskRunner
+from ..text import p_phrase, p_text
 from .base import Panel
+from .common import save_figure_to, save_menu_button
 from .result_table import Cell, ResultTable, show_patients
 
 TASK_KEY = "survival-comparison"
-
-
-def _p(p: float | None) -> str:
-    from ...analysis.compare import format_p
-
-    return format_p(p)
-
-
-def _p_phrase(label: str, p: float | None) -> str:
-    text = _p(p)
-    return f"{label} {text}" if text[:1] in "<>" else f"{label} = {text}"
 
 
 def annotation_for(comparison: Any) -> str:
@@ -55,7 +42,7 @@ def annotation_for(comparison: Any) -> str:
     lines = []
     p = getattr(comparison, "logrank_p", None)
     if p is not None and math.isfinite(p):
-        lines.append(_p_phrase("Log-rank P", p))
+        lines.append(p_phrase("Log-rank P", p))
     for hr in getattr(comparison, "hazard_ratios", ()) or ():
         if hr.hazard_ratio is None or not math.isfinite(hr.hazard_ratio):
             continue
@@ -249,14 +236,9 @@ class SurvivalPanel(Panel):
         self.hazard_check = QCheckBox("Yearly hazard")
         self.hazard_check.setToolTip("Events per 100 person-years in each year of follow-up: shows when "
                                      "risk accrues, e.g. curves that cross late.")
-        self.save_button = QToolButton()
-        self.save_button.setText("Save figure ▾")
-        self.save_button.setAccessibleName("Save a figure")
-        self.save_button.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
-        menu = QMenu(self.save_button)
-        menu.addAction("Kaplan–Meier figure (PNG, SVG, PDF)…", lambda: self.save_figure())
-        menu.addAction("Yearly hazard figure (PNG, SVG, PDF)…", lambda: self.save_figure(which="hazard"))
-        self.save_button.setMenu(menu)
+        self.save_button = save_menu_button([
+            ("Kaplan–Meier figure (PNG, SVG, PDF)…", lambda: self.save_figure()),
+            ("Yearly hazard figure (PNG, SVG, PDF)…", lambda: self.save_figure(which="hazard"))])
 
         self.plot = KMPlotWidget()
         self.hazard_plot = HazardPlotWidget()
@@ -318,7 +300,6 @@ class SurvivalPanel(Panel):
         self.time_unit = "months"
         self.current: Any = None
         self.hazards: dict[str, Any] = {}
-        self._own_runner: TaskRunner | None = None
         self._generation = 0
         for box in (self.endpoint_box, self.grouping_box):
             box.currentIndexChanged.connect(self._choice_changed)
@@ -377,16 +358,6 @@ class SurvivalPanel(Panel):
 
     def current_spec(self) -> Any:
         return spec_for(self.endpoint, self.grouping)
-
-    def _runner(self) -> TaskRunner:
-        # The window's runner drives the status bar's progress and Cancel; a panel
-        # used on its own (tests, report rendering) gets one of its own.
-        runner = getattr(self.window(), "runner", None)
-        if isinstance(runner, TaskRunner):
-            return runner
-        if self._own_runner is None:
-            self._own_runner = TaskRunner(self)
-        return self._own_runner
 
     def _choice_changed(self, *_: Any) -> None:
         if self.results is None:
@@ -495,8 +466,8 @@ class SurvivalPanel(Panel):
                 hr_cell = Cell(f"{hr.hazard_ratio:.2f} ({hr.ci[0]:.2f}–{hr.ci[1]:.2f})",
                                f"Hazard ratio vs {hr.reference} from a Cox model; Wald 95 % CI.",
                                hr.hazard_ratio)
-                p_cell = Cell(_p(hr.p_value), "Wald test of the Cox coefficient.", hr.p_value)
-                lr_cell = Cell(_p(hr.logrank_p), f"Log-rank test, {g.label} vs {hr.reference}.",
+                p_cell = Cell(p_text(hr.p_value), "Wald test of the Cox coefficient.", hr.p_value)
+                lr_cell = Cell(p_text(hr.logrank_p), f"Log-rank test, {g.label} vs {hr.reference}.",
                                hr.logrank_p)
             elif c.reference_group and g.label == c.reference_group and len(c.groups) > 1:
                 hr_cell = Cell("1 (reference)", "The other groups are compared with this one.", muted=True)
@@ -516,7 +487,7 @@ class SurvivalPanel(Panel):
             ])
         if c.logrank is not None and len(c.groups) > 2:
             rows.append([Cell("All groups", bold=True), "", "", "", "", "", "", "", "",
-                         Cell(_p(c.logrank_p), f"Log-rank test across all {len(c.groups)} groups.",
+                         Cell(p_text(c.logrank_p), f"Log-rank test across all {len(c.groups)} groups.",
                               c.logrank_p)])
         self.table.set_rows(headers, rows, header_tips={
             "n": "Patients in this analysis. Double-click a number to list them.",
@@ -532,15 +503,7 @@ class SurvivalPanel(Panel):
         widget = self.hazard_plot if which == "hazard" else self.plot
         if which == "hazard" and not self.hazard_plot.isVisible():
             self.hazard_check.setChecked(True)
-        if path is None:
-            path, _ = QFileDialog.getSaveFileName(self, "Save figure", "", export.FIGURE_FILTER)
-            if not path:
-                return
-        window = self.window()
-        if hasattr(window, "run_export"):
-            window.run_export(lambda: widget.export(path), path)
-        else:
-            widget.export(path)
+        save_figure_to(self, widget.export, path)
 
     def export_frame(self) -> pd.DataFrame | None:
         """The summary table shown (one row per group)."""

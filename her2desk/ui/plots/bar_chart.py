@@ -53,10 +53,10 @@ def _format_p_text(result: Any) -> str:
     p = getattr(result, "p_value", None)
     if p is None or not math.isfinite(p):
         return ""
-    from her2desk.analysis.compare import format_p  # one P style across tables and figures
+    from ..text import p_phrase  # one P style across tables and figures
 
     test = getattr(result, "test", None)
-    text = f"P = {format_p(p)}" if not format_p(p).startswith(("<", ">")) else f"P {format_p(p)}"
+    text = p_phrase("P", p)
     return f"{text} ({test})" if test else text
 
 
