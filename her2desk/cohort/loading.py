@@ -88,7 +88,8 @@ def study_from_crf(crf: CRFData, settings: StudySettings, *, path: Path | None =
 
     progress = progress or _noop_progress
     progress(0.7, "Checking every cell")
-    report = validate_crf(crf, cutoff=settings.cutoff, fish_threshold=settings.fish_threshold)
+    report = validate_crf(crf, cutoff=settings.cutoff, fish_threshold=settings.fish_threshold,
+                          de_novo_window_days=settings.de_novo_window_days)
     progress(0.85, "Applying eligibility and deriving study variables")
     cohort = derive_cohort(crf, settings, list(report.findings))
     progress(1.0, "Study loaded")

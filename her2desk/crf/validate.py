@@ -267,8 +267,10 @@ class _Form:
 
 
 class _Checker:
-    def __init__(self, crf: CRFData, cutoff, fish_threshold: float, today):
+    def __init__(self, crf: CRFData, cutoff, fish_threshold: float, today,
+                 de_novo_window_days: int = 30):
         self.crf = crf
+        self.de_novo_window_days = de_novo_window_days
         self.cutoff = pd.Timestamp(cutoff) if cutoff is not None else None
         self.today = pd.Timestamp(today if today is not None else _dt.date.today())
         self.fish_threshold = fish_threshold
@@ -441,6 +443,7 @@ class _Checker:
          "date_order", ""),
         ("outcomes", "last_followup_date", "before", "patients", "diagnosis_date", ERROR,
          "date_order", ""),
+
         ("first_line", "first_line_start_date", "before", "patients", "diagnosis_date", ERROR,
          "date_order", ""),
         ("first_line", "progression_date", "before", "patients", "diagnosis_date", ERROR,
@@ -471,6 +474,8 @@ class _Checker:
             other = self.lookup_dates(form, oform, ofield)
             bad = (mine < other) if relation == "before" else (mine > other)
             bad = bad.fillna(False).to_numpy(dtype=bool)
+            if field == "distant_metastasis_date" and ofield == "diagnosis_date":
+                bad = self._de_novo_metastasis(f, mine, other, bad)
             if not bad.any():
                 continue
             a, b = mine.to_numpy(), other.to_numpy()
@@ -480,6 +485,41 @@ class _Checker:
                       extra=extra: [
                           f"{label} {x} is {relation} {olabel} {y}.{extra}"
                           for x, y in zip(_fmt_dates(a[pos]), _fmt_dates(b[pos]))])
+        self._followup_before_surgery()
+
+    def _followup_before_surgery(self) -> None:
+        """Last follow-up before surgery (OS and DFS start there), unless another finding
+        already explains it: follow-up before diagnosis, or a death before surgery."""
+        f = self.forms["outcomes"]
+        if not f.n:
+            return
+        lfu = f.dates("last_followup_date")
+        surgery = self.lookup_dates("outcomes", "treatment", "surgery_date")
+        dx = self.lookup_dates("outcomes", "patients", "diagnosis_date")
+        death = f.dates("death_date")
+        bad = ((lfu < surgery) & ~(lfu < dx) & ~(death < surgery)).fillna(False)
+        bad = bad.to_numpy(dtype=bool)
+        a, b = lfu.to_numpy(), surgery.to_numpy()
+        self.emit("outcomes", bad, "last_followup_date", ERROR, "date_order",
+                  lambda pos: [f"Last follow-up date {x} is before surgery date {y}. Follow-up "
+                               f"is counted from surgery, so the last follow-up cannot be earlier."
+                               for x, y in zip(_fmt_dates(a[pos]), _fmt_dates(b[pos]))])
+
+    def _de_novo_metastasis(self, f: "_Form", met: pd.Series, dx: pd.Series,
+                            bad: np.ndarray) -> np.ndarray:
+        """Metastasis found shortly before the pathological diagnosis is de novo metastatic
+        disease, not an impossible order: a warning within the de novo window, an error
+        (returned mask) beyond it."""
+        days = (dx - met).dt.days.to_numpy(dtype=float)
+        near = bad & (days <= self.de_novo_window_days)
+        a, b = met.to_numpy(), dx.to_numpy()
+        window = self.de_novo_window_days
+        self.emit("outcomes", near, "distant_metastasis_date", WARNING, "date_order",
+                  lambda pos: [f"Distant metastasis date {x} is before diagnosis date {y}; "
+                               f"it is within {window} days, so the patient is counted as de "
+                               f"novo metastatic disease."
+                               for x, y in zip(_fmt_dates(a[pos]), _fmt_dates(b[pos]))])
+        return bad & ~near
 
     def check_date_limits(self) -> None:
         for name, f in self.forms.items():
@@ -644,14 +684,17 @@ def _sort_key(order: dict[str, int]):
 
 
 def validate_crf(crf: CRFData, *, cutoff: _dt.date | None = None, fish_threshold: float = 2.2,
-                 today: _dt.date | None = None) -> ValidationReport:
+                 today: _dt.date | None = None, de_novo_window_days: int = 30
+                 ) -> ValidationReport:
     """Check imported CRFs; findings are ordered by sheet, then Excel row.
 
     ``cutoff``: the data cutoff; any date after it is an error. ``fish_threshold``:
     the HER2/CEP17 ratio from which IHC 2+ counts as HER2-positive. ``today``
     (for tests) replaces the current date in the "date in the future" check.
+    ``de_novo_window_days``: a distant metastasis dated at most this many days before
+    the diagnosis is de novo disease (a warning), not an impossible date order.
     """
-    checker = _Checker(crf, cutoff, fish_threshold, today)
+    checker = _Checker(crf, cutoff, fish_threshold, today, de_novo_window_days)
     checker.run()
     sheets = [str(checker.forms[n].sheet[0]) if checker.forms[n].n else cb.FORMS[n]
               for n in cb.FORMS]

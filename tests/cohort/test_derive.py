@@ -321,3 +321,19 @@ def test_event_on_the_origin_day_is_time_zero_and_followup_before_surgery_is_mis
     assert c.loc["Z", "dfs_months"] == 0.0 and c.loc["Z", "dfs_event"] == True  # noqa: E712
     assert pd.isna(c.loc["C", "os_months"]) and pd.isna(c.loc["C", "os_event"])
     assert pd.isna(c.loc["C", "dfs_months"])
+
+
+def test_metastasis_days_before_diagnosis_stays_de_novo_through_validation():
+    """Metastasis 10 days before the diagnosis date: de novo MBC (stage IV, out of DFS),
+    and validation must not mask the date (which would drop her from the MBC analyses)."""
+    from her2desk.crf.validate import validate_crf
+    crf = make_crf([patient("D", m_stage="M0", distant_metastasis_date="2015-02-10",
+                            met_bone=True, first_met_bone=True)])
+    report = validate_crf(crf, cutoff=S.cutoff, today=date(2024, 6, 1))
+    assert report.n_errors == 0
+    c = d.derive_cohort(crf, S, list(report.findings)).set_index("patient_id")
+    assert c.loc["D", "mbc"] == True and c.loc["D", "de_novo"] == True  # noqa: E712
+    assert c.loc["D", "mbc_type"] == "De novo" and c.loc["D", "tnm_stage"] == "IV"
+    assert not c.loc["D", "dfs_population"] and pd.isna(c.loc["D", "dfs_months"])
+    adv = (pd.Timestamp("2020-03-10") - pd.Timestamp("2015-02-20")).days / 30.4375  # from diagnosis
+    assert c.loc["D", "advanced_os_months"] == pytest.approx(adv)

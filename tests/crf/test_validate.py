@@ -451,3 +451,31 @@ def test_hundred_thousand_patients_validate_fast():
     # death date with vital status alive; no cause of death
     assert counts == {"out_of_range": len(bad), "date_order": 2 * len(bad),
                       "vital_status_conflict": len(bad), "cause_of_death_missing": len(bad)}
+
+
+def test_metastasis_shortly_before_diagnosis_is_de_novo_not_an_error():
+    near = clean_patient("P001")
+    near["outcomes"].update(distant_metastasis_date="2015-12-20", met_bone=True)  # 16 days
+    far = clean_patient("P002")
+    far["outcomes"].update(distant_metastasis_date="2015-10-01", met_bone=True)   # 96 days
+    report = run(study(near, far))
+    hits = report.by_rule("date_order")
+    assert [(f.patient_id, f.severity) for f in hits] == [("P001", WARNING), ("P002", ERROR)]
+    assert hits[0].message == ("Distant metastasis date 2015-12-20 is before diagnosis date "
+                               "2016-01-05; it is within 30 days, so the patient is counted as "
+                               "de novo metastatic disease.")
+    assert hits[1].message == ("Distant metastasis date 2015-10-01 is before diagnosis date "
+                               "2016-01-05.")
+    # the window is a setting
+    wide = run(study(near, far), de_novo_window_days=100).by_rule("date_order")
+    assert [f.severity for f in wide] == [WARNING, WARNING]
+
+
+def test_last_followup_before_surgery_is_an_error():
+    p = clean_patient()
+    p["outcomes"]["last_followup_date"] = "2016-02-01"       # surgery 2016-02-10
+    f = only(run(study(p)), "date_order")
+    assert (f.severity, f.field, f.value) == (ERROR, "last_followup_date", "2016-02-01")
+    assert f.message == ("Last follow-up date 2016-02-01 is before surgery date 2016-02-10. "
+                         "Follow-up is counted from surgery, so the last follow-up cannot be "
+                         "earlier.")
