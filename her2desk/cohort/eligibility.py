@@ -60,10 +60,12 @@ def her2_call(ihc: pd.Series, fish_ratio: pd.Series, threshold: float) -> pd.Ser
     """HER2 status of one assay: 'positive' / 'negative' / 'unknown', NaN when no IHC.
 
     IHC 3+ → positive; 2+ → positive if FISH ratio ≥ threshold, negative if below,
-    unknown without FISH; 0 or 1+ → negative.
+    unknown without FISH; 0 or 1+ → negative. The ratio is compared at 6 decimals, so a
+    ratio computed in Excel (``=6.6/3`` is 2.1999999999999997) is 2.2, on the threshold.
     """
     ihc = ihc.astype("object")
-    fish = pd.to_numeric(fish_ratio, errors="coerce")
+    fish = pd.to_numeric(fish_ratio, errors="coerce").round(6)
+    threshold = round(float(threshold), 6)
     out = pd.Series(np.nan, index=ihc.index, dtype="object")
     out[ihc.isin(["0", "1+"])] = NEGATIVE
     out[ihc == "3+"] = POSITIVE

@@ -4,7 +4,7 @@ import pandas as pd
 import pytest
 
 from her2desk.cohort.eligibility import (RULES, apply_eligibility, her2_call,
-                                         patient_her2_status)
+                                         patient_her2_status, POSITIVE, NEGATIVE, UNKNOWN)
 from her2desk.cohort.settings import StudySettings
 from cohort_factory import make_crf, patient
 
@@ -111,3 +111,12 @@ def test_patient_her2_status_without_rebiopsies():
     crf = make_crf([patient("A"), patient("B", her2_ihc=None)])
     status = patient_her2_status(crf.patients(), crf.rebiopsies(), StudySettings())
     assert list(status) == ["positive", "unknown"]
+
+
+def test_fish_ratio_exactly_on_the_threshold_is_positive():
+    ihc = pd.Series(["2+"] * 5)
+    fish = pd.Series([2.2, 6.6 / 3, 2.19, 2.2000001, None])    # 6.6/3 == 2.1999999999999997
+    assert her2_call(ihc, fish, 2.2).tolist() == [POSITIVE, POSITIVE, NEGATIVE, POSITIVE, UNKNOWN]
+    assert her2_call(pd.Series(["2+"]), pd.Series([2.0]), 2.0).tolist() == [POSITIVE]
+    pats = [patient("P", her2_ihc="2+", her2_fish_ratio=6.6 / 3)]
+    assert run(pats).reason["P"] is None
