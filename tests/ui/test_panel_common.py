@@ -71,3 +71,24 @@ def test_panel_runner_is_the_windows_or_its_own(qtbot):
     assert inner._runner() is window.runner and inner._own_runner is None
     own.shutdown(1000)
     window.runner.shutdown(1000)
+
+
+def test_result_table_lists_lazy_patients_only_on_request(qtbot):
+    from her2desk.ui.panels.result_table import Cell, ResultTable
+
+    table = ResultTable()
+    qtbot.addWidget(table)
+    calls = []
+
+    def events():
+        calls.append(1)
+        return ("P002", "P005")
+
+    table.set_rows(["Group", "Events"], [[Cell("HR+"), Cell("2", raw=2, patients=events)],
+                                        [Cell("HR−"), Cell("0", raw=0, patients=None)]])
+    assert calls == []                                   # nothing listed while filling
+    assert "Double-click" in table.table_model.item(0, 1).toolTip()
+    with qtbot.waitSignal(table.patients_requested) as blocker:
+        assert table.request_patients(0, "Events")
+    assert blocker.args == ["HR+ — Events", ("P002", "P005")] and calls == [1]
+    assert not table.request_patients(1, "Events")

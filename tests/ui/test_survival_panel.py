@@ -120,6 +120,8 @@ def test_double_click_lists_patients(panel, study, qtbot):
 
 def test_yearly_hazard_uses_the_groups_data(panel, study):
     loaded, results = study
+    panel.select("OS", "HR status")
+    assert panel.hazard_plot.isHidden() and panel.hazards == {}   # not computed while hidden
     panel.hazard_check.setChecked(True)
     panel.select("OS", "HR status")
     assert not panel.hazard_plot.isHidden()

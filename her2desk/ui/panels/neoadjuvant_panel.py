@@ -165,9 +165,12 @@ class NeoadjuvantPanel(Panel):
         self.grade_p.setToolTip(test_tooltip(g.test, g.reason))
         self.analysis_shown.emit(a)
 
-    def _responders(self, ids: tuple[str, ...]) -> tuple[str, ...] | None:
-        if self.cohort is None or "pcr" not in self.cohort:
-            return None
+    def _responders_known(self) -> bool:
+        return self.cohort is not None and "pcr" in self.cohort
+
+    def _responders(self, ids: tuple[str, ...]) -> tuple[str, ...]:
+        if not self._responders_known():
+            return ()
         c = self.cohort
         mask = c["patient_id"].astype(str).isin(set(ids)) & (c["pcr"] == True)  # noqa: E712 - NA-safe
         return tuple(c.loc[mask, "patient_id"].astype(str))
@@ -191,7 +194,9 @@ class NeoadjuvantPanel(Panel):
             rows.append([
                 Cell(str(r.group), bold=True),
                 Cell(str(r.n), raw=r.n, patients=ids),
-                Cell(str(r.k), raw=r.k, patients=self._responders(tuple(ids)) if ids else None),
+                # Listed on double-click only: each is a pass over the cohort.
+                Cell(str(r.k), raw=r.k, patients=(lambda ids=tuple(ids): self._responders(ids))
+                     if ids and r.k and self._responders_known() else None),
                 Cell(rate_text(r), "Wilson score 95 % confidence interval.", r.rate),
                 p_cell, test_cell,
             ])

@@ -6,7 +6,7 @@ A QStandardItemModel holds that directly; the big DataFrame model is for data.
 """
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -34,12 +34,16 @@ MUTED = QColor("#666666")
 
 @dataclass
 class Cell:
-    """One table cell: shown text plus optional tooltip, raw value and patients behind it."""
+    """One table cell: shown text plus optional tooltip, raw value and patients behind it.
+
+    ``patients`` may be a callable returning the IDs: listing them can mean a pass
+    over the cohort, which is worth doing only when the user double-clicks.
+    """
 
     text: str
     tooltip: str = ""
     raw: Any = None
-    patients: Sequence[str] | None = None
+    patients: Sequence[str] | Callable[[], Sequence[str]] | None = None
     bold: bool = False
     warn: bool = False
     muted: bool = False
@@ -90,7 +94,7 @@ class ResultTable(QTableView):
                 item.setData(c.raw, RawRole)
                 tip = c.tooltip
                 if c.patients:
-                    item.setData(tuple(c.patients), PatientsRole)
+                    item.setData(True, PatientsRole)
                     tip = (tip + "\n" if tip else "") + "Double-click to list these patients."
                 if tip:
                     item.setToolTip(tip)
@@ -123,8 +127,19 @@ class ResultTable(QTableView):
         col = self.headers.index(column) if isinstance(column, str) else column
         return self._double_clicked(self.table_model.index(row, col))
 
+    def patients_at(self, row: int, column: int) -> tuple[str, ...]:
+        """The patients behind one cell (listed now if the cell holds a callable)."""
+        if not (0 <= row < len(self.rows) and 0 <= column < len(self.rows[row])):
+            return ()
+        ids = self.rows[row][column].patients
+        if callable(ids):
+            ids = ids()
+        return tuple(ids or ())
+
     def _double_clicked(self, index: QModelIndex) -> bool:
-        ids = index.data(PatientsRole)
+        if not index.data(PatientsRole):
+            return False
+        ids = self.patients_at(index.row(), index.column())
         if not ids:
             return False
         row_label = self.table_model.index(index.row(), 0).data()

@@ -300,6 +300,7 @@ class SurvivalPanel(Panel):
         self.time_unit = "months"
         self.current: Any = None
         self.hazards: dict[str, Any] = {}
+        self._hazard_cache: dict[str, dict[str, Any]] = {}
         self._generation = 0
         for box in (self.endpoint_box, self.grouping_box):
             box.currentIndexChanged.connect(self._choice_changed)
@@ -318,6 +319,7 @@ class SurvivalPanel(Panel):
         super().set_results(comparisons)
         self._generation += 1
         self.cache = {}
+        self._hazard_cache = {}
         self.current = None
         if comparisons is None:
             return
@@ -332,6 +334,7 @@ class SurvivalPanel(Panel):
     def clear_results(self, text: str | None = None) -> None:
         self._generation += 1
         self.cache, self.current, self.cohort = {}, None, None
+        self._hazard_cache = {}
         runner = self._runner()
         runner.cancel(TASK_KEY)
         super().clear_results(text)
@@ -431,24 +434,34 @@ class SurvivalPanel(Panel):
         self.comparison_shown.emit(comparison)
 
     def _fill_hazards(self, comparison: Any) -> None:
-        from ...analysis.survival import annual_hazard
-
         show = self.hazard_check.isChecked()
         self.hazard_plot.setVisible(show)
-        self.hazards = {}
-        for curve in comparison.curves:
-            time, event = curve_time_event(curve)
-            if time.size:
-                self.hazards[curve.label] = annual_hazard(time, event, width=12.0)
-        if show:
-            self.hazard_plot.set_hazards(list(self.hazards.items()), time_unit=self.time_unit,
-                                         title=f"Yearly hazard (years with ≥{MIN_AT_RISK} at risk)")
+        if not show:
+            # Toggling the CI bands or the unit redraws the page: no hazards to compute
+            # for a figure nobody looks at.
+            self.hazards = {}
+            return
+        key = getattr(comparison, "key", None)
+        cached = self._hazard_cache.get(key) if key is not None else None
+        if cached is None:
+            from ...analysis.survival import annual_hazard
 
-    def _events_ids(self, comparison: Any, ids: Sequence[str]) -> tuple[str, ...] | None:
+            cached = {}
+            for curve in comparison.curves:
+                time, event = curve_time_event(curve)
+                if time.size:
+                    cached[curve.label] = annual_hazard(time, event, width=12.0)
+            if key is not None:
+                self._hazard_cache[key] = cached
+        self.hazards = dict(cached)
+        self.hazard_plot.set_hazards(list(self.hazards.items()), time_unit=self.time_unit,
+                                     title=f"Yearly hazard (years with ≥{MIN_AT_RISK} at risk)")
+
+    def _events_ids(self, comparison: Any, ids: Sequence[str]) -> tuple[str, ...]:
         from ...analysis.endpoints import ENDPOINTS
 
         if self.cohort is None:
-            return None
+            return ()
         _, ecol, _ = ENDPOINTS[comparison.endpoint]
         c = self.cohort
         mask = c["patient_id"].astype(str).isin(set(ids)) & c[ecol].fillna(False).astype(bool)
@@ -474,7 +487,9 @@ class SurvivalPanel(Panel):
                 p_cell, lr_cell = Cell(""), Cell("")
             else:
                 hr_cell, p_cell, lr_cell = Cell("—"), Cell("—"), Cell("—")
-            events = self._events_ids(c, g.patient_ids)
+            # Listed on double-click only: a pass over the cohort per group and redraw adds up.
+            events = ((lambda ids=tuple(g.patient_ids): self._events_ids(c, ids))
+                      if g.events and self.cohort is not None else None)
             rows.append([
                 Cell(g.label, bold=True),
                 Cell(str(g.n), raw=g.n, patients=g.patient_ids),
