@@ -13,7 +13,8 @@ rule, message); the reader turns those into :class:`~her2desk.crf.model.Finding`
 Dates (``datetime64[ns]``, day precision: a time of day is dropped): Excel date cells;
 Excel serial numbers (1900 system, 1 = 1900-01-01, must land in 1900–2100); text
 ``2019-03-05``, ``2019/3/5``, ``2019.3.5``, ``05.03.2019`` (day.month.year),
-``2019年3月5日`` and ``20190305`` (text or number). A bare whole number 1900–2100 is
+``2019年3月5日`` (also ``2019 年 3 月 5 日``, ``2019年03月05号``, with a time of day) and
+``20190305`` (text or number). A bare whole number 1900–2100 is
 taken as a year typed alone (not as a 1905 serial) and reported; ``05/03/2019``
 is refused because day and month order is ambiguous. Unreadable -> missing +
 error ``bad_date``.
@@ -209,7 +210,8 @@ _MIN_DATE, _MAX_DATE = _dt.date(1900, 1, 1), _dt.date(2100, 12, 31)
 _MAX_SERIAL = (_MAX_DATE - _EXCEL_EPOCH).days
 _YMD = re.compile(r"(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})(?:[ t]\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?)?")
 _DMY_DOTS = re.compile(r"(\d{1,2})\.(\d{1,2})\.(\d{4})")
-_CHINESE = re.compile(r"(\d{4})年(\d{1,2})月(\d{1,2})[日号]?")
+_CHINESE = re.compile(r"(\d{4})年(\d{1,2})月(\d{1,2})[日号]?(?:\d{1,2}[:时]\d{2}.*)?")
+_CHINESE_SPACES = re.compile(r"\s*([年月日号])\s*")
 _COMPACT = re.compile(r"(\d{4})(\d{2})(\d{2})")
 
 
@@ -251,6 +253,8 @@ def to_date(value: object) -> tuple[_dt.date | None, str]:
     s = unicodedata.normalize("NFKC", value).strip().casefold()
     if s == "":
         return None, ""
+    if "年" in s:                      # '2019 年 3 月 5 日' -> '2019年3月5日'
+        s = _CHINESE_SPACES.sub(r"\1", s)
     for rx, order in ((_YMD, "ymd"), (_CHINESE, "ymd"), (_DMY_DOTS, "dmy")):
         m = rx.fullmatch(s)
         if m:

@@ -54,6 +54,17 @@ def test_dates_in_every_accepted_form():
     assert p.issues == []
 
 
+def test_chinese_dates_with_spaces_day_words_and_times():
+    cells = ["2019 年 3 月 5 日", "2019年 03月 05日", "2019年3月5号", "２０１９年３月５日",
+             "2019年3月5日 14:30", "2019年3月5日10时30分"]
+    p = parse("diagnosis_date", cells)
+    assert p.values.tolist() == [T("2019-03-05")] * len(cells)
+    assert p.issues == []
+    bad = parse("diagnosis_date", ["2019年13月5日", "2019年3月"])
+    assert bad.values.isna().all()
+    assert [i.rule for i in bad.issues] == ["bad_date", "bad_date"]
+
+
 def test_excel_serial_edges():
     assert v.excel_serial_to_date(1) == dt.date(1900, 1, 1)
     assert v.excel_serial_to_date(59) == dt.date(1900, 2, 28)
