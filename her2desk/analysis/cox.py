@@ -203,20 +203,13 @@ def _aliased_columns(x: np.ndarray) -> np.ndarray:
     """Columns that are constant or a linear combination of earlier ones (R: NA coefficient)."""
     xc = x - x.mean(axis=0)
     norms = np.linalg.norm(xc, axis=0)
-    out = np.zeros(x.shape[1], dtype=bool)
-    kept: list[int] = []
-    for j in range(x.shape[1]):
-        if norms[j] == 0:
-            out[j] = True
-            continue
-        if kept:
-            q, _ = np.linalg.qr(xc[:, kept])
-            resid = xc[:, j] - q @ (q.T @ xc[:, j])
-            if np.linalg.norm(resid) <= 1e-7 * norms[j]:
-                out[j] = True
-                continue
-        kept.append(j)
-    return out
+    # One QR of the whole matrix: |R_jj| is the norm of column j's residual after projecting
+    # on every earlier column, whose span equals that of the earlier non-aliased ones.
+    resid = np.zeros(x.shape[1])     # beyond n columns everything is dependent
+    if x.shape[1] and x.shape[0]:
+        d = np.abs(np.diag(np.linalg.qr(xc, mode="r")))
+        resid[:d.size] = d
+    return (norms == 0) | (resid <= 1e-7 * norms)
 
 
 def _newton(engine: _CoxEngine, p: int, max_iter: int, eps: float) -> dict[str, Any]:

@@ -115,13 +115,16 @@ class ModelNotFitted(ValueError):
 
 
 def fit_model(cohort: pd.DataFrame, endpoint: str, variables: Sequence[str], *,
-              ties: str = "efron", kind: str = "multivariate") -> CoxModel | None:
+              ties: str = "efron", kind: str = "multivariate",
+              frame: pd.DataFrame | None = None) -> CoxModel | None:
     """Fit one model; None when no covariate has its reference level and another level.
 
+    ``frame``: the endpoint's patients, if the caller already has them (``endpoint_frame``).
     Raises :class:`ModelNotFitted` (a ValueError) when the data cannot support the model.
     """
     tcol, ecol, _ = ENDPOINTS[endpoint]
-    frame = endpoint_frame(cohort, endpoint)
+    if frame is None:
+        frame = endpoint_frame(cohort, endpoint, columns=list(variables))
     x, meta = design(frame, variables)
     if x.shape[1] == 0:
         return None
@@ -161,15 +164,17 @@ def study_cox_models(cohort: pd.DataFrame, *, ties: str = "efron",
 
     def attempt(ep: str, variables: Sequence[str], kind: str, what: str) -> None:
         try:
-            m = fit_model(cohort, ep, variables, ties=ties, kind=kind)
+            m = fit_model(cohort, ep, variables, ties=ties, kind=kind, frame=frame)
         except ModelNotFitted as exc:
             notes.append(f"{ep} {what}: not fitted ({exc}).")
             return
         if m is not None:
             models.append(m)
 
+    used = [c.variable for c in COVARIATES if c.variable in cohort.columns]
+    used += [v for v in multivariate if v in cohort.columns and v not in used]
     for ep in endpoints:
-        frame = endpoint_frame(cohort, ep)
+        frame = endpoint_frame(cohort, ep, columns=used)   # once per endpoint, not per model
         if not frame[ENDPOINTS[ep][1]].astype(bool).any():
             notes.append(f"{ep}: no Cox models, since no patient has an event "
                          f"({len(frame)} patients at risk).")

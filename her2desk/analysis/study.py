@@ -73,7 +73,7 @@ def followup_summary(cohort: pd.DataFrame) -> tuple[FollowUp, ...]:
 
 def recurrence_hazard_by_year(cohort: pd.DataFrame) -> dict[str, IntervalHazard]:
     """Annual DFS-event hazard per HR group: where the paper sees the curves cross (~6 years)."""
-    frame = endpoint_frame(cohort, DFS)
+    frame = endpoint_frame(cohort, DFS, columns=["hr_status"])
     out = {}
     for label in HR_GROUPS:
         sub = frame[frame["hr_status"] == label]
