@@ -73,6 +73,27 @@ def match_header(header: object) -> tuple[str, ...]:
     return HEADER_INDEX.get(normalize_header(header), ())
 
 
+#: Words that turn a generic header into the form's own field on a sheet named for that
+#: form: 'ER (%)' on the Rebiopsy sheet is 'Rebiopsy ER', not the primary tumour's ER.
+FORM_PREFIXES: dict[str, tuple[str, ...]] = {
+    "rebiopsy": ("rebiopsy", "met"),
+    "first_line": ("first line",),
+}
+
+
+def match_header_in_form(header: object, form: str | None) -> tuple[str, ...]:
+    """Like :func:`match_header`, but on a sheet of ``form`` a header that names another
+    form's field is first tried as the form's own field ('HER2' -> 'Rebiopsy HER2')."""
+    found = match_header(header)
+    if not form or "patient_id" in found or any(cb.BY_NAME[n].form == form for n in found):
+        return found
+    for prefix in FORM_PREFIXES.get(form, ()):
+        own = tuple(n for n in match_header(f"{prefix} {header}") if cb.BY_NAME[n].form == form)
+        if own:
+            return own
+    return found
+
+
 def suggest_field(header: object, cutoff: float = 0.6) -> str | None:
     """The closest field for a header no field matches exactly (for the mapping dialog)."""
     exact = match_header(header)

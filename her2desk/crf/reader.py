@@ -33,7 +33,7 @@ import pandas as pd
 
 from . import codebook as cb
 from . import values as vals
-from .headers import (is_skipped_sheet, load_mapping, mapping_lookup, match_header,
+from .headers import (is_skipped_sheet, load_mapping, mapping_lookup, match_header_in_form,
                       save_mapping, sheet_form, suggest_field)
 from .model import ERROR, ROW_COL, SHEET_COL, WARNING, CRFData, CRFReadError, Finding
 
@@ -285,7 +285,8 @@ class _SheetPlan:
 
 def _header_candidates(sheet: str, header: str, mapping: dict[str, str],
                        findings: list[Finding] | None, row: int | None) -> tuple[str, ...] | None:
-    """Fields a header can mean; None = explicitly ignored by the user mapping."""
+    """Fields a header can mean; None = explicitly ignored by the user mapping. On a sheet
+    named for a form, a generic header means that form's field ('ER' on Rebiopsy)."""
     mapped = mapping_lookup(mapping, sheet, header)
     if mapped == "":
         return None
@@ -297,7 +298,7 @@ def _header_candidates(sheet: str, header: str, mapping: dict[str, str],
                                     f"The saved column mapping sends '{header}' to '{mapped}', "
                                     f"which is not a field of this program; it was matched "
                                     f"automatically instead.", "", "bad_mapping"))
-    return match_header(header)
+    return match_header_in_form(header, sheet_form(sheet))
 
 
 def _find_header(sheet: str, rows: Rows, mapping: dict[str, str]) -> tuple[int, int]:

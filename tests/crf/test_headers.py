@@ -118,3 +118,14 @@ def test_save_mapping_keeps_a_corrupt_file_aside(tmp_path):
     h.save_mapping(study, {"A": "sex"})
     assert h.load_mapping(study) == {"A": "sex"}
     assert (tmp_path / "s.her2desk.json.bak").read_text(encoding="utf-8") == "{not json"
+
+
+def test_generic_header_means_the_sheets_own_field():
+    from her2desk.crf.headers import match_header_in_form
+    assert match_header_in_form("ER (%)", "rebiopsy") == ("rebiopsy_er_percent",)
+    assert match_header_in_form("HER2", "rebiopsy") == ("rebiopsy_her2_ihc",)
+    assert match_header_in_form("FISH", "rebiopsy") == ("rebiopsy_her2_fish_ratio",)
+    assert match_header_in_form("Patient ID", "rebiopsy") == ("patient_id",)
+    assert match_header_in_form("ER (%)", "patients") == ("er_percent",)
+    assert match_header_in_form("ER (%)", None) == ("er_percent",)
+    assert match_header_in_form("Sex", "rebiopsy") == ("sex",)   # no rebiopsy meaning: kept

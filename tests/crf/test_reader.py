@@ -551,3 +551,47 @@ def test_round_trip_through_the_template_writer(template, tmp_path):
     assert second.problems == []                  # bad cells were already dropped to missing
     for form in cb.FORMS:
         pd.testing.assert_frame_equal(first.forms[form], second.forms[form])
+
+
+def test_generic_headers_on_the_rebiopsy_sheet_mean_the_rebiopsy_fields(tmp_path):
+    """'ER (%)', 'HER2', 'FISH' also name the primary tumour's fields; on the Rebiopsy sheet
+    they must fill the rebiopsy fields, not add a second Patients row for the patient."""
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.title = "Patients"
+    ws.append(["Patient ID", "Sex", "Diagnosis date", "ER (%)", "PR (%)", "HER2 IHC"])
+    ws.append(["P1", "F", "2019-03-05", 80, 20, "3+"])
+    reb = wb.create_sheet("Rebiopsy")
+    reb.append(["Patient ID", "Date", "Site", "ER (%)", "PR", "HER2", "FISH"])
+    reb.append(["P1", "2021-01-01", "liver", 0, 5, "2+", 2.5])
+    path = tmp_path / "reb.xlsx"
+    wb.save(path)
+    crf = read_crf(path, mapping={})
+    pat = crf.forms["patients"]
+    assert pat["patient_id"].tolist() == ["P1"]
+    assert (pat.loc[0, "er_percent"], pat.loc[0, "her2_ihc"]) == (80.0, "3+")
+    assert pd.isna(pat.loc[0, "her2_fish_ratio"])
+    r = crf.forms["rebiopsy"].iloc[0]
+    assert (r["rebiopsy_date"], r["rebiopsy_site"], r["rebiopsy_er_percent"],
+            r["rebiopsy_pr_percent"], r["rebiopsy_her2_ihc"], r["rebiopsy_her2_fish_ratio"]) == (
+        pd.Timestamp("2021-01-01"), "liver", 0.0, 5.0, "2+", 2.5)
+    assert crf.mapping_used["Rebiopsy!HER2"] == "rebiopsy_her2_ihc"
+    assert crf.unmatched_columns == []
+    # a user mapping still wins
+    crf2 = read_crf(path, mapping={"Rebiopsy!Site": ""})
+    assert crf2.forms["rebiopsy"]["rebiopsy_site"].isna().all()
+
+
+def test_csv_with_a_title_row_and_chinese_dates(tmp_path):
+    path = tmp_path / "export.csv"
+    path.write_text('"HER2-positive cohort, CRF export",,,\n,,,\n'
+                    "Patient ID,Sex,Diagnosis date,ER (%)\n"
+                    "1001,女,2019年3月5日,45%\n1002,F,2019 年 3 月 6 日,30\n", encoding="utf-8")
+    crf = read_crf(path, mapping={})
+    pat = crf.forms["patients"]
+    assert pat["patient_id"].tolist() == ["1001", "1002"]
+    assert pat["_row"].tolist() == [4, 5]
+    assert pat["sex"].tolist() == ["female", "female"]
+    assert pat["diagnosis_date"].tolist() == [pd.Timestamp("2019-03-05"), pd.Timestamp("2019-03-06")]
+    assert pat["er_percent"].tolist() == [45.0, 30.0]
+    assert crf.problems == [] and crf.layout == "csv"
