@@ -300,6 +300,16 @@ def _resolve_groups(g: np.ndarray, group_order: Sequence[Hashable] | None) -> tu
     return tuple(order)
 
 
+def _crosstab(v: np.ndarray, g: np.ndarray, levels: Sequence[Hashable],
+              groups: Sequence[Hashable]) -> np.ndarray:
+    """levels x groups counts in one pass (hash lookups, not a scan per cell)."""
+    vi = pd.Index(list(levels), dtype=object).get_indexer(v)
+    gi = pd.Index(list(groups), dtype=object).get_indexer(g)
+    ok = (vi >= 0) & (gi >= 0)
+    flat = np.bincount(vi[ok] * len(groups) + gi[ok], minlength=len(levels) * len(groups))
+    return flat.reshape(len(levels), len(groups)).astype(np.int64)
+
+
 def _is_missing(x: object) -> bool:
     return x is None or (isinstance(x, float) and math.isnan(x)) or x is pd.NA or x is pd.NaT
 
@@ -378,11 +388,7 @@ def categorical_comparison(
         level_list.append(UNKNOWN)
     level_tuple = tuple(level_list)
 
-    counts = np.zeros((len(level_tuple), len(group_tuple)), dtype=np.int64)
-    for j, grp in enumerate(group_tuple):
-        vg = v[g == grp]
-        for i, lvl in enumerate(level_tuple):
-            counts[i, j] = int(np.sum(vg == lvl))
+    counts = _crosstab(v, g, level_tuple, group_tuple)
     counts_df = pd.DataFrame(counts, index=pd.Index(level_tuple, dtype=object),
                              columns=pd.Index(group_tuple, dtype=object))
     counts_df[ALL] = counts.sum(axis=1)

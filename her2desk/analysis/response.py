@@ -22,7 +22,7 @@ from her2desk.analysis.compare import (
     TestChoice,
     TestResult,
     _aligned,
-    _is_missing,
+    _crosstab,
     _resolve_groups,
     contingency_test,
 )
@@ -134,15 +134,16 @@ class RateComparison:
 
 def _as_bool(success: pd.Series) -> np.ndarray:
     """Object array of True/False/None; rejects anything that is not boolean-like."""
-    out = []
-    for x in success.to_numpy(dtype=object):
-        if _is_missing(x):
-            out.append(None)
-        elif isinstance(x, (bool, np.bool_)) or x in (0, 1):
-            out.append(bool(x))
-        else:
-            raise ValueError(f"success must be boolean (or 0/1), got {x!r}")
-    return np.array(out, dtype=object)
+    values = success.to_numpy(dtype=object)
+    missing = pd.isna(values)
+    present = pd.unique(values[~missing])
+    bad = [x for x in present if not (isinstance(x, (bool, np.bool_)) or x in (0, 1))]
+    if bad:
+        raise ValueError(f"success must be boolean (or 0/1), got {bad[0]!r}")
+    out = np.empty(values.size, dtype=object)
+    out[~missing] = [bool(x) for x in values[~missing]] if len(present) else []
+    out[missing] = None
+    return out
 
 
 def rate_by_group(
@@ -170,8 +171,8 @@ def rate_by_group(
     elif reference not in group_tuple:
         raise ValueError(f"reference {reference!r} is not one of the groups")
 
-    known = np.array([x is not None for x in s])
-    hits = np.array([x is True for x in s])
+    known = np.not_equal(s, None)
+    hits = s == True  # noqa: E712 - elementwise on an object array of True/False/None
     rates = []
     table = np.zeros((2, len(group_tuple)), dtype=np.int64)
     for j, grp in enumerate(group_tuple):
@@ -248,18 +249,12 @@ def grade_distribution(
     v, g = _aligned(grade, groups)
     group_tuple = _resolve_groups(g, group_order)
     grade_tuple = tuple(grades)
-    missing = np.array([_is_missing(x) for x in v], dtype=bool)
-    bad = {x for x in v[~missing] if x not in grade_tuple}
+    missing = np.asarray(pd.isna(v), dtype=bool)
+    bad = {x for x in pd.unique(v[~missing]) if x not in grade_tuple}
     if bad:
         raise ValueError(f"grades outside {grade_tuple!r}: {sorted(bad, key=str)!r}")
-    counts = np.zeros((len(grade_tuple), len(group_tuple)), dtype=np.int64)
-    n_missing = {}
-    for j, grp in enumerate(group_tuple):
-        in_g = g == grp
-        vg = v[in_g & ~missing]
-        for i, gr in enumerate(grade_tuple):
-            counts[i, j] = int(np.sum(vg == gr))
-        n_missing[grp] = int(np.sum(in_g & missing))
+    counts = _crosstab(v[~missing], g[~missing], grade_tuple, group_tuple)
+    n_missing = {grp: int(np.sum((g == grp) & missing)) for grp in group_tuple}
     counts_df = pd.DataFrame(counts, index=pd.Index(grade_tuple, dtype=object),
                              columns=pd.Index(group_tuple, dtype=object))
     n = counts_df.sum(axis=0).astype(np.int64)
