@@ -5,6 +5,8 @@ from dataclasses import dataclass
 
 import pandas as pd
 
+from .tables import flag
+
 CATEGORIES = ("concordant", "pos->neg", "neg->pos")
 RECEPTORS = (("er", "ER"), ("pr", "PR"), ("her2", "HER2"))
 
@@ -31,8 +33,7 @@ class ConversionTable:
 
 def receptor_conversion(cohort: pd.DataFrame) -> ConversionTable:
     """Counts among eligible patients whose rebiopsy has ER, PR and HER2 results."""
-    eligible = cohort["eligible"].fillna(False).astype(bool)
-    frame = cohort[eligible & cohort["receptor_conversion_assessable"].fillna(False).astype(bool)]
+    frame = cohort[flag(cohort["eligible"]) & flag(cohort["receptor_conversion_assessable"])]
     n = len(frame)
     rows, ids = [], {}
     for key, name in RECEPTORS:

@@ -12,6 +12,7 @@ from typing import Callable, Hashable, Sequence
 import numpy as np
 import pandas as pd
 
+from .tables import flag
 from .survival import (KMCurve, LogRankResult, kaplan_meier, logrank_test, pairwise_logrank,
                        survival_at)
 
@@ -81,11 +82,11 @@ class ComparisonSpec:
 
 
 def _eligible(c: pd.DataFrame) -> pd.Series:
-    return c["eligible"].fillna(False).astype(bool)
+    return flag(c["eligible"])
 
 
 def _mbc(c: pd.DataFrame) -> pd.Series:
-    return _eligible(c) & c["mbc"].fillna(False).astype(bool)
+    return _eligible(c) & flag(c["mbc"])
 
 
 def _hr_pos_mbc(c: pd.DataFrame) -> pd.Series:

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 import pandas as pd
 
 from .response import GradeDistribution, RateComparison, grade_distribution, rate_by_group
-from .tables import ER_PR_GROUPS, HR_GROUPS
+from .tables import ER_PR_GROUPS, HR_GROUPS, flag
 
 REGIMENS = ("chemotherapy only", "trastuzumab + chemotherapy",
             "trastuzumab + pertuzumab + chemotherapy")
@@ -33,7 +33,7 @@ class NeoadjuvantResults:
 
 def neoadjuvant_population(cohort: pd.DataFrame) -> pd.DataFrame:
     """Eligible patients who had neoadjuvant therapy and a recorded Miller–Payne grade."""
-    eligible = cohort["eligible"].fillna(False).astype(bool)
+    eligible = flag(cohort["eligible"])
     treated = cohort["neoadjuvant_therapy"] == "Yes"
     return cohort[eligible & treated & cohort["miller_payne_grade"].notna()]
 

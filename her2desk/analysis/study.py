@@ -16,8 +16,8 @@ from .endpoints import STANDARD_COMPARISONS, SurvivalComparison, survival_compar
 from .neoadjuvant import NeoadjuvantResults, neoadjuvant_response
 from .endpoints import DFS, endpoint_frame
 from .survival import IntervalHazard, annual_hazard, reverse_km_median_followup
-from .tables import (BaselineTable, CountTable, HR_GROUPS, _flag, baseline_table,
-                     first_line_table)
+from .tables import (BaselineTable, CountTable, HR_GROUPS, baseline_table,
+                     first_line_table, flag)
 
 
 class AnalysisCancelled(Exception):
@@ -54,7 +54,7 @@ class StudyResults:
 
 
 def followup_summary(cohort: pd.DataFrame) -> tuple[FollowUp, ...]:
-    eligible = cohort[_flag(cohort["eligible"])]
+    eligible = cohort[flag(cohort["eligible"])]
     out = []
     for label in ("All", *HR_GROUPS):
         frame = eligible if label == "All" else eligible[eligible["hr_status"] == label]

@@ -130,13 +130,13 @@ class CountTable:
 
 def population(cohort: pd.DataFrame, key: str) -> pd.DataFrame:
     """The rows a table describes: eligible patients; Table 3 and 4 only those with MBC."""
-    eligible = cohort[_flag(cohort["eligible"])]
+    eligible = cohort[flag(cohort["eligible"])]
     if key in ("table3", "table4"):
-        return eligible[_flag(eligible["mbc"])]
+        return eligible[flag(eligible["mbc"])]
     return eligible
 
 
-def _flag(values: pd.Series) -> pd.Series:
+def flag(values: pd.Series) -> pd.Series:
     """A yes/no column as a plain boolean mask; missing (None, NaN, NA) counts as no."""
     return values.astype("boolean").fillna(False).astype(bool)
 

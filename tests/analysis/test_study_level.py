@@ -134,3 +134,16 @@ def test_zero_events_in_one_group_warns_instead_of_crashing(sample_study, tmp_pa
     # within HR+ alone there are no events at all: a note, not an exception
     aos_et = next(s for s in payload["survival"] if s["key"] == "aos_et")
     assert aos_et["hazard_ratio"] is None and aos_et["notes"][0].startswith("No events")
+
+
+def test_every_population_reads_the_eligible_flag_the_same_way(sample_study):
+    from her2desk.analysis.conversion import receptor_conversion
+    from her2desk.analysis.endpoints import OS, endpoint_frame
+    from her2desk.analysis.neoadjuvant import neoadjuvant_population
+
+    cohort = sample_study.cohort.copy()
+    cohort["eligible"] = cohort["eligible"].astype(object).where(cohort["eligible"], np.nan)
+    assert len(population(cohort, "table1")) == 828
+    assert len(endpoint_frame(cohort, OS)) == 828
+    assert len(neoadjuvant_population(cohort)) == 329
+    assert receptor_conversion(cohort).n == 131
