@@ -281,7 +281,7 @@ def tnm_stage(is_de_novo: pd.Series) -> pd.Series:
     return is_de_novo.map({True: "IV", False: "I-III"}).astype("object")
 
 
-SITES = ("lung", "liver", "brain_cns", "bone", "distant_lymph_node", "other")
+SITES = cb.MET_SITES
 VISCERAL = ("lung", "liver", "brain_cns")
 
 

@@ -41,6 +41,7 @@ import pandas as pd
 
 from ..crf import codebook as cb
 from ..crf.model import ERROR, ROW_COL, SHEET_COL, CRFData, Finding
+from .derive import FL_CLASSES, NEO_CT, NEO_T, NEO_TP
 from .settings import DAYS_PER_MONTH
 
 #: Chosen among a few seeds for survival figures closest to the paper's (all counts are
@@ -148,12 +149,9 @@ class GroupSpec:
     model: dict                # survival model parameters
 
 
-HER2_CT_ET, HER2_CT, HER2_ET, CT_ET, CT, HER2, ET, NONE = (
-    "HER2-targeted + chemotherapy -> endocrine", "HER2-targeted + chemotherapy",
-    "HER2-targeted + endocrine", "chemotherapy -> endocrine", "chemotherapy only",
-    "HER2-targeted only", "endocrine only", "no systemic treatment")
-REG_CT, REG_T, REG_TP = ("chemotherapy only", "trastuzumab + chemotherapy",
-                         "trastuzumab + pertuzumab + chemotherapy")
+# The derived labels the generator aims at: the same constants the derivation writes.
+HER2_CT_ET, HER2_CT, HER2_ET, CT_ET, CT, HER2, ET, NONE = FL_CLASSES
+REG_CT, REG_T, REG_TP = NEO_CT, NEO_T, NEO_TP
 
 HR_POS = GroupSpec(
     key="hr_pos", n=466,

@@ -82,6 +82,18 @@ IHC_CODES = _codes(("0", "0", ["ihc0", "0+", "negative", "阴性"]),
 
 _P, _T, _O, _F, _R = "patients", "treatment", "outcomes", "first_line", "rebiopsy"
 
+#: Metastatic sites (Table 3), in table order; ``met_<site>`` / ``first_met_<site>`` fields.
+MET_SITES = ("lung", "liver", "brain_cns", "bone", "distant_lymph_node", "other")
+#: (site, label, sentence subject, short English synonym, Chinese synonym) of the first-site fields.
+_FIRST_SITES = (
+    ("lung", "lung", "Lung", "lung", "肺转移"),
+    ("liver", "liver", "Liver", "liver", "肝转移"),
+    ("brain_cns", "brain/CNS", "Brain/CNS", "brain", "脑转移"),
+    ("bone", "bone", "Bone", "bone", "骨转移"),
+    ("distant_lymph_node", "distant lymph node", "Distant lymph node", "distant ln", "远处淋巴结转移"),
+    ("other", "other", "Other site", "other", "其他部位转移"),
+)
+
 FIELDS: tuple[Field, ...] = (
     # ---- patients ---------------------------------------------------------
     _f("patient_id", _P, ID, "Study number that links every sheet for one patient.",
@@ -245,19 +257,9 @@ FIELDS: tuple[Field, ...] = (
        "The 'other' sites include a visceral organ (pleura, peritoneum, adrenal…); counted in the "
        "number of visceral sites.", "Metastasis: other visceral",
        synonyms=["other visceral metastasis", "其他内脏转移"]),
-    _f("first_met_lung", _O, YESNO, "Lung involved at first metastatic diagnosis.",
-       "First site: lung", synonyms=["first lung", "首发肺转移"]),
-    _f("first_met_liver", _O, YESNO, "Liver involved at first metastatic diagnosis.",
-       "First site: liver", synonyms=["first liver", "首发肝转移"]),
-    _f("first_met_brain_cns", _O, YESNO, "Brain/CNS involved at first metastatic diagnosis.",
-       "First site: brain/CNS", synonyms=["first brain", "首发脑转移"]),
-    _f("first_met_bone", _O, YESNO, "Bone involved at first metastatic diagnosis.",
-       "First site: bone", synonyms=["first bone", "首发骨转移"]),
-    _f("first_met_distant_lymph_node", _O, YESNO,
-       "Distant lymph node involved at first metastatic diagnosis.",
-       "First site: distant lymph node", synonyms=["first distant ln", "首发远处淋巴结转移"]),
-    _f("first_met_other", _O, YESNO, "Other site involved at first metastatic diagnosis.",
-       "First site: other", synonyms=["first other", "首发其他部位转移"]),
+    *(_f(f"first_met_{key}", _O, YESNO, f"{what} involved at first metastatic diagnosis.",
+         f"First site: {label}", synonyms=[f"first {short}", f"首发{zh}"])
+      for key, label, what, short, zh in _FIRST_SITES),
     # ---- first-line treatment for MBC ---------------------------------------
     _f("first_line_start_date", _F, DATE, "Start of first-line treatment for metastatic disease.",
        "First-line start date", synonyms=["first line start", "一线治疗开始日期"]),

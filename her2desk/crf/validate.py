@@ -50,7 +50,7 @@ RULES: dict[str, str] = {
 }
 
 _SEVERITY_ORDER = {ERROR: 0, WARNING: 1}
-_MET_SITES = ("lung", "liver", "brain_cns", "bone", "distant_lymph_node", "other")
+_MET_SITES = cb.MET_SITES
 
 FINDING_COLUMNS = ("severity", "patient_id", "sheet", "row", "column", "value", "message",
                    "field", "rule")

@@ -129,3 +129,16 @@ def test_generic_header_means_the_sheets_own_field():
     assert match_header_in_form("ER (%)", "patients") == ("er_percent",)
     assert match_header_in_form("ER (%)", None) == ("er_percent",)
     assert match_header_in_form("Sex", "rebiopsy") == ("sex",)   # no rebiopsy meaning: kept
+
+
+def test_site_fields_are_generated_from_one_site_list():
+    from her2desk.crf import codebook as cb
+    assert [f.name for f in cb.FIELDS if f.name.startswith("first_met_")] == [
+        f"first_met_{s}" for s in cb.MET_SITES]
+    f = cb.field("first_met_brain_cns")
+    assert (f.form, f.type, f.label, f.description) == (
+        "outcomes", cb.YESNO, "First site: brain/CNS",
+        "Brain/CNS involved at first metastatic diagnosis.")
+    assert h.match_header("首发脑转移") == ("first_met_brain_cns",)
+    assert h.match_header("First distant LN") == ("first_met_distant_lymph_node",)
+    assert cb.field("first_met_other").description == "Other site involved at first metastatic diagnosis."
