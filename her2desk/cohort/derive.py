@@ -113,9 +113,9 @@ def mask_error_cells(frame: pd.DataFrame, findings: Iterable[Finding] | None) ->
     if not findings:
         return frame
     by_field: dict[str, tuple[set, set]] = {}
+    columns = set(frame.columns) - {"patient_id"}      # a set: one hash per finding
     for f in findings:
-        if (f.severity != ERROR or f.rule in UNMASKED_RULES or not f.field
-                or f.field not in frame or f.field == "patient_id"):
+        if f.severity != ERROR or f.field not in columns or f.rule in UNMASKED_RULES:
             continue
         ids, cells = by_field.setdefault(f.field, (set(), set()))
         ids.add(f.patient_id)
@@ -413,6 +413,12 @@ def her2_agents(text) -> tuple[str, ...]:
     return tuple(found)
 
 
+def her2_agent_count(texts: pd.Series) -> pd.Series:
+    """Number of distinct HER2 agents per cell (0 when blank); each distinct text parsed once."""
+    table = {t: len(her2_agents(t)) for t in texts.dropna().unique()}
+    return texts.map(table).fillna(0).astype(int)
+
+
 FL_CLASSES = ("HER2-targeted + chemotherapy -> endocrine", "HER2-targeted + chemotherapy",
               "HER2-targeted + endocrine", "chemotherapy -> endocrine", "chemotherapy only",
               "HER2-targeted only", "endocrine only", "no systemic treatment")
@@ -422,7 +428,7 @@ def first_line_class(p: pd.DataFrame, is_mbc: pd.Series) -> pd.Series:
     """Table 4 class from HER2 agents, chemotherapy and endocrine (DOMAIN's order).
     HER2 + chemotherapy with any endocrine is the '-> endocrine' class; a first line
     with all three fields blank is unknown (NaN)."""
-    her2 = p["first_line_her2_agents"].map(lambda t: len(her2_agents(t)) > 0).astype(bool)
+    her2 = her2_agent_count(p["first_line_her2_agents"]) > 0
     chemo_raw = _bool(p["first_line_chemotherapy"])
     endo_raw = p["first_line_endocrine"]
     chemo = chemo_raw.fillna(False).astype(bool)
@@ -441,7 +447,7 @@ def first_line_class(p: pd.DataFrame, is_mbc: pd.Series) -> pd.Series:
 
 
 def first_line_targets(p: pd.DataFrame, is_mbc: pd.Series) -> pd.Series:
-    n = p["first_line_her2_agents"].map(lambda t: len(her2_agents(t)))
+    n = her2_agent_count(p["first_line_her2_agents"])
     out = _obj(p.index)
     out[n == 1] = "single-target"
     out[n >= 2] = "dual-target"

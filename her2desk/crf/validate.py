@@ -248,7 +248,7 @@ class _Form:
         else:
             out = [""] * len(pos)
         if field in self.frame.columns:     # fall back to the typed value
-            typed = self.frame[field].to_numpy(dtype=object)[pos]
+            typed = self.frame[field].iloc[pos].to_numpy(dtype=object)   # slice, then box
             kind = cb.BY_NAME[field].type if field in cb.BY_NAME else cb.TEXT
             for i, (text, v) in enumerate(zip(out, typed)):
                 if text or v is None or (not isinstance(v, str) and pd.isna(v)):

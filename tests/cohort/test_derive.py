@@ -337,3 +337,8 @@ def test_metastasis_days_before_diagnosis_stays_de_novo_through_validation():
     assert not c.loc["D", "dfs_population"] and pd.isna(c.loc["D", "dfs_months"])
     adv = (pd.Timestamp("2020-03-10") - pd.Timestamp("2015-02-20")).days / 30.4375  # from diagnosis
     assert c.loc["D", "advanced_os_months"] == pytest.approx(adv)
+
+
+def test_her2_agent_count_per_distinct_text():
+    texts = pd.Series(["trastuzumab+pertuzumab", None, "H + 吡咯替尼", "none", "trastuzumab+pertuzumab"])
+    assert d.her2_agent_count(texts).tolist() == [2, 0, 2, 0, 2]
