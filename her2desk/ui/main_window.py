@@ -51,6 +51,9 @@ ORGANISATION = "her2desk"
 APPLICATION = "her2desk"
 SPREADSHEET_SUFFIXES = (".xlsx", ".xlsm", ".csv")
 MAX_RECENT = 8
+#: The pages filled by the analyses (the others by loading).
+RESULT_PAGES = ("Baseline", "Neoadjuvant", "Survival", "Cox", "First-line & conversion")
+_DRAG_EVENTS = frozenset((QEvent.Type.DragEnter, QEvent.Type.DragMove, QEvent.Type.Drop, QEvent.Type.DragLeave))
 
 # Keys of self.panels; shown translated (QT_TRANSLATE_NOOP returns the English text unchanged).
 TAB_TITLES = (QT_TRANSLATE_NOOP("MainWindow", "Data"), QT_TRANSLATE_NOOP("MainWindow", "Validation"),
@@ -370,7 +373,7 @@ class MainWindow(QMainWindow):
         self.panels["Data"].set_results(loaded)
         self.panels["Validation"].set_results(loaded.validation)
         self.panels["Eligibility"].set_results(loaded)
-        for name in ("Baseline", "Neoadjuvant", "Survival", "Cox", "First-line & conversion"):
+        for name in RESULT_PAGES:
             self.panels[name].clear_results(self.tr("Computing the study's analyses…"))
         self._update_counts()
         n_err = getattr(loaded.validation, "n_errors", 0)
@@ -392,11 +395,11 @@ class MainWindow(QMainWindow):
         cohort = loaded.cohort
         eligible = set(cohort.loc[cohort["eligible"].fillna(False).astype(bool), "patient_id"].astype(str))
         touched = sorted(set(loaded.validation.errors_by_patient()) & eligible)
-        cells = f"{n_err} cell{'s' * (n_err != 1)}"
+        cells = f"{n_err} cell{'s' * (n_err != 1)} need{'s' * (n_err == 1)}"
         if touched:
-            return (f"{cells} need fixing; {len(touched)} eligible patient{'s' * (len(touched) != 1)} "
+            return (f"{cells} fixing; {len(touched)} eligible patient{'s' * (len(touched) != 1)} "
                     "have errors, so some of their analyses are left out: see the Validation tab.")
-        return (f"{cells} need fixing, all in patients who are excluded anyway; the analyses are "
+        return (f"{cells} fixing, all in patients who are excluded anyway; the analyses are "
                 "not affected. See the Validation tab.")
 
     def start_analysis(self) -> None:
@@ -410,9 +413,15 @@ class MainWindow(QMainWindow):
             return run_study(loaded.cohort, loaded.settings, flowchart=loaded.flowchart,
                              progress=progress, cancelled=cancelled)
 
-        self.runner.start("analyse", work, on_finished=self._on_results,
-                          on_failed=lambda msg: self.show_banner(f"The analyses could not be run. {msg}",
-                                                                 "error"))
+        self.runner.start("analyse", work, on_finished=self._on_results, on_failed=self._on_analysis_failed)
+
+    def _on_analysis_failed(self, message: str) -> None:
+        self.show_banner(f"The analyses could not be run. {message}", "error")
+        # Otherwise the result pages would go on saying "Computing the study's analyses…".
+        for name in RESULT_PAGES:
+            self.panels[name].clear_results(
+                f"The analyses could not be run, so this page is empty.\n\n{message}\n\n"
+                "The Data, Validation and Eligibility pages still show the study.")
 
     def _on_results(self, results: Any) -> None:
         self.results = results
@@ -674,16 +683,20 @@ class MainWindow(QMainWindow):
         QTimer.singleShot(0, lambda: self.open_study(wanted))
 
     def eventFilter(self, obj: QObject, event: QEvent) -> bool:
+        # Installed app-wide, so this runs for every event of every object: anything but a
+        # file drag returns at once. Not handing those to super() (QObject's filter only
+        # returns False) also keeps objects being destroyed from crossing back into Qt.
         kind = event.type()
-        if kind in (QEvent.Type.DragEnter, QEvent.Type.DragMove, QEvent.Type.Drop, QEvent.Type.DragLeave) \
-                and obj is not self and isinstance(obj, QWidget) and obj.window() is self:
+        if kind not in _DRAG_EVENTS:
+            return False
+        if obj is not self and isinstance(obj, QWidget) and obj.window() is self:
             if kind == QEvent.Type.DragLeave:
                 return False
             if event.mimeData().hasUrls():
                 {QEvent.Type.DragEnter: self.dragEnterEvent, QEvent.Type.DragMove: self.dragMoveEvent,
                  QEvent.Type.Drop: self.dropEvent}[kind](event)
                 return True
-        return super().eventFilter(obj, event)
+        return False
 
     # -- window state -----------------------------------------------------------------
     def _restore_geometry(self) -> None:
