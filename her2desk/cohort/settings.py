@@ -60,11 +60,12 @@ class StudySettings:
         if not 1.0 <= self.fish_threshold <= 10.0:
             problems.append(f"A FISH ratio threshold of {self.fish_threshold} is outside 1–10.")
         if self.km_conf_type not in ("log", "log-log", "plain"):
-            problems.append(f"Unknown confidence-interval type {self.km_conf_type!r}.")
+            problems.append(f"The confidence-interval type '{self.km_conf_type}' is not one of "
+                            f"log, log-log or plain.")
         if self.cox_ties not in ("efron", "breslow"):
-            problems.append(f"Unknown ties method {self.cox_ties!r}.")
+            problems.append(f"The ties method '{self.cox_ties}' is not one of efron or breslow.")
         if self.time_unit not in ("months", "years"):
-            problems.append(f"Unknown time unit {self.time_unit!r}.")
+            problems.append(f"The time unit '{self.time_unit}' is not one of months or years.")
         return problems
 
 

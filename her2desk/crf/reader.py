@@ -137,7 +137,8 @@ def _read_source(p: Path) -> tuple[bytes, str]:
         raise CRFReadError(f"'{p.name}' could not be opened because access was refused; "
                            f"close it in other programs or check its permissions.") from None
     except OSError as exc:
-        raise CRFReadError(f"'{p.name}' could not be opened ({exc.strerror or exc}).") from None
+        raise CRFReadError(f"'{p.name}' could not be opened ({(exc.strerror or 'system error').lower()}); "
+                           f"check that the file is still there and readable.") from None
     if not data:
         raise CRFReadError(f"'{p.name}' is empty (0 bytes); it may not have been saved completely.")
     if ext in (".xlsx", ".xlsm"):
@@ -488,9 +489,9 @@ def _assemble(sheets: list[tuple[str, Rows]], mapping: dict[str, str], source: P
                            f"program recognises; rename the headers as in the template or map "
                            f"them to fields.")
     if not plans:
-        raise CRFReadError("No sheet has a patient ID column; the first row of each sheet should "
-                           "hold headers such as 'patient_id', 'sex' and 'diagnosis_date' "
-                           "(or the headers of the template).")
+        raise CRFReadError("No sheet has a Patient ID column; each sheet needs a header row "
+                           "with columns such as Patient ID, Sex and Diagnosis date, as in the "
+                           "template.")
     for sheet in without_id:
         findings.append(Finding(ERROR, "", sheet, None, "", "",
                                 f"Sheet '{sheet}' has no patient ID column, so its rows cannot be "

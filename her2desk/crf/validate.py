@@ -452,17 +452,17 @@ class _Checker:
         ("first_line", "progression_date", "before", "first_line", "first_line_start_date", ERROR,
          "date_order", ""),
         ("first_line", "first_line_start_date", "before", "outcomes", "distant_metastasis_date",
-         WARNING, "date_order", " First-line treatment for metastatic disease normally starts "
-         "after metastasis is diagnosed."),
+         WARNING, "date_order", "; first-line treatment for metastatic disease normally starts "
+         "after metastasis is diagnosed"),
         ("outcomes", "last_followup_date", "before", "outcomes", "death_date", WARNING,
-         "followup_order", " For a patient who died, the last follow-up date should be the "
-         "death date."),
+         "followup_order", "; for a patient who died, the last follow-up date should be the "
+         "death date"),
         ("outcomes", "locoregional_recurrence_date", "after", "outcomes", "last_followup_date",
-         WARNING, "followup_order", " The last follow-up should be on or after every event."),
+         WARNING, "followup_order", "; the last follow-up should be on or after every event"),
         ("outcomes", "distant_metastasis_date", "after", "outcomes", "last_followup_date",
-         WARNING, "followup_order", " The last follow-up should be on or after every event."),
+         WARNING, "followup_order", "; the last follow-up should be on or after every event"),
         ("first_line", "progression_date", "after", "outcomes", "last_followup_date",
-         WARNING, "followup_order", " The last follow-up should be on or after every event."),
+         WARNING, "followup_order", "; the last follow-up should be on or after every event"),
     )
 
     def check_date_order(self) -> None:
@@ -483,7 +483,7 @@ class _Checker:
             self.emit(form, bad, field, severity, rule,
                       lambda pos, a=a, b=b, label=label, olabel=olabel, relation=relation,
                       extra=extra: [
-                          f"{label} {x} is {relation} {olabel} {y}.{extra}"
+                          f"{label} {x} is {relation} {olabel} {y}{extra}."
                           for x, y in zip(_fmt_dates(a[pos]), _fmt_dates(b[pos]))])
         self._followup_before_surgery()
 
@@ -501,8 +501,8 @@ class _Checker:
         bad = bad.to_numpy(dtype=bool)
         a, b = lfu.to_numpy(), surgery.to_numpy()
         self.emit("outcomes", bad, "last_followup_date", ERROR, "date_order",
-                  lambda pos: [f"Last follow-up date {x} is before surgery date {y}. Follow-up "
-                               f"is counted from surgery, so the last follow-up cannot be earlier."
+                  lambda pos: [f"Last follow-up date {x} is before surgery date {y}, but "
+                               f"follow-up is counted from surgery, so it cannot be earlier."
                                for x, y in zip(_fmt_dates(a[pos]), _fmt_dates(b[pos]))])
 
     def _de_novo_metastasis(self, f: "_Form", met: pd.Series, dx: pd.Series,
@@ -628,8 +628,10 @@ class _Checker:
             if first not in cb.BY_NAME or anytime not in cb.BY_NAME:
                 continue
             bad = f.is_true(first) & f.is_false(anytime)
+            site_name = _lower_first(_label(anytime).split(": ", 1)[-1])
             self.emit("outcomes", bad, first, ERROR, "first_site_conflict",
-                      f"{_label(first)} is Yes but {_label(anytime)} is No.")
+                      f"The {site_name} is marked as a first metastatic site but not as a "
+                      f"metastatic site at any time.")
 
     def check_first_line(self) -> None:
         f = self.forms["first_line"]

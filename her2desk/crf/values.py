@@ -429,7 +429,7 @@ def _percent_uniques(f: cb.Field, uniques: np.ndarray, texts: list[str]):
         elif kind in ("range", "bound"):
             problems.append((WARNING, "percent_range",
                              f"{label} '{_quote(t)}' is not a single value; "
-                             f"{v:g} was used. Write one number if it is known."))
+                             f"{v:g} was used, so write one number if it is known."))
         else:
             problems.append(None)
     return vals, problems

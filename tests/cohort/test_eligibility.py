@@ -120,3 +120,11 @@ def test_fish_ratio_exactly_on_the_threshold_is_positive():
     assert her2_call(pd.Series(["2+"]), pd.Series([2.0]), 2.0).tolist() == [POSITIVE]
     pats = [patient("P", her2_ihc="2+", her2_fish_ratio=6.6 / 3)]
     assert run(pats).reason["P"] is None
+
+
+def test_settings_problems_are_plain_sentences():
+    bad = StudySettings(km_conf_type="arcsine", cox_ties="exact", time_unit="weeks")
+    assert bad.validate() == [
+        "The confidence-interval type 'arcsine' is not one of log, log-log or plain.",
+        "The ties method 'exact' is not one of efron or breslow.",
+        "The time unit 'weeks' is not one of months or years."]

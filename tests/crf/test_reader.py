@@ -497,10 +497,10 @@ def test_unsupported_extension(tmp_path):
 
 def test_no_patient_id_column(tmp_path):
     p = write_sheet(tmp_path / "n.xlsx", [["sex", "ER"], ["F", 10]])
-    assert _error(p).startswith("No sheet has a patient ID column; the first row of each sheet "
-                                "should hold headers such as 'patient_id'")
+    assert _error(p) == ("No sheet has a Patient ID column; each sheet needs a header row with "
+                         "columns such as Patient ID, Sex and Diagnosis date, as in the template.")
     q = write_sheet(tmp_path / "blank.xlsx", [["hello", "world"]])
-    assert _error(q).startswith("No sheet has a patient ID column")
+    assert _error(q).startswith("No sheet has a Patient ID column")
 
 
 def test_headers_but_no_rows(tmp_path):

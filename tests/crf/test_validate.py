@@ -223,8 +223,10 @@ def test_first_line_dates():
                                                            "Progression date")
     start = [f for f in report.by_rule("date_order") if f.field == "first_line_start_date"][0]
     assert start.severity == WARNING
-    assert start.message.startswith(
-        "First-line start date 2018-02-01 is before distant metastasis date 2018-03-01.")
+    assert start.message == (
+        "First-line start date 2018-02-01 is before distant metastasis date 2018-03-01; "
+        "first-line treatment for metastatic disease normally starts after metastasis is "
+        "diagnosed.")
 
 
 def test_last_followup_before_death_is_a_warning():
@@ -233,7 +235,8 @@ def test_last_followup_before_death_is_a_warning():
                          cause_of_death="breast_cancer", last_followup_date="2019-01-01")
     f = only(run(study(p)), "followup_order")
     assert (f.severity, f.column, f.value) == (WARNING, "Last follow-up date", "2019-01-01")
-    assert f.message.startswith("Last follow-up date 2019-01-01 is before death date 2019-05-05.")
+    assert f.message == ("Last follow-up date 2019-01-01 is before death date 2019-05-05; for a "
+                         "patient who died, the last follow-up date should be the death date.")
 
 
 def test_event_after_last_followup_is_a_warning():
@@ -326,7 +329,8 @@ def test_metastatic_site_without_date_and_first_site_conflict():
     f = only(report, "first_site_conflict")
     assert (f.severity, f.field, f.column, f.value) == (ERROR, "first_met_bone",
                                                        "First site: bone", "Yes")
-    assert f.message == "First site: bone is Yes but Metastasis: bone is No."
+    assert f.message == ("The bone is marked as a first metastatic site but not as a metastatic "
+                         "site at any time.")
 
 
 def test_first_line_without_metastatic_disease():
@@ -476,6 +480,27 @@ def test_last_followup_before_surgery_is_an_error():
     p["outcomes"]["last_followup_date"] = "2016-02-01"       # surgery 2016-02-10
     f = only(run(study(p)), "date_order")
     assert (f.severity, f.field, f.value) == (ERROR, "last_followup_date", "2016-02-01")
-    assert f.message == ("Last follow-up date 2016-02-01 is before surgery date 2016-02-10. "
-                         "Follow-up is counted from surgery, so the last follow-up cannot be "
-                         "earlier.")
+    assert f.message == ("Last follow-up date 2016-02-01 is before surgery date 2016-02-10, but "
+                         "follow-up is counted from surgery, so it cannot be earlier.")
+
+
+def test_every_message_is_one_plain_sentence():
+    """No field names, no Python reprs, one sentence (a single full stop, at the end)."""
+    import re
+    from her2desk.crf import codebook as cb
+    a = metastatic("P001")
+    a["outcomes"].update(first_met_bone=True, met_bone=False, last_followup_date="2018-01-01",
+                         vital_status="dead", death_date="2018-06-01")
+    a["patients"].update(her2_ihc="2+", er_percent=150, age_at_diagnosis=30)
+    a["treatment"].update(neoadjuvant_therapy=True, miller_payne_grade="5")
+    b = clean_patient("P002")
+    b["outcomes"]["last_followup_date"] = "2016-02-01"
+    report = run(study(a, b, first_line=[dict(patient_id="P002", first_line_start_date="2017-01-01")]),
+                 cutoff=dt.date(2017, 12, 31))
+    assert len({f.rule for f in report}) >= 8
+    names = [f.name for f in cb.FIELDS if "_" in f.name]
+    for f in report:
+        m = f.message
+        assert m.endswith(".") and not re.search(r"[.!?] +[A-Z]", m), m
+        assert not any(n in m for n in names), m
+        assert "None" not in m and "nan" not in m and "Timestamp" not in m, m

@@ -155,8 +155,8 @@ def test_percent_less_than_one_and_ranges():
         (2, "warning", "percent_range"), (3, "warning", "percent_range"),
         (4, "warning", "percent_range"), (5, "warning", "percent_range"),
         (6, "warning", "percent_range"), (7, "error", "bad_number")]
-    assert p.issues[0].message == ("Ki-67 '10-20' is not a single value; 15 was used. "
-                                   "Write one number if it is known.")
+    assert p.issues[0].message == ("Ki-67 '10-20' is not a single value; 15 was used, so "
+                                   "write one number if it is known.")
 
 
 # ------------------------------------------------------------------ codes
