@@ -318,9 +318,14 @@ def logrank_test(time: Any, event: Any, group: Any) -> LogRankResult:
     else:
         diff = (observed - expected)[keep][1:]
         vv = variance[np.ix_(keep, keep)][1:, 1:]
-        chisq = float(diff @ np.linalg.solve(vv, diff))
+        try:
+            chisq = float(diff @ np.linalg.solve(vv, diff))
+        except np.linalg.LinAlgError:
+            # No variance to test against (e.g. every event at a time when a single patient
+            # was at risk): R's survdiff stops here; we report "no test possible".
+            chisq = float("nan")
     df = int(keep.sum() - 1)
-    p = float(special.chdtrc(df, chisq)) if df > 0 else float("nan")
+    p = float(special.chdtrc(df, chisq)) if df > 0 and not np.isnan(chisq) else float("nan")
     return LogRankResult(
         chisq=chisq, df=df, p_value=p, groups=tuple(levels),
         n=_frozen_array(tot.sum(axis=0), int), observed=_frozen_array(observed),

@@ -288,3 +288,10 @@ def test_annual_hazard_totals_consistent_with_data():
     h = annual_hazard(gb.months, gb.status)
     assert h.events.sum() == gb.status.sum()
     assert h.person_time.sum() == pytest.approx(gb.months.sum(), rel=1e-12)
+
+
+def test_logrank_without_variance_reports_no_test_instead_of_failing():
+    # Everyone still at risk dies at the one event time: the variance is zero.
+    res = logrank_test([1.0, 2.0, 2.0, 2.0], [0, 1, 1, 1], ["a", "a", "b", "b"])
+    assert np.isnan(res.chisq) and np.isnan(res.p_value)
+    assert res.observed.tolist() == [1.0, 2.0] and res.expected.tolist() == [1.0, 2.0]
