@@ -147,6 +147,55 @@ STANDARD_COMPARISONS: tuple[ComparisonSpec, ...] = (
 )
 
 
+#: Who enters each endpoint when no narrower subset is chosen.
+ENDPOINT_SUBSET: dict[str, str] = {OS: "", DFS: "", ADVANCED_OS: "mbc", PFS: "mbc"}
+
+#: Groupings a coordinator can pick for a survival comparison: (label, column, subset or None
+#: for the endpoint's usual population), in menu order.
+SURVIVAL_GROUPINGS: tuple[tuple[str, str, str | None], ...] = (
+    ("All patients", "", None),
+    ("HR status", "hr_status", None),
+    ("ER/PR subgroup", "er_pr_subgroup", None),
+    ("First-line endocrine therapy (HR+ MBC)", "first_line_endocrine_any", "hr_pos_mbc"),
+    ("Endocrine maintenance (HR+ MBC, HER2 + chemo)", "sequential_endocrine", "sequential_pool"),
+    ("HER2 heterogeneity", "her2_heterogeneity", None),
+    ("HR status, HER2-heterogeneous MBC only", "hr_status", "heterogeneous"),
+)
+
+
+def standard_labels(grouping: str) -> tuple[object, dict]:
+    """Reference group and shown labels the paper's comparisons use for a grouping column."""
+    for spec in STANDARD_COMPARISONS:
+        if spec.grouping == grouping:
+            return spec.reference, dict(spec.labels)
+    return None, {}
+
+
+def comparison_spec(endpoint: str, grouping: str = "", subset: str | None = None,
+                    label: str = "") -> ComparisonSpec:
+    """The paper's comparison for this endpoint and grouping when there is one, else a new one
+    on the endpoint's usual population with the paper's reference group and labels."""
+    subset = ENDPOINT_SUBSET[endpoint] if subset is None else subset
+    for spec in STANDARD_COMPARISONS:
+        if spec.endpoint == endpoint and spec.grouping == grouping and spec.subset == subset:
+            return spec
+    short = {OS: "OS", DFS: "DFS", ADVANCED_OS: "Advanced-OS", PFS: "PFS"}[endpoint]
+    title = f"{short}, all patients" if not grouping else f"{short} by {label or grouping}"
+    reference, labels = standard_labels(grouping)
+    return ComparisonSpec(f"custom:{endpoint}:{grouping}:{subset}", title, endpoint, grouping,
+                          reference, subset, labels)
+
+
+def curve_annual_hazard(curve: KMCurve, width: float = 12.0):
+    """Yearly hazard of one KM group, from the curve's own event and censoring counts."""
+    from .survival import annual_hazard
+
+    ev, ce = curve.n_event.astype(int), curve.n_censor.astype(int)
+    time = np.concatenate((np.repeat(curve.time, ev), np.repeat(curve.time, ce)))
+    event = np.concatenate((np.ones(ev.sum(), bool), np.zeros(ce.sum(), bool)))
+    return annual_hazard(time, event, width=width)
+
+
 def endpoint_frame(cohort: pd.DataFrame, endpoint: str, subset: str = "",
                    columns: Sequence[str] | None = None) -> pd.DataFrame:
     """Patients who enter an endpoint's analysis: in the subset, with time and event known.

@@ -58,54 +58,24 @@ class GroupingOption:
     label: str
     column: str
     subset: str | None = None
-    reference: Any = None
-    labels: tuple = ()          # (raw value, shown label) pairs
-
-
-def _standard_labels(column: str) -> tuple[Any, tuple]:
-    from ...analysis.endpoints import STANDARD_COMPARISONS
-
-    for spec in STANDARD_COMPARISONS:
-        if spec.grouping == column:
-            return spec.reference, tuple(spec.labels.items())
-    return None, ()
 
 
 def grouping_options() -> tuple[GroupingOption, ...]:
-    def opt(label: str, column: str, subset: str | None = None) -> GroupingOption:
-        ref, labels = _standard_labels(column)
-        return GroupingOption(label, column, subset, ref, labels)
+    from ...analysis.endpoints import SURVIVAL_GROUPINGS
 
-    return (
-        GroupingOption("All patients", ""),
-        opt("HR status", "hr_status"),
-        opt("ER/PR subgroup", "er_pr_subgroup"),
-        opt("First-line endocrine therapy (HR+ MBC)", "first_line_endocrine_any", "hr_pos_mbc"),
-        opt("Endocrine maintenance (HR+ MBC, HER2 + chemo)", "sequential_endocrine", "sequential_pool"),
-        opt("HER2 heterogeneity", "her2_heterogeneity"),
-        opt("HR status, HER2-heterogeneous MBC only", "hr_status", "heterogeneous"),
-    )
+    return tuple(GroupingOption(label, column, subset) for label, column, subset in SURVIVAL_GROUPINGS)
 
 
-#: Population an endpoint is defined in when the grouping does not narrow it.
-ENDPOINT_SUBSET = {"OS": "", "DFS": "", "advanced_OS": "mbc", "PFS": "mbc"}
 ENDPOINT_LABELS = {"OS": "Overall survival (OS)", "DFS": "Disease-free survival (DFS)",
                    "advanced_OS": "Overall survival from MBC diagnosis (advanced-OS)",
                    "PFS": "First-line progression-free survival (PFS)"}
-SHORT = {"OS": "OS", "DFS": "DFS", "advanced_OS": "Advanced-OS", "PFS": "PFS"}
 
 
 def spec_for(endpoint: str, option: GroupingOption) -> Any:
-    """The paper's ``ComparisonSpec`` for this choice when there is one, else a new one."""
-    from ...analysis.endpoints import STANDARD_COMPARISONS, ComparisonSpec
+    """The analysis layer's comparison for this choice (the paper's when there is one)."""
+    from ...analysis.endpoints import comparison_spec
 
-    subset = option.subset if option.subset is not None else ENDPOINT_SUBSET[endpoint]
-    for spec in STANDARD_COMPARISONS:
-        if spec.endpoint == endpoint and spec.grouping == option.column and spec.subset == subset:
-            return spec
-    title = f"{SHORT[endpoint]}, all patients" if not option.column else f"{SHORT[endpoint]} by {option.label}"
-    return ComparisonSpec(f"custom:{endpoint}:{option.column}:{subset}", title, endpoint, option.column,
-                          option.reference, subset, dict(option.labels))
+    return comparison_spec(endpoint, option.column, option.subset, option.label)
 
 
 def _years_or_months(months: float, unit: str) -> str:
@@ -130,16 +100,6 @@ def landmark_cell(group: Any, months: float) -> str:
     lo_t = f"{lo * 100:.1f}" if math.isfinite(lo) else "–"
     hi_t = f"{hi * 100:.1f}" if math.isfinite(hi) else "–"
     return f"{s * 100:.1f} % ({lo_t}–{hi_t})"
-
-
-def curve_time_event(curve: Any) -> tuple[np.ndarray, np.ndarray]:
-    """Back from a KM curve's event/censor counts to one (time, event) pair per patient."""
-    t = np.asarray(curve.time, dtype=float)
-    ev = np.asarray(curve.n_event, dtype=int)
-    ce = np.asarray(curve.n_censor, dtype=int)
-    time = np.concatenate((np.repeat(t, ev), np.repeat(t, ce)))
-    event = np.concatenate((np.ones(ev.sum(), bool), np.zeros(ce.sum(), bool)))
-    return time, event
 
 
 #: Years of follow-up with fewer patients at risk are left out of the hazard plot.
@@ -444,13 +404,10 @@ class SurvivalPanel(Panel):
         key = getattr(comparison, "key", None)
         cached = self._hazard_cache.get(key) if key is not None else None
         if cached is None:
-            from ...analysis.survival import annual_hazard
+            from ...analysis.endpoints import curve_annual_hazard
 
-            cached = {}
-            for curve in comparison.curves:
-                time, event = curve_time_event(curve)
-                if time.size:
-                    cached[curve.label] = annual_hazard(time, event, width=12.0)
+            cached = {curve.label: curve_annual_hazard(curve, width=12.0)
+                      for curve in comparison.curves if curve.n}
             if key is not None:
                 self._hazard_cache[key] = cached
         self.hazards = dict(cached)
