@@ -24,7 +24,10 @@ import openpyxl  # noqa: E402
 import pandas as pd  # noqa: E402
 
 from her2desk.crf import codebook as cb  # noqa: E402
+from her2desk.cohort.derive import derive_cohort  # noqa: E402
+from her2desk.cohort.settings import StudySettings  # noqa: E402
 from her2desk.crf.reader import read_crf  # noqa: E402
+from her2desk.crf.validate import validate_crf  # noqa: E402
 
 
 def _value(f: cb.Field, rng: random.Random, base: dt.datetime):
