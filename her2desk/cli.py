@@ -73,7 +73,7 @@ def build_parser() -> argparse.ArgumentParser:
     v = sub.add_parser("validate", help="check a CRF workbook cell by cell")
     v.add_argument("crf")
     v.add_argument("--out", help="write the findings to this .xlsx")
-    v.add_argument("--cutoff", type=_iso_date, help="data cutoff date (default 2022-12-31)")
+    _add_settings_args(v)
 
     c = sub.add_parser("cohort", help="apply the eligibility rules and print the flowchart")
     c.add_argument("crf")
@@ -111,11 +111,13 @@ def _read(path: Path):
 
 
 def _cmd_validate(args) -> int:
-    from .cohort.settings import StudySettings
     from .crf.validate import validate_crf, write_validation_report
 
-    crf = _read(_crf_path(args.crf))
-    report = validate_crf(crf, cutoff=args.cutoff or StudySettings().cutoff)
+    path = _crf_path(args.crf)
+    crf = _read(path)
+    settings = _settings_from(args, path)
+    report = validate_crf(crf, cutoff=settings.cutoff, fish_threshold=settings.fish_threshold,
+                          de_novo_window_days=settings.de_novo_window_days)
     frame = report.to_frame()
     errors = int((frame["severity"] == "error").sum()) if len(frame) else 0
     warnings = len(frame) - errors
