@@ -37,6 +37,7 @@ class GroupSurvival:
     median_ci: tuple[float, float]
     landmarks: dict[float, tuple[float, float, float]]   # months -> (S, low, high)
     patient_ids: tuple[str, ...] = ()
+    event_ids: tuple[str, ...] = ()     # the patients behind ``events``
 
 
 @dataclass(frozen=True)
@@ -241,7 +242,8 @@ def survival_comparison(cohort: pd.DataFrame, spec: ComparisonSpec, *, conf_type
         groups.append(GroupSurvival(
             lab, curve.n, curve.events, float(curve.median), tuple(map(float, curve.median_ci)),
             {float(t): (float(a), float(b), float(c)) for t, a, b, c in zip(landmarks, s, lo, hi)},
-            tuple(frame.loc[sel, "patient_id"].astype(str))))
+            tuple(frame.loc[sel, "patient_id"].astype(str)),
+            tuple(frame.loc[sel & event, "patient_id"].astype(str))))
     present = [g.label for g in groups]
     logrank = None
     pairwise: dict = {}

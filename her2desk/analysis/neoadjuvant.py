@@ -1,7 +1,7 @@
 """Neoadjuvant response (Figs 2–3): Miller–Payne grades and pCR rates in the study's groupings."""
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import pandas as pd
 
@@ -19,6 +19,7 @@ class ResponseAnalysis:
     pcr: RateComparison
     grades: GradeDistribution
     patient_ids: dict[str, tuple[str, ...]]     # group -> patients behind its numbers
+    responder_ids: dict[str, tuple[str, ...]] = field(default_factory=dict)   # group -> pCR
 
 
 @dataclass(frozen=True)
@@ -50,7 +51,10 @@ def _analysis(frame: pd.DataFrame, key: str, title: str, groups: pd.Series,
                         group_order=order)
     grades = grade_distribution(frame["miller_payne_grade"].astype(int), groups, group_order=order)
     ids = {g: tuple(frame.loc[groups == g, "patient_id"].astype(str)) for g in order}
-    return ResponseAnalysis(key, title, pcr, grades, ids)
+    responded = (frame["pcr"] == True).fillna(False).to_numpy(dtype=bool)  # noqa: E712 (nullable)
+    responders = {g: tuple(frame.loc[(groups == g).to_numpy() & responded, "patient_id"].astype(str))
+                  for g in order}
+    return ResponseAnalysis(key, title, pcr, grades, ids, responders)
 
 
 def neoadjuvant_response(cohort: pd.DataFrame) -> NeoadjuvantResults:

@@ -90,3 +90,12 @@ def test_grouping_by_er_pr_subgroup(sample_study):
     assert table.groups == ("ER+/PR+", "ER+/PR-", "ER-/PR+", "ER-/PR-")
     assert sum(table.group_n[g] for g in table.groups) == 828
     assert table.group_n["ER-/PR-"] == 362
+
+
+def test_survival_and_pcr_results_name_the_patients_behind_events_and_responders(sample_results):
+    os_hr = sample_results.survival_by_key("os_hr")
+    for g in os_hr.groups:
+        assert len(g.event_ids) == g.events and set(g.event_ids) <= set(g.patient_ids)
+    assert [len(g.event_ids) for g in os_hr.groups] == [46, 53]
+    hr = sample_results.neoadjuvant.get("hr")
+    assert {g: len(ids) for g, ids in hr.responder_ids.items()} == {"HR+/HER2+": 59, "HR-/HER2+": 73}

@@ -165,16 +165,6 @@ class NeoadjuvantPanel(Panel):
         self.grade_p.setToolTip(test_tooltip(g.test, g.reason))
         self.analysis_shown.emit(a)
 
-    def _responders_known(self) -> bool:
-        return self.cohort is not None and "pcr" in self.cohort
-
-    def _responders(self, ids: tuple[str, ...]) -> tuple[str, ...]:
-        if not self._responders_known():
-            return ()
-        c = self.cohort
-        mask = c["patient_id"].astype(str).isin(set(ids)) & (c["pcr"] == True)  # noqa: E712 - NA-safe
-        return tuple(c.loc[mask, "patient_id"].astype(str))
-
     def _fill_table(self, a: Any) -> None:
         pcr = a.pcr
         headers = ["Group", "n", "pCR", "pCR rate (95 % CI)", "P vs reference", "Test"]
@@ -195,8 +185,7 @@ class NeoadjuvantPanel(Panel):
                 Cell(str(r.group), bold=True),
                 Cell(str(r.n), raw=r.n, patients=ids),
                 # Listed on double-click only: each is a pass over the cohort.
-                Cell(str(r.k), raw=r.k, patients=(lambda ids=tuple(ids): self._responders(ids))
-                     if ids and r.k and self._responders_known() else None),
+                Cell(str(r.k), raw=r.k, patients=a.responder_ids.get(r.group) or None),
                 Cell(rate_text(r), "Wilson score 95 % confidence interval.", r.rate),
                 p_cell, test_cell,
             ])

@@ -414,16 +414,6 @@ class SurvivalPanel(Panel):
         self.hazard_plot.set_hazards(list(self.hazards.items()), time_unit=self.time_unit,
                                      title=f"Yearly hazard (years with ≥{MIN_AT_RISK} at risk)")
 
-    def _events_ids(self, comparison: Any, ids: Sequence[str]) -> tuple[str, ...]:
-        from ...analysis.endpoints import ENDPOINTS
-
-        if self.cohort is None:
-            return ()
-        _, ecol, _ = ENDPOINTS[comparison.endpoint]
-        c = self.cohort
-        mask = c["patient_id"].astype(str).isin(set(ids)) & c[ecol].fillna(False).astype(bool)
-        return tuple(c.loc[mask, "patient_id"].astype(str))
-
     def _fill_table(self, c: Any) -> None:
         unit = self.time_unit
         hrs = {h.group: h for h in c.hazard_ratios}
@@ -445,12 +435,10 @@ class SurvivalPanel(Panel):
             else:
                 hr_cell, p_cell, lr_cell = Cell("—"), Cell("—"), Cell("—")
             # Listed on double-click only: a pass over the cohort per group and redraw adds up.
-            events = ((lambda ids=tuple(g.patient_ids): self._events_ids(c, ids))
-                      if g.events and self.cohort is not None else None)
             rows.append([
                 Cell(g.label, bold=True),
                 Cell(str(g.n), raw=g.n, patients=g.patient_ids),
-                Cell(str(g.events), raw=g.events, patients=events),
+                Cell(str(g.events), raw=g.events, patients=g.event_ids or None),
                 Cell(median_cell(g, unit), "Kaplan–Meier median with its 95 % CI (R's method); "
                      "NR = not reached.", g.median),
                 *[Cell(landmark_cell(g, m), f"Kaplan–Meier survival at {int(m // 12)} year"
