@@ -47,3 +47,32 @@ def receptor_conversion(cohort: pd.DataFrame) -> ConversionTable:
             "of tumour cells stained; HER2 positive: IHC 3+ or IHC 2+ with FISH ratio at or above "
             "the study threshold.")
     return ConversionTable(n, tuple(rows), ids, foot)
+
+
+@dataclass(frozen=True)
+class HeterogeneitySummary:
+    """HER2 heterogeneity among eligible MBC patients with at least two HER2 assays."""
+    assessed_ids: tuple[str, ...]
+    heterogeneous_ids: tuple[str, ...]
+    by_group: dict[str, tuple[int, int]]      # HR group -> (assessed, heterogeneous)
+
+    @property
+    def n_assessed(self) -> int:
+        return len(self.assessed_ids)
+
+    @property
+    def n_heterogeneous(self) -> int:
+        return len(self.heterogeneous_ids)
+
+
+def her2_heterogeneity(cohort: pd.DataFrame) -> HeterogeneitySummary:
+    from .tables import HR_GROUPS, flag
+
+    frame = cohort[flag(cohort["eligible"]) & flag(cohort["mbc"]) & cohort["her2_heterogeneity"].notna()]
+    het = (frame["her2_heterogeneity"] == True).fillna(False).to_numpy(dtype=bool)  # noqa: E712
+    by_group = {}
+    for g in HR_GROUPS:
+        in_g = (frame["hr_status"] == g).to_numpy()
+        by_group[g] = (int(in_g.sum()), int((in_g & het).sum()))
+    return HeterogeneitySummary(tuple(frame["patient_id"].astype(str)),
+                                tuple(frame.loc[het, "patient_id"].astype(str)), by_group)

@@ -11,7 +11,8 @@ import pandas as pd
 
 from ..cohort.loading import Flowchart, flowchart as make_flowchart
 from ..cohort.settings import StudySettings
-from .conversion import ConversionTable, receptor_conversion
+from .conversion import (ConversionTable, HeterogeneitySummary, her2_heterogeneity,
+                         receptor_conversion)
 from .endpoints import STANDARD_COMPARISONS, SurvivalComparison, survival_comparison
 from .neoadjuvant import NeoadjuvantResults, neoadjuvant_response
 from .endpoints import DFS, endpoint_frame
@@ -48,6 +49,7 @@ class StudyResults:
     hazard_over_time: dict[str, IntervalHazard] = field(default_factory=dict)
     grouping: str = "hr_status"
     notes: tuple[str, ...] = field(default_factory=tuple)
+    heterogeneity: HeterogeneitySummary | None = None
 
     def survival_by_key(self, key: str) -> SurvivalComparison:
         return next(s for s in self.survival if s.key == key)
@@ -121,7 +123,8 @@ def run_study(cohort: pd.DataFrame, settings: StudySettings | None = None, *,
     progress(1.0, "Analyses done")
     return StudyResults(settings, flowchart or make_flowchart(cohort), tables,
                         followup_summary(cohort), neo, tuple(survival), cox, conversion,
-                        recurrence_hazard_by_year(cohort), grouping, tuple(notes))
+                        recurrence_hazard_by_year(cohort), grouping, tuple(notes),
+                        her2_heterogeneity(cohort))
 
 
 def study_notes(cohort: pd.DataFrame, tables, neo: NeoadjuvantResults, survival, cox,

@@ -99,3 +99,9 @@ def test_survival_and_pcr_results_name_the_patients_behind_events_and_responders
     assert [len(g.event_ids) for g in os_hr.groups] == [46, 53]
     hr = sample_results.neoadjuvant.get("hr")
     assert {g: len(ids) for g, ids in hr.responder_ids.items()} == {"HR+/HER2+": 59, "HR-/HER2+": 73}
+
+
+def test_her2_heterogeneity_counts_match_the_paper(sample_results):
+    het = sample_results.heterogeneity
+    assert (het.n_assessed, het.n_heterogeneous) == (182, 42)
+    assert het.by_group["HR+/HER2+"][1] == 28 and het.by_group["HR-/HER2+"][1] == 14

@@ -9,7 +9,7 @@ import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication
 
-from her2desk.analysis.conversion import receptor_conversion
+from her2desk.analysis.conversion import her2_heterogeneity, receptor_conversion
 from her2desk.analysis.endpoints import STANDARD_COMPARISONS, survival_comparison
 from her2desk.analysis.tables import first_line_table
 from her2desk.ui.panels.firstline_panel import FirstLinePanel
@@ -55,6 +55,7 @@ def panel(qtbot, cohort):
     survival = tuple(survival_comparison(cohort, s) for s in specs)
     results = SimpleNamespace(tables={"table4": first_line_table(cohort)},
                               conversion=receptor_conversion(cohort), survival=survival,
+                              heterogeneity=her2_heterogeneity(cohort),
                               settings=SimpleNamespace(time_unit="months"))
     p = FirstLinePanel()
     qtbot.addWidget(p)

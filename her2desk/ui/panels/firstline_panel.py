@@ -137,20 +137,15 @@ def heterogeneity_rows(comparisons: list[Any], unit: str = "months"
     return headers, rows, notes
 
 
-def heterogeneity_summary(comparisons: list[Any]) -> tuple[str, tuple[str, ...], tuple[str, ...]]:
+def heterogeneity_summary(summary: Any) -> tuple[str, tuple[str, ...], tuple[str, ...]]:
     """The "assessed in N patients with MBC: M (x%) heterogeneous" sentence, with both ID lists."""
-    overall = next((c for c in comparisons if c.key == "aos_het"), None)
-    if overall is None or not overall.groups:
+    if summary is None or not summary.n_assessed:
         return "HER2 heterogeneity could not be assessed: no patient with MBC has the results.", (), ()
-    assessed = tuple(pid for g in overall.groups for pid in g.patient_ids)
-    het = next((g for g in overall.groups if "heterogeneous" in g.label), None)
-    het_ids = tuple(het.patient_ids) if het is not None else ()
-    n = sum(g.n for g in overall.groups)
-    m = het.n if het is not None else 0
+    n, m = summary.n_assessed, summary.n_heterogeneous
     share = _n_percent(m, n).replace(")", "%)")
     text = (f'HER2 heterogeneity assessed in <a href="assessed">{patient_word(n)}</a> with MBC: '
             f'<a href="heterogeneous">{share}</a> heterogeneous.')
-    return text, assessed, het_ids
+    return text, summary.assessed_ids, summary.heterogeneous_ids
 
 
 class FirstLinePanel(Panel):
@@ -230,7 +225,8 @@ class FirstLinePanel(Panel):
                 subtitle="No eligible patient has receptor results on a metastatic biopsy.")
         by_key = {c.key: c for c in getattr(results, "survival", ()) or ()}
         comps = [by_key[k] for k in HETEROGENEITY_KEYS if k in by_key and by_key[k].groups]
-        text, self.assessed_ids, self.heterogeneous_ids = heterogeneity_summary(comps)
+        text, self.assessed_ids, self.heterogeneous_ids = heterogeneity_summary(
+            getattr(results, "heterogeneity", None))
         self.het_summary.setText(text)
         if comps:
             headers, rows, notes = heterogeneity_rows(comps, unit)
