@@ -137,6 +137,11 @@ def results_to_dict(results: StudyResults, *, source_name: str = "", source_sha2
                                 "person_months": _num(h.person_time[i]),
                                 "hazard_per_month": _num(h.hazard[i])} for i in range(len(h.start))]
                            for g, h in results.hazard_over_time.items()},
+        "her2_heterogeneity": None if results.heterogeneity is None else {
+            "assessed": results.heterogeneity.n_assessed,
+            "heterogeneous": results.heterogeneity.n_heterogeneous,
+            "by_group": {g: {"assessed": a, "heterogeneous": h}
+                         for g, (a, h) in results.heterogeneity.by_group.items()}},
         "conversion": {"n": results.conversion.n,
                        "rows": [{"receptor": r.receptor, "n": r.n, "counts": dict(r.counts),
                                  "percent": {k: _num(v) for k, v in r.percent.items()}}

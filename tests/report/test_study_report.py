@@ -281,3 +281,9 @@ def test_table4_sheet_matches_json(workbook, results_json):
         assert row[2] == _npct(r["counts"]["HR-/HER2+"], 131)
         assert row[3] == _npct(r["total"], 263)
     assert json_rows[0]["counts"] == {"HR+/HER2+": 34, "HR-/HER2+": 6}
+
+
+def test_json_her2_heterogeneity(results_json):
+    het = results_json["her2_heterogeneity"]
+    assert (het["assessed"], het["heterogeneous"]) == (182, 42)
+    assert het["by_group"]["HR+/HER2+"]["heterogeneous"] == 28
