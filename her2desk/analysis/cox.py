@@ -477,7 +477,11 @@ class PHTestResult:
         }, index=pd.Index(list(self.terms) + ["GLOBAL"], name="term"))
 
 
-def ph_test(fit: CoxResult, transform: str = "km", alpha: float = 0.05,
+#: P below which a proportional-hazards check is flagged.
+PH_ALPHA = 0.05
+
+
+def ph_test(fit: CoxResult, transform: str = "km", alpha: float = PH_ALPHA,
             terms: Mapping[str, Sequence[str]] | None = None) -> PHTestResult:
     """Proportional-hazards test matching R survival 3.x ``cox.zph(fit)``.
 

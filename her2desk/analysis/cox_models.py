@@ -11,7 +11,7 @@ from typing import Sequence
 import numpy as np
 import pandas as pd
 
-from .cox import CoxResult, PHTestResult, dummies, fit_cox, ph_test
+from .cox import PH_ALPHA, CoxResult, PHTestResult, dummies, fit_cox, ph_test
 from .endpoints import DFS, ENDPOINTS, OS, endpoint_frame
 
 
@@ -49,6 +49,11 @@ class CoxTerm:
     ci: tuple[float, float]
     p_value: float
     ph_p: float | None = None          # cox.zph P of the whole covariate (all its levels)
+
+    @property
+    def ph_flagged(self) -> bool:
+        """The covariate's proportional-hazards check failed (P < PH_ALPHA)."""
+        return self.ph_p is not None and self.ph_p < PH_ALPHA
 
 
 @dataclass(frozen=True)

@@ -33,7 +33,6 @@ from .common import save_figure_to
 from .result_table import Cell, ResultTable
 
 TASK_KEY = "cox-model"
-PH_ALPHA = 0.05
 PH_TIP = ("Proportional-hazards check (Schoenfeld residuals, as R's cox.zph). P below 0.05 means this "
           "covariate's effect seems to change over follow-up, so one hazard ratio summarises it poorly; "
           "look at the Kaplan–Meier curves and consider a stratified or time-split model.")
@@ -47,25 +46,13 @@ def hr_cell(term: Any) -> Cell:
                 "Wald 95 % CI.", hr)
 
 
-def ph_cell(p: float | None) -> Cell:
+def ph_cell(term: Any) -> Cell:
+    p = term.ph_p
     if p is None or not math.isfinite(p):
         return Cell("—", "The proportional-hazards check could not be computed.")
-    if p < PH_ALPHA:
+    if term.ph_flagged:
         return Cell(f"{p_text(p)} ⚠", PH_TIP, p, warn=True)
     return Cell(p_text(p), PH_TIP, p)
-
-
-def plain_ph_flag(flag: str) -> str:
-    """Term names in the analysis' messages ('age_group=>=50') as the table words them."""
-    import re
-
-    from ...analysis.cox_models import BY_VARIABLE
-
-    def repl(m: re.Match) -> str:
-        cov = BY_VARIABLE.get(m.group(1))
-        return f"'{cov.label}: {m.group(2)}'" if cov else m.group(0)
-
-    return re.sub(r"'([a-z0-9_]+)=([^']*)'", repl, flag)
 
 
 class CoxPanel(Panel):
@@ -301,7 +288,7 @@ class CoxPanel(Panel):
             if not model.converged:
                 notes.insert(0, "The model did not converge: its hazard ratios are not reliable; "
                                 "tick fewer covariates.")
-            notes += [plain_ph_flag(f) for f in model.ph_flags]
+            notes += list(model.ph_flags)
             self._set_warnings(notes)
         self._fill_table()
         self._draw_forest()
@@ -342,11 +329,11 @@ class CoxPanel(Panel):
                 u = uni_terms.get((cov.variable, level))
                 mt = multi_terms.get((cov.variable, level))
                 row = [Cell(""), Cell(level), Cell("")]
-                row += [hr_cell(u), Cell(p_text(u.p_value), "Wald test.", u.p_value), ph_cell(u.ph_p)] if u else \
+                row += [hr_cell(u), Cell(p_text(u.p_value), "Wald test.", u.p_value), ph_cell(u)] if u else \
                     [Cell("—"), Cell(""), Cell("")]
                 if mt is not None:
                     row += [hr_cell(mt), Cell(p_text(mt.p_value), "Wald test, adjusted for the other ticked "
-                                              "covariates.", mt.p_value), ph_cell(mt.ph_p)]
+                                              "covariates.", mt.p_value), ph_cell(mt)]
                 else:
                     row += [Cell("not in model" if cov.variable not in in_model else "—", muted=True),
                             Cell(""), Cell("")]
