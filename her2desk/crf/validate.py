@@ -13,7 +13,7 @@ from __future__ import annotations
 import datetime as _dt
 import os
 from dataclasses import dataclass
-from typing import Callable, Iterable, Sequence
+from typing import Callable, Sequence
 
 import numpy as np
 import pandas as pd
@@ -573,8 +573,9 @@ class _Checker:
             ihc2 = (ihc == "2+").to_numpy(dtype=bool)
             no_fish = fish.isna().to_numpy()
             if form == "patients":
-                msg = ("HER2 is IHC 2+ but no FISH ratio is recorded, so HER2 status is unknown; "
-                       "the patient is excluded unless a metastatic biopsy is HER2-positive.")
+                msg = (f"HER2 is IHC 2+ but no FISH ratio is recorded (positive from {thr}), so "
+                       "HER2 status is unknown; the patient is excluded unless a metastatic biopsy "
+                       "is HER2-positive.")
             else:
                 msg = ("Rebiopsy HER2 is IHC 2+ but no FISH ratio is recorded, so the HER2 "
                        "status of this biopsy is unknown.")

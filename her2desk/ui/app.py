@@ -2,7 +2,7 @@
 
 Start-up stays light: only Qt, pyqtgraph and the window's own modules are
 imported here; the CRF reader, pandas-heavy cohort code and the statistics
-(lifelines) are imported inside the background tasks that need them.
+(scipy) are imported inside the background tasks that need them.
 """
 from __future__ import annotations
 
@@ -12,29 +12,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
-SAMPLE_NAME = "sample_study.xlsx"
-
-
-def resource_dirs() -> list[Path]:
-    """Where bundled resources live: the PyInstaller bundle, the package, the checkout."""
-    dirs = []
-    frozen = getattr(sys, "_MEIPASS", None)
-    if frozen:
-        dirs += [Path(frozen) / "resources", Path(frozen) / "her2desk" / "resources"]
-    package = Path(__file__).resolve().parents[1]
-    dirs += [package / "resources", package.parent / "resources"]
-    return dirs
-
-
-def resource_path(name: str) -> Path | None:
-    for d in resource_dirs():
-        if (d / name).is_file():
-            return d / name
-    return None
-
-
-def sample_study_path() -> Path | None:
-    return resource_path(SAMPLE_NAME)
+from ..resources import resource_dirs, resource_path, sample_study_path  # noqa: F401 (re-exported)
 
 
 def _app_icon():

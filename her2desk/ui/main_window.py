@@ -36,7 +36,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from .panels.base import Panel, PlaceholderPanel
+from .panels.base import Panel
 from .panels.baseline_panel import BaselinePanel
 from .panels.cox_panel import CoxPanel
 from .panels.data_panel import DataPanel
@@ -325,10 +325,10 @@ class MainWindow(QMainWindow):
             self.open_study(path)
 
     def open_sample(self) -> None:
-        from .app import sample_study_path
+        from ..resources import sample_study_path
 
         path = sample_study_path()
-        if path is None:
+        if not path.is_file():
             self.show_banner("The sample study is not included in this installation.", "warning")
             return
         self.open_study(path)

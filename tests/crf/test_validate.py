@@ -282,9 +282,9 @@ def test_ihc_2plus_without_fish_primary_and_rebiopsy():
     assert [(f.sheet, f.row, f.column, f.severity) for f in hits] == [
         ("Patients", 2, "HER2 FISH ratio", WARNING),
         ("Rebiopsy", 3, "Rebiopsy HER2 FISH ratio", WARNING)]
-    assert hits[0].message == ("HER2 is IHC 2+ but no FISH ratio is recorded, so HER2 status "
-                               "is unknown; the patient is excluded unless a metastatic biopsy "
-                               "is HER2-positive.")
+    assert hits[0].message == ("HER2 is IHC 2+ but no FISH ratio is recorded (positive from 2.2), "
+                               "so HER2 status is unknown; the patient is excluded unless a "
+                               "metastatic biopsy is HER2-positive.")
 
 
 def test_her2_negative_is_not_a_data_problem():

@@ -89,27 +89,6 @@ class Panel(QWidget):
         return self._own_runner
 
 
-class PlaceholderPanel(Panel):
-    """A tab whose display is not built yet: says what it will show, keeps the results."""
-
-    def __init__(self, title: str, description: str, parent: QWidget | None = None):
-        self.title = title
-        super().__init__(parent)
-        self.description = description
-        self.summary = QLabel()
-        self.summary.setWordWrap(True)
-        self.summary.setAlignment(Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignLeft)
-        self.summary.setStyleSheet("padding: 16px; font-size: 11pt;")
-        QVBoxLayout(self.contents).addWidget(self.summary)
-        self.show_message(f"{description}\n\nOpen a study to fill this page.")
-
-    def set_results(self, results: Any) -> None:
-        super().set_results(results)
-        if results is not None:
-            self.summary.setText(f"{self.description}\n\nThe results are computed; "
-                                 "this page's display is still being built.")
-
-
 class FilterableTable(QWidget):
     """A table of a DataFrame with a "filter rows" box and an optional choice filter."""
 
