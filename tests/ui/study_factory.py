@@ -8,19 +8,10 @@ import numpy as np
 import pandas as pd
 
 from her2desk.crf import codebook as cb
+from her2desk.cohort.sample import typed_form
 from her2desk.crf.template import write_crf_workbook
 
-BASE = dict(
-    sex="female", admission_date="2015-03-01", birth_date="1965-06-15", age_at_diagnosis=49,
-    diagnosis_date="2015-02-20", ecog_ps=0, menopausal_status="premenopausal",
-    bilateral_ovariectomy=False, laterality="left", family_history=False, histological_type="idc",
-    histological_grade="2", her2_ihc="3+", her2_fish_ratio=None, er_percent=80, pr_percent=30,
-    ki67_percent=20, t_stage="T2", n_stage="N1", m_stage="M0", second_primary_tumor=False,
-    surgery_type="mastectomy", surgery_date="2015-03-10", neoadjuvant_therapy=False,
-    neoadjuvant_chemotherapy=False, neoadjuvant_trastuzumab=False, neoadjuvant_pertuzumab=False,
-    adjuvant_chemotherapy=True, adjuvant_radiotherapy=False, adjuvant_her2_targeted=True,
-    adjuvant_endocrine=True, last_followup_date="2020-03-10", vital_status="alive",
-)
+from tests.cohort.cohort_factory import BASE  # one healthy patient, shared with the cohort tests
 
 
 def patients(n: int = 60, seed: int = 7) -> list[dict]:
@@ -54,18 +45,8 @@ def patients(n: int = 60, seed: int = 7) -> list[dict]:
 
 
 def _typed(form: str, records: list[dict]) -> pd.DataFrame:
-    out = {}
-    for f in cb.fields_of(form):
-        col = pd.Series([r.get(f.name) for r in records], dtype=object)
-        if f.type == cb.DATE:
-            out[f.name] = pd.to_datetime(col, errors="coerce")
-        elif f.type in (cb.NUMBER, cb.PERCENT, cb.INTEGER):
-            out[f.name] = pd.to_numeric(col, errors="coerce").astype(float)
-        elif f.type == cb.YESNO:
-            out[f.name] = col.astype("boolean")
-        else:
-            out[f.name] = col
-    return pd.DataFrame(out, index=range(len(records)))
+    """Rows of canonical values typed exactly as the reader types them."""
+    return typed_form(form, pd.DataFrame.from_records(records) if records else None)
 
 
 def write_study(path: Path, n: int = 60) -> Path:
