@@ -25,6 +25,15 @@ from .model import ERROR, ROW_COL, SHEET_COL, WARNING, CRFData, Finding
 #: Short description of every rule, for the summary sheet and the UI.
 RULES: dict[str, str] = {
     "parse": "Cell could not be read",
+    # found while reading the workbook (crf.reader / crf.values)
+    "bad_date": "Date that could not be read",
+    "bad_number": "Number that could not be read",
+    "bad_code": "Value not among the allowed choices",
+    "bad_yesno": "Yes/No value that could not be read",
+    "percent_range": "Percentage given as a range or bound",
+    "no_patient_id": "Sheet without a Patient ID column",
+    "duplicate_column": "Column appears twice",
+    "bad_mapping": "Saved column mapping names an unknown field",
     "missing_patient_id": "Row without a Patient ID",
     "duplicate_patient": "Patient ID repeated on a one-row sheet",
     "unknown_patient": "Patient not on the Patients sheet",

@@ -289,10 +289,28 @@ def _parse_date_unique(f: cb.Field, value: object):
     if reason == "year":
         msg = (f"{_label(f)} '{text}' looks like a year only; "
                f"write the full date, such as 2019-03-05.")
+    elif (m := _AMBIGUOUS_DATE.match(cell_text(value).strip())) and int(m[1]) <= 12 and int(m[2]) <= 12:
+        a, b, y = int(m[1]), int(m[2]), int(m[3])
+        msg = (f"{_label(f)} '{text}' could be read day-first or month-first; write it as "
+               f"{y:04d}-{b:02d}-{a:02d} or {y:04d}-{a:02d}-{b:02d}, whichever is meant.")
+    elif (m := _AMBIGUOUS_DATE.match(cell_text(value).strip())) and _valid_day_month(m):
+        day, month = (int(m[1]), int(m[2])) if int(m[1]) > 12 else (int(m[2]), int(m[1]))
+        msg = (f"{_label(f)} '{text}' is not in year-month-day order; write it as "
+               f"{int(m[3]):04d}-{month:02d}-{day:02d}.")
     else:
         msg = (f"{_label(f)} '{text}' is not a date this program can read; "
-               f"write it as 2019-03-05.")
+               f"write it as year-month-day, such as 2019-03-05.")
     return None, (ERROR, "bad_date", msg)
+
+
+def _valid_day_month(m: re.Match) -> bool:
+    """One of the two numbers is a day above 12 and the other a month."""
+    a, b = int(m[1]), int(m[2])
+    return (12 < a <= 31 and 1 <= b <= 12) or (12 < b <= 31 and 1 <= a <= 12)
+
+
+#: 03/05/2016 or 03-05-2016: day and month cannot be told apart when both are ≤ 12.
+_AMBIGUOUS_DATE = re.compile(r"^(\d{1,2})[/-](\d{1,2})[/-](\d{4})$")
 
 
 # ---------------------------------------------------------------- codes / yes-no / text

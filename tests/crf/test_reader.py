@@ -169,7 +169,7 @@ def test_template_findings_raw_and_headers(template, engine):
         ("Treatment", 2, "Surgery date", "2019-13-45", "00123", "surgery_date", "bad_date", "error"),
     ]
     assert data.problems[2].message == ("Surgery date '2019-13-45' is not a date this program "
-                                        "can read; write it as 2019-03-05.")
+                                        "can read; write it as year-month-day, such as 2019-03-05.")
     raw = data.raw["patients"]
     assert raw["patient_id"].tolist() == ["00123", "1002", "P3"]
     assert raw["er_percent"].tolist() == ["45%", "0", "90"]

@@ -90,10 +90,18 @@ def test_bad_dates_give_findings():
     assert {i.rule for i in p.issues} == {"bad_date"}
     assert {i.severity for i in p.issues} == {"error"}
     assert p.issues[0].message == ("Surgery date '2019-13-45' is not a date this program can "
-                                   "read; write it as 2019-03-05.")
+                                   "read; write it as year-month-day, such as 2019-03-05.")
     assert p.issues[1].message == ("Surgery date '2019' looks like a year only; write the full "
                                    "date, such as 2019-03-05.")
     assert p.issues[2].message == p.issues[1].message
+    assert p.issues[3].message == ("Surgery date '05/03/2019' could be read day-first or "
+                                   "month-first; write it as 2019-03-05 or 2019-05-03, whichever "
+                                   "is meant.")
+    unambiguous = parse("surgery_date", ["13/05/2016", "05/13/2016"])
+    assert unambiguous.values.isna().all()
+    assert [i.message for i in unambiguous.issues] == [
+        "Surgery date '13/05/2016' is not in year-month-day order; write it as 2016-05-13.",
+        "Surgery date '05/13/2016' is not in year-month-day order; write it as 2016-05-13."]
 
 
 def test_same_bad_value_reported_at_every_position():
