@@ -69,6 +69,7 @@ class CoxModel:
     warnings: tuple[str, ...]
     ph_global_p: float | None
     ph_flags: tuple[str, ...]
+    skipped: tuple[str, ...] = ()   # ticked covariates left out of the design, each with its reason
 
 
 @dataclass(frozen=True)
@@ -89,29 +90,59 @@ class CoxResults:
         return {"ties": self.ties, "notes": list(self.notes), "models": [{
             "endpoint": m.endpoint, "kind": m.kind, "variables": list(m.variables),
             "n": m.n, "events": m.events, "n_dropped": m.n_dropped, "converged": m.converged,
-            "warnings": list(m.warnings), "ph_global_p": num(m.ph_global_p),
+            "warnings": list(m.warnings), "skipped": list(m.skipped), "ph_global_p": num(m.ph_global_p),
             "terms": [{"variable": t.variable, "level": t.level, "reference": t.reference,
                        "hazard_ratio": num(t.hazard_ratio), "ci": [num(t.ci[0]), num(t.ci[1])],
                        "p_value": num(t.p_value), "ph_p": num(t.ph_p)} for t in m.terms]}
             for m in self.models]}
 
 
-def design(frame: pd.DataFrame, variables: Sequence[str]) -> tuple[pd.DataFrame, list[tuple]]:
-    """0/1 columns for the chosen covariates; returns the matrix and (variable, level) per column."""
-    parts, meta = [], []
+def skip_reason(frame: pd.DataFrame, var: str) -> str | None:
+    """Why a covariate cannot enter a model on these patients (None when it can).
+
+    A covariate needs its reference level and at least one other level.
+    """
+    cov = BY_VARIABLE[var]
+    s = frame[var].astype("object").where(~frame[var].isin(cov.drop_levels))
+    levels = [lv for lv in pd.unique(s.dropna())]
+    if not levels:
+        return f"{cov.label} left out: no patient has a recorded value."
+    if len(levels) == 1:
+        return f"{cov.label} left out: every patient has the same value ({levels[0]})."
+    if cov.reference not in levels:
+        return f"{cov.label} left out: no patient in the reference level {cov.reference}."
+    return None
+
+
+def design_with_skips(frame: pd.DataFrame, variables: Sequence[str]
+                      ) -> tuple[pd.DataFrame, list[tuple], list[str]]:
+    """As :func:`design`, plus one plain sentence per covariate left out, saying why."""
+    parts, meta, skipped = [], [], []
     for var in variables:
         cov = BY_VARIABLE[var]
+        reason = skip_reason(frame, var)
+        if reason is not None:
+            skipped.append(reason)
+            continue
         s = frame[var].astype("object").where(~frame[var].isin(cov.drop_levels))
         s = s.where(s.notna(), None)
         levels = [lv for lv in pd.unique(s.dropna())]
-        if cov.reference not in levels:
-            continue
         cat = pd.Categorical(s, categories=[cov.reference] + sorted(l for l in levels if l != cov.reference))
         d = dummies(pd.Series(cat, index=frame.index, name=var), reference=cov.reference,
                     prefix=f"{var}=")
         parts.append(d)
         meta += [(var, str(c).split("=", 1)[1]) for c in d.columns]
     x = pd.concat(parts, axis=1) if parts else pd.DataFrame(index=frame.index)
+    return x, meta, skipped
+
+
+def design(frame: pd.DataFrame, variables: Sequence[str]) -> tuple[pd.DataFrame, list[tuple]]:
+    """0/1 columns for the chosen covariates; returns the matrix and (variable, level) per column.
+
+    Covariates without their reference level and another level are left out; see
+    :func:`design_with_skips` for the reasons.
+    """
+    x, meta, _ = design_with_skips(frame, variables)
     return x, meta
 
 
@@ -124,13 +155,16 @@ def fit_model(cohort: pd.DataFrame, endpoint: str, variables: Sequence[str], *,
               frame: pd.DataFrame | None = None) -> CoxModel | None:
     """Fit one model; None when no covariate has its reference level and another level.
 
+    Covariates left out (no reference level, a single level) are named in the model's
+    ``skipped`` and, first, in its ``warnings``.
+
     ``frame``: the endpoint's patients, if the caller already has them (``endpoint_frame``).
     Raises :class:`ModelNotFitted` (a ValueError) when the data cannot support the model.
     """
     tcol, ecol, _ = ENDPOINTS[endpoint]
     if frame is None:
         frame = endpoint_frame(cohort, endpoint, columns=list(variables))
-    x, meta = design(frame, variables)
+    x, meta, skipped = design_with_skips(frame, variables)
     if x.shape[1] == 0:
         return None
     data = x.copy()
@@ -156,9 +190,9 @@ def fit_model(cohort: pd.DataFrame, endpoint: str, variables: Sequence[str], *,
                 float(fit.p[i]), ph_by_label.get(BY_VARIABLE[var].label))
         for i, (var, level) in enumerate(meta))
     return CoxModel(endpoint, kind, tuple(variables), terms, fit.n, fit.events, fit.n_dropped,
-                    fit.converged, tuple(fit.warnings),
+                    fit.converged, (*skipped, *fit.warnings),
                     None if ph is None else float(ph.global_test.p),
-                    () if ph is None else tuple(ph.flags))
+                    () if ph is None else tuple(ph.flags), tuple(skipped))
 
 
 def study_cox_models(cohort: pd.DataFrame, *, ties: str = "efron",
@@ -175,6 +209,10 @@ def study_cox_models(cohort: pd.DataFrame, *, ties: str = "efron",
             return
         if m is not None:
             models.append(m)
+        else:   # no covariate could enter: say which were left out, and why
+            reasons = [r for r in (skip_reason(frame, v) for v in variables) if r]
+            notes.append(f"{ep} {what}: not fitted. "
+                         + (" ".join(reasons) or "No covariate was chosen."))
 
     used = [c.variable for c in COVARIATES if c.variable in cohort.columns]
     used += [v for v in multivariate if v in cohort.columns and v not in used]

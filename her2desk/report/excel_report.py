@@ -260,6 +260,10 @@ def _cox_sheet(wb: Workbook, results: StudyResults) -> None:
                 sh.row(t.label, f"{t.level} vs {t.reference}", f"{t.hazard_ratio:.2f}",
                        f"{t.ci[0]:.2f}–{t.ci[1]:.2f}", format_p(t.p_value),
                        format_p(t.ph_p) if t.ph_p is not None else "", m.n, m.events)
+    if results.cox.notes:
+        sh.blank()
+        for text in results.cox.notes:
+            sh.note(text)
     sh.blank()
     sh.note("HR with Wald 95% CI and P. PH test: score test of a time-varying effect on the "
             "Kaplan–Meier time scale, as R's cox.zph; P < 0.05 flags non-proportional hazards.")
