@@ -391,16 +391,24 @@ class MainWindow(QMainWindow):
 
     @staticmethod
     def _errors_message(loaded: Any, n_err: int) -> str:
-        """Say whether the errors touch the analysed patients, or only excluded ones."""
+        """Say whether the errors touch the analysed patients, or only excluded ones.
+
+        Errors in excluded patients are not harmless: an unreadable date or a missing
+        HER2 result is often *why* a patient is excluded, so fixing it can change who
+        is eligible and with it every analysis.
+        """
         cohort = loaded.cohort
         eligible = set(cohort.loc[cohort["eligible"].fillna(False).astype(bool), "patient_id"].astype(str))
-        touched = sorted(set(loaded.validation.errors_by_patient()) & eligible)
+        with_errors = {str(p) for p in loaded.validation.errors_by_patient()}
+        touched = sorted(with_errors & eligible)
         cells = f"{n_err} cell{'s' * (n_err != 1)} need{'s' * (n_err == 1)}"
         if touched:
             return (f"{cells} fixing; {len(touched)} eligible patient{'s' * (len(touched) != 1)} "
                     "have errors, so some of their analyses are left out: see the Validation tab.")
-        return (f"{cells} fixing, all in patients who are excluded anyway; the analyses are "
-                "not affected. See the Validation tab.")
+        n_excl = len(with_errors)
+        where = f" in {n_excl} excluded patient{'s' * (n_excl != 1)}" if n_excl else ""
+        return (f"{cells} fixing{where}; fixing {'it' if n_err == 1 else 'them'} may change who "
+                "is eligible. See the Validation tab.")
 
     def start_analysis(self) -> None:
         loaded = self.loaded

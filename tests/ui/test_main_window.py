@@ -176,3 +176,56 @@ def test_versions_without_importing_lifelines():
     text = "\n".join(rest)
     assert "lifelines 0." in text and "Qt 6." in text and "Python 3." in text
     assert versions_text().splitlines()[0].startswith("her2desk ")
+
+
+def _loaded_with_errors(eligible: dict[str, bool], errors: dict[str, set[str]]):
+    from types import SimpleNamespace
+
+    cohort = pd.DataFrame({"patient_id": list(eligible), "eligible": list(eligible.values())})
+    validation = SimpleNamespace(errors_by_patient=lambda: errors)
+    return SimpleNamespace(cohort=cohort, validation=validation)
+
+
+def test_errors_only_in_excluded_patients_are_not_called_harmless():
+    # P2 is excluded *because* of its unreadable date: fixing it may make P2 eligible.
+    loaded = _loaded_with_errors({"P1": True, "P2": False, "P3": False},
+                                 {"P2": {"diagnosis_date"}, "P3": {"death_date", "vital_status"}})
+    text = MainWindow._errors_message(loaded, 3)
+    assert text == ("3 cells need fixing in 2 excluded patients; fixing them may change who is "
+                    "eligible. See the Validation tab.")
+    assert "anyway" not in text and "not affected" not in text
+    one = _loaded_with_errors({"P1": True, "P2": False}, {"P2": {"diagnosis_date"}})
+    assert MainWindow._errors_message(one, 1) == (
+        "1 cell needs fixing in 1 excluded patient; fixing it may change who is eligible. "
+        "See the Validation tab.")
+    # Errors without a patient ID (e.g. a row with no ID): no patient count to give.
+    none = _loaded_with_errors({"P1": True}, {})
+    assert MainWindow._errors_message(none, 2) == (
+        "2 cells need fixing; fixing them may change who is eligible. See the Validation tab.")
+    # Eligible patients with errors: the wording that says analyses lose them is kept.
+    hit = _loaded_with_errors({"P1": True, "P2": False}, {"P1": {"ecog_ps"}, "P2": {"death_date"}})
+    assert MainWindow._errors_message(hit, 2) == (
+        "2 cells need fixing; 1 eligible patient have errors, so some of their analyses are left "
+        "out: see the Validation tab.")
+
+
+def test_sample_study_errors_message_counts_the_excluded_patients():
+    from her2desk.cohort.loading import load_study
+    from her2desk.resources import sample_study_path
+
+    path = sample_study_path()
+    if not path.exists():
+        pytest.skip("sample not generated")
+    loaded = load_study(path)
+    by_patient = loaded.validation.errors_by_patient()
+    cohort = loaded.cohort.set_index(loaded.cohort["patient_id"].astype(str))
+    # The sample's errors are all in excluded patients, most of them excluded because of
+    # the very error (an unreadable follow-up date -> incomplete clinical information,
+    # an unreadable ER % -> ER/PR unknown).
+    assert by_patient and not cohort.loc[list(by_patient), "eligible"].fillna(False).astype(bool).any()
+    reasons = cohort.loc[list(by_patient), "exclusion_reason"]
+    assert reasons.isin(["incomplete", "er_pr_unknown"]).sum() > len(by_patient) / 2
+    n = loaded.validation.n_errors
+    assert MainWindow._errors_message(loaded, n) == (
+        f"{n} cells need fixing in {len(by_patient)} excluded patients; fixing them may change who "
+        "is eligible. See the Validation tab.")
