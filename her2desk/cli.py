@@ -54,21 +54,30 @@ def _crf_path(text: str) -> Path:
     return path
 
 
+class _Parser(argparse.ArgumentParser):
+    """Usage mistakes are bad input too: one sentence on stderr and exit code 1, as documented."""
+
+    def error(self, message: str) -> None:  # type: ignore[override]
+        self.exit(1, f"{self.prog}: {message[:1].upper()}{message[1:].rstrip('.')}. "
+                     f"See '{self.prog} --help'.\n")
+
+
 def build_parser() -> argparse.ArgumentParser:
-    p = argparse.ArgumentParser(
+    p = _Parser(
         prog="her2desk",
         description="Study workbench for HER2-positive breast cancer cohorts. "
                     "With no command, opens the desktop app.")
     p.add_argument("--version", action="version", version=f"her2desk {__version__}")
     p.add_argument("--self-test", action="store_true",
                    help="open the app offscreen on the sample study, run every analysis, export and check the report")
-    sub = p.add_subparsers(dest="command", metavar="COMMAND")
+    sub = p.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
 
     a = sub.add_parser("app", help="open the desktop app (default)")
     a.add_argument("crf", nargs="?", help="CRF workbook to open (default: the last study, or the sample)")
 
     t = sub.add_parser("template", help="write the empty CRF workbook")
     t.add_argument("out", help="where to write the .xlsx")
+    t.add_argument("--force", action="store_true", help="replace an existing file")
 
     v = sub.add_parser("validate", help="check a CRF workbook cell by cell")
     v.add_argument("crf")
@@ -92,12 +101,22 @@ def _cmd_template(args) -> int:
     from .crf.template import write_crf_workbook
 
     out = Path(args.out)
+    if out.suffix.lower() != ".xlsx":
+        raise UserError(f"The template is an Excel workbook: give a name ending in .xlsx, not {out.name}.")
+    if out.exists() and not args.force:
+        raise UserError(f"{out} already exists and may hold study data; choose another name "
+                        "or add --force to replace it.")
     try:
         write_crf_workbook(out)
     except OSError as exc:
-        raise UserError(f"Could not write {out}: {exc.strerror or exc}.") from None
+        raise UserError(_write_failure(out, exc)) from None
     print(f"Wrote the CRF template to {out}")
     return 0
+
+
+def _write_failure(path: Path, exc: OSError) -> str:
+    reason = str(exc.strerror or exc).rstrip(".")
+    return f"Could not write {path}: {reason}."
 
 
 def _read(path: Path):
@@ -126,10 +145,14 @@ def _cmd_validate(args) -> int:
         print(f"{f.severity.upper():8} {f.patient_id or '-':14} {where}: {f.message}")
     print(f"{errors} errors, {warnings} warnings in {crf.forms['patients']['patient_id'].notna().sum()} patients")
     if args.out:
+        out = Path(args.out)
+        if out.suffix.lower() != ".xlsx":
+            raise UserError(f"The findings are written as an Excel workbook: give a name ending in "
+                            f".xlsx, not {out.name}.")
         try:
-            write_validation_report(report, Path(args.out))
+            write_validation_report(report, out)
         except OSError as exc:
-            raise UserError(f"Could not write {args.out}: {exc.strerror or exc}.") from None
+            raise UserError(_write_failure(out, exc)) from None
         print(f"Wrote the findings to {args.out}")
     return 0
 
@@ -155,7 +178,7 @@ def _cmd_cohort(args) -> int:
         try:
             write_json(Path(args.json), payload)
         except OSError as exc:
-            raise UserError(f"Could not write {args.json}: {exc.strerror or exc}.") from None
+            raise UserError(_write_failure(Path(args.json), exc)) from None
     return 0
 
 
@@ -182,7 +205,7 @@ def _cmd_report(args) -> int:
     try:
         files = write_study_report(results, out, source=path, figures=figures)
     except OSError as exc:
-        raise UserError(f"Could not write the report to {out}: {exc.strerror or exc}.") from None
+        raise UserError(_write_failure(out, exc)) from None
     for f in files:
         print(f"Wrote {f}")
     return 0

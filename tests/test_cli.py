@@ -108,3 +108,34 @@ def test_report_writes_tables_json_and_figures(tmp_path, capsys):
     data = json.loads((out / "results.json").read_text(encoding="utf-8"))
     assert data["source"]["sha256"] == before == sha(src)
     assert data["cohort"]["eligible"] == 828
+
+
+def test_usage_mistakes_are_one_sentence_and_exit_1(capsys):
+    with pytest.raises(SystemExit) as stop:
+        main(["cohort", "x.xlsx", "--cutoff", "31/12/2022"])
+    assert stop.value.code == 1
+    err = capsys.readouterr().err.strip()
+    assert len(err.splitlines()) == 1 and "write it as 2022-12-31" in err
+
+
+def test_template_never_replaces_a_file_unless_asked(tmp_path, capsys):
+    out = tmp_path / "crf.xlsx"
+    out.write_bytes(b"a coordinator's filled workbook")
+    assert main(["template", str(out)]) == 1
+    assert "already exists" in capsys.readouterr().err
+    assert out.read_bytes() == b"a coordinator's filled workbook"
+    assert main(["template", str(out), "--force"]) == 0
+    assert openpyxl.load_workbook(out).sheetnames[0] == "Patients"
+
+
+def test_findings_must_go_to_an_xlsx(tmp_path, capsys):
+    src = sample_study_path()
+    assert main(["validate", str(src), "--out", str(tmp_path / "f.csv")]) == 1
+    assert "ending in .xlsx" in capsys.readouterr().err
+    assert not (tmp_path / "f.csv").exists()
+
+
+def test_cutoff_before_the_end_of_enrolment_is_refused(capsys):
+    src = sample_study_path()
+    assert main(["report", str(src), "--cutoff", "2015-01-01", "--out", "unused"]) == 1
+    assert "before the enrolment window closes" in capsys.readouterr().err

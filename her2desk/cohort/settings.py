@@ -55,8 +55,10 @@ class StudySettings:
         problems = []
         if self.enrol_from > self.enrol_to:
             problems.append(f"The enrolment window starts ({self.enrol_from}) after it ends ({self.enrol_to}).")
-        if self.cutoff < self.enrol_from:
-            problems.append(f"The data cutoff {self.cutoff} is before the enrolment window opens.")
+        if self.cutoff < self.enrol_to:
+            problems.append(f"The data cutoff {self.cutoff} is before the enrolment window closes "
+                            f"({self.enrol_to}): patients enrolled after the cutoff would have no "
+                            "follow-up. Move the cutoff or the end of enrolment.")
         if not 1.0 <= self.fish_threshold <= 10.0:
             problems.append(f"A FISH ratio threshold of {self.fish_threshold} is outside 1–10.")
         if self.km_conf_type not in ("log", "log-log", "plain"):
