@@ -138,3 +138,34 @@ def test_forest_plot_exports(qtbot, tmp_path):
     assert png.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
     assert ET.parse(svg).getroot().tag.endswith("svg")
     assert "B: high vs low" in svg.read_text(encoding="utf-8")
+
+
+def test_did_not_converge_is_said_once(panel, study):
+    import dataclasses
+
+    import pandas as pd
+
+    from her2desk.analysis.cox import fit_cox
+    from her2desk.ui.panels.common import distinct_notes
+
+    _, results = study
+    # The analysis layer's own words for a fit stopped early (one Newton step allowed).
+    data = pd.DataFrame({"t": [1.0, 2, 3, 4, 5, 6, 7, 8], "e": [1, 1, 0, 1, 1, 0, 1, 1],
+                         "x": [0, 1, 0, 1, 0, 1, 1, 0]})
+    stopped = fit_cox(data, "t", "e", ["x"], max_iter=1)
+    assert not stopped.converged
+    model_says = next(w for w in stopped.warnings if "did not converge" in w)
+    assert model_says == "The model did not converge in 1 iterations; estimates are unreliable."
+    base = results.cox.multivariate("OS")
+    epv = "Only 4.0 events per covariate (fewer than 10): the model may be over-fitted; consider fewer covariates."
+    model = dataclasses.replace(base, converged=False, ph_flags=(),
+                                warnings=(model_says, epv, epv))
+    panel._show_model(model)
+    lines = panel.warnings_label.text().split("\n")
+    assert lines == [
+        "⚠ The model did not converge: its hazard ratios are not reliable; tick fewer covariates.",
+        f"⚠ {epv}",
+    ]
+    assert not panel.warnings_label.isHidden()
+    # Order kept, blanks and exact repeats (spacing/case aside) dropped.
+    assert distinct_notes(["b", "", None, "a", "B ", "a  ", "c"]) == ["b", "a", "c"]

@@ -1,12 +1,60 @@
-"""Small pieces several result panels share: the "Save figure" menu and where figures go."""
+"""Small pieces several result panels share: the "Save figure" menu and where figures go,
+and the yellow box of model warnings."""
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from typing import Any
 
-from PySide6.QtWidgets import QFileDialog, QMenu, QToolButton, QWidget
+from PySide6.QtWidgets import QFileDialog, QLabel, QMenu, QToolButton, QWidget
 
 from ..plots import export
+
+
+WARNING_BOX_STYLE = ("background: #fff4d6; color: #8a5a00; border: 1px solid #e0b050; "
+                     "border-radius: 3px; padding: 4px 8px;")
+
+#: Notes that say the same thing in other words: only the first of each family is shown.
+_SAME_MEANING = ("did not converge",)
+
+
+def distinct_notes(notes: Sequence[str | None]) -> list[str]:
+    """``notes`` without blanks and repeats, in their order.
+
+    A repeat is the same text (ignoring case and spacing) or a second note of one
+    family in ``_SAME_MEANING`` (the panel's "did not converge: tick fewer
+    covariates" and the model's own "did not converge in 30 iterations").
+    """
+    out: list[str] = []
+    seen: set[str] = set()
+    for note in notes:
+        text = " ".join(str(note or "").split())
+        if not text:
+            continue
+        low = text.casefold()
+        key = next((family for family in _SAME_MEANING if family in low), low)
+        if key in seen:
+            continue
+        seen.add(key)
+        out.append(text)
+    return out
+
+
+def warning_box(name: str, parent: QWidget | None = None) -> QLabel:
+    """A hidden, word-wrapped yellow label for model warnings (fill it with ``show_notes``)."""
+    label = QLabel(parent)
+    label.setAccessibleName(name)
+    label.setWordWrap(True)
+    label.setStyleSheet(WARNING_BOX_STYLE)
+    label.hide()
+    return label
+
+
+def show_notes(label: QLabel, notes: Sequence[str | None]) -> list[str]:
+    """One "⚠ note" line per distinct note; the label is hidden when there is none."""
+    shown = distinct_notes(notes)
+    label.setText("\n".join(f"⚠ {n}" for n in shown))
+    label.setVisible(bool(shown))
+    return shown
 
 
 def save_menu_button(entries: Sequence[tuple[str, Callable[[], Any]]], parent: QWidget | None = None

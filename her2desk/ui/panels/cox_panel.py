@@ -29,7 +29,7 @@ from PySide6.QtWidgets import (
 from ..plots.forest_plot import ForestPlotWidget
 from ..text import p_text
 from .base import Panel
-from .common import save_figure_to
+from .common import save_figure_to, show_notes, warning_box
 from .result_table import Cell, ResultTable
 
 TASK_KEY = "cox-model"
@@ -109,12 +109,7 @@ class CoxPanel(Panel):
         self.model_label.setAccessibleName("Model summary")
         self.model_label.setWordWrap(True)
         self.model_label.setStyleSheet("padding: 2px 4px; font-size: 10.5pt;")
-        self.warnings_label = QLabel()
-        self.warnings_label.setAccessibleName("Model warnings")
-        self.warnings_label.setWordWrap(True)
-        self.warnings_label.setStyleSheet("background: #fff4d6; color: #8a5a00; border: 1px solid #e0b050; "
-                                          "border-radius: 3px; padding: 4px 8px;")
-        self.warnings_label.hide()
+        self.warnings_label = warning_box("Model warnings")
         self.table = ResultTable(name="Cox models")
         self.forest = ForestPlotWidget()
 
@@ -295,9 +290,8 @@ class CoxPanel(Panel):
         self.model_shown.emit(model)
 
     def _set_warnings(self, notes: Sequence[str]) -> None:
-        notes = [n for n in dict.fromkeys(notes) if n]
-        self.warnings_label.setText("\n".join(f"⚠ {n}" for n in notes))
-        self.warnings_label.setVisible(bool(notes))
+        # The panel's own "did not converge" comes first and the model's is dropped.
+        show_notes(self.warnings_label, notes)
 
     def _fill_table(self) -> None:
         uni_terms = {}
