@@ -225,7 +225,7 @@ def _hazard_sheet(wb: Workbook, results: StudyResults) -> None:
         counts, rates = [], []
         for h in curves:
             if i < len(h.start):
-                counts.append(f"{int(h.events[i])} / {h.person_time[i] / 12:.0f}")
+                counts.append(f"{int(h.events[i])} / {h.person_time[i] / 12:.1f}")
                 rates.append(f"{100 * 12 * h.hazard[i]:.1f}")
             else:
                 counts.append("")

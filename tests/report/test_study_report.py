@@ -130,6 +130,28 @@ def test_hazard_by_year_accounts_for_every_dfs_event(results_json, workbook):
     assert rows[0][1].startswith(f"{by_year['HR+/HER2+'][0]['events']} / ")
 
 
+def test_hazard_by_year_person_years_match_the_rate(results_json, workbook):
+    """Person-years carry one decimal, so events / person-years reproduces the printed rate."""
+    by_year = results_json["hazard_by_year"]
+    groups = list(by_year)
+    rows = list(workbook["Hazard by year"].iter_rows(min_row=3, values_only=True))
+    for i in range(max(len(v) for v in by_year.values())):
+        row = rows[i]
+        assert row[0] == f"{i}–{i + 1}"
+        for j, g in enumerate(groups):
+            if i >= len(by_year[g]):
+                assert not row[1 + j] and not row[1 + len(groups) + j]
+                continue
+            y = by_year[g][i]
+            py = y["person_months"] / 12
+            assert row[1 + j] == f"{y['events']} / {py:.1f}"
+            assert row[1 + len(groups) + j] == f"{100 * 12 * y['hazard_per_month']:.1f}"
+            assert 100 * y["events"] / py == pytest.approx(1200 * y["hazard_per_month"], rel=1e-9)
+    first = by_year["HR+/HER2+"][0]
+    assert rows[0][1] == f"{first['events']} / {first['person_months'] / 12:.1f}"
+    assert rows[0][1].split(" / ")[1].count(".") == 1          # e.g. "12 / 456.3", not "12 / 456"
+
+
 # --------------------------------------------------------------------------------------
 # Every number shown in report.xlsx that results.json also holds must agree with it
 # --------------------------------------------------------------------------------------
