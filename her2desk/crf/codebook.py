@@ -180,9 +180,11 @@ FIELDS: tuple[Field, ...] = (
     # ---- treatment --------------------------------------------------------
     _f("surgery_type", _T, CODE, "Breast surgery performed.", "Surgery",
        _codes(("mastectomy", "Radical mastectomy", ["radical mastectomy", "mrm", "1", "改良根治术",
-                                                    "根治术", "乳房切除术"]),
+                                                    "根治术", "乳房切除术", "乳腺癌改良根治术",
+                                                    "全乳切除术", "乳腺切除术", "mastectomy"]),
               ("bcs", "Breast-conserving surgery", ["breast conserving surgery", "lumpectomy", "2",
-                                                    "保乳术", "保乳"]),
+                                                    "保乳术", "保乳", "保乳手术", "保留乳房手术",
+                                                    "乳腺癌保乳术", "bcs"]),
               ("other", "Other surgery", ["3", "其他手术"]),
               ("none", "No surgery", ["no surgery", "not operated", "0", "未手术", "无"])),
        required=True, synonyms=["surgery type", "operation", "type of surgery", "手术方式"]),

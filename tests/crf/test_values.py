@@ -231,3 +231,9 @@ def test_empty_column_dtypes():
     assert v.empty_column(cb.field("er_percent"), 2).dtype == "float64"
     assert str(v.empty_column(cb.field("met_lung"), 2).dtype) == "boolean"
     assert v.empty_column(cb.field("sex"), 2).tolist() == [None, None]
+
+
+def test_surgery_in_the_words_chinese_records_use():
+    p = parse("surgery_type", ["保乳手术", "乳腺癌改良根治术", "改良根治术", "保乳", "未手术"])
+    assert list(p.values) == ["bcs", "mastectomy", "mastectomy", "bcs", "none"]
+    assert p.issues == []
