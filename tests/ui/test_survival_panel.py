@@ -152,3 +152,65 @@ def test_figure_and_table_exports(panel, tmp_path):
     frame = panel.export_frame()
     assert list(frame["Group"]) == [g.label for g in panel.current.groups]
     assert list(frame["n"]) == [str(g.n) for g in panel.current.groups]
+
+
+def test_separation_shows_notes_and_not_estimable(qtbot, study):
+    loaded, results = study
+    cohort = loaded.cohort.copy()
+    cohort.loc[cohort["hr_status"] == "HR-/HER2+", "os_event"] = False   # no deaths in one group
+    spec = sp.spec_for("OS", next(o for o in sp.grouping_options() if o.label == "HR status"))
+    comp = ep.survival_comparison(cohort, spec)
+    (hr,) = comp.hazard_ratios
+    assert not np.isfinite(hr.ci[1])                  # what the analysis gives: 0.00–inf style
+    assert any("separation" in n for n in comp.notes)
+    p = sp.SurvivalPanel()
+    qtbot.addWidget(p)
+    p.resize(1100, 800)
+    p.set_results([comp], cohort=cohort, settings=results.settings)
+    p.select("OS", "HR status")
+    assert p.current is comp
+    row = [g.label for g in comp.groups].index(hr.group)
+    assert p.table.text(row, "HR (95 % CI)") == "not estimable"
+    assert p.table.text(row, "P (Cox)") == "—"
+    assert p.table.text(row, "Log-rank P") == p_text(hr.logrank_p)   # still valid
+    ref_row = [g.label for g in comp.groups].index(comp.reference_group)
+    assert p.table.text(ref_row, "HR (95 % CI)") == "1 (reference)"
+    annotation = p.plot.annotation.toPlainText()
+    assert f"HR not estimable, {hr.group} vs {hr.reference}" in annotation
+    assert "inf" not in annotation and p_text(comp.logrank_p) in annotation
+    # The comparison's notes, in the yellow box under the table, once each and in order.
+    assert not p.notes_label.isHidden()
+    assert p.notes_label.text().split("\n") == [f"⚠ {n}" for n in dict.fromkeys(comp.notes)]
+    assert "#fff4d6" in p.notes_label.styleSheet()
+    assert "not estimable" in p.export_frame()["HR (95 % CI)"].tolist()
+
+
+def test_non_converged_cox_hr_is_not_estimable(panel, study):
+    import dataclasses
+
+    import pandas as pd
+
+    from her2desk.analysis.cox import fit_cox
+
+    _, results = study
+    os_hr = results.survival_by_key("os_hr")
+    panel.select("OS", "HR status")
+    hr = os_hr.hazard_ratios[0]
+    assert np.isfinite([hr.hazard_ratio, *hr.ci]).all()
+    # A normal comparison: its HR printed, its notes (if any) shown.
+    assert panel.table.text([g.label for g in os_hr.groups].index(hr.group), "HR (95 % CI)") == \
+        f"{hr.hazard_ratio:.2f} ({hr.ci[0]:.2f}–{hr.ci[1]:.2f})"
+    assert panel.notes_label.isHidden() == (not os_hr.notes)
+    # The same HR from a fit that stopped early is not an estimate, finite or not.
+    data = pd.DataFrame({"t": [1.0, 2, 3, 4, 5, 6], "e": [1, 1, 0, 1, 1, 1], "x": [0, 1, 0, 1, 0, 1]})
+    said = [w for w in fit_cox(data, "t", "e", ["x"], max_iter=1).warnings if "did not converge" in w]
+    assert said
+    stopped = dataclasses.replace(os_hr, notes=(*said, *os_hr.notes))
+    assert sp.model_did_not_converge(stopped) and not sp.hr_estimable(hr, stopped)
+    panel._display(stopped)
+    row = [g.label for g in stopped.groups].index(hr.group)
+    assert panel.table.text(row, "HR (95 % CI)") == "not estimable"
+    assert "did not converge" in panel.table.table_model.item(row, 7).toolTip()
+    assert f"HR not estimable, {hr.group} vs {hr.reference}" in panel.plot.annotation.toPlainText()
+    assert f"{hr.hazard_ratio:.2f} (95 % CI" not in panel.plot.annotation.toPlainText()
+    assert panel.notes_label.text().split("\n")[0] == f"⚠ {said[0]}"

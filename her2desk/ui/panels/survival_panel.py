@@ -31,10 +31,34 @@ from ..plots.figure import FigureWidget
 from ..plots.km_plot import KMPlotWidget
 from ..text import p_phrase, p_text
 from .base import Panel
-from .common import save_figure_to, save_menu_button
+from .common import save_figure_to, save_menu_button, show_notes, warning_box
 from .result_table import Cell, ResultTable, show_patients
 
 TASK_KEY = "survival-comparison"
+
+
+NOT_ESTIMABLE = "not estimable"
+
+
+def model_did_not_converge(comparison: Any) -> bool:
+    """The comparison's Cox fit stopped without converging (its notes say so).
+
+    ``SurvivalComparison`` has no flag for this, only the Cox model's warning among
+    its ``notes``; the words are cox.fit_cox's ("The model did not converge in …").
+    """
+    return any("did not converge" in str(n) for n in getattr(comparison, "notes", ()) or ())
+
+
+def hr_estimable(hr: Any, comparison: Any = None) -> bool:
+    """A hazard ratio worth printing: HR and both CI limits finite and positive, model converged.
+
+    Under separation (no events in a group) the Cox fit returns e.g. HR 0.00 with a
+    CI of 0.00–inf: a number, but not an estimate.
+    """
+    values = (getattr(hr, "hazard_ratio", None), *(getattr(hr, "ci", None) or (None, None)))
+    if any(v is None or not math.isfinite(v) or v <= 0 for v in values):
+        return False
+    return comparison is None or not model_did_not_converge(comparison)
 
 
 def annotation_for(comparison: Any) -> str:
@@ -44,7 +68,8 @@ def annotation_for(comparison: Any) -> str:
     if p is not None and math.isfinite(p):
         lines.append(p_phrase("Log-rank P", p))
     for hr in getattr(comparison, "hazard_ratios", ()) or ():
-        if hr.hazard_ratio is None or not math.isfinite(hr.hazard_ratio):
+        if not hr_estimable(hr, comparison):
+            lines.append(f"HR {NOT_ESTIMABLE}, {hr.group} vs {hr.reference}")
             continue
         lines.append(f"HR {hr.hazard_ratio:.2f} (95 % CI {hr.ci[0]:.2f}–{hr.ci[1]:.2f}), "
                      f"{hr.group} vs {hr.reference}")
@@ -209,6 +234,8 @@ class SurvivalPanel(Panel):
         self.status.setAccessibleName("Survival status")
         self.status.setWordWrap(True)
         self.status.hide()
+        #: The comparison's notes (Cox separation, non-convergence, no events…), as on the Cox tab.
+        self.notes_label = warning_box("Survival model notes")
         self.footnote = QLabel()
         self.footnote.setWordWrap(True)
         self.footnote.setStyleSheet("color: #555; padding: 2px 6px;")
@@ -238,6 +265,7 @@ class SurvivalPanel(Panel):
         lower_layout = QVBoxLayout(lower)
         lower_layout.setContentsMargins(0, 0, 0, 0)
         lower_layout.addWidget(self.table, 1)
+        lower_layout.addWidget(self.notes_label)
         lower_layout.addWidget(self.footnote)
         split = QSplitter(Qt.Orientation.Vertical)
         split.addWidget(figures)
@@ -375,16 +403,20 @@ class SurvivalPanel(Panel):
     def _display(self, comparison: Any) -> None:
         self.current = comparison
         self.time_unit = self.unit_box.currentData()
+        notes = list(getattr(comparison, "notes", ()) or ())
         if not comparison.curves:
             from ...analysis.endpoints import ENDPOINTS
 
             self._show_status(f"No patient in this study has {ENDPOINTS[comparison.endpoint][2].lower()} "
                               f"data among {comparison.population}, so there is nothing to draw.", "warning")
+            notes = []          # the status above already says why nothing is estimated
         elif len(comparison.curves) == 1 and comparison.grouping:
             self._show_status(f"Only one group ({comparison.curves[0].label}) has patients here, so "
                               "there is nothing to compare.", "info")
+            notes = []
         else:
             self._show_status("")
+        show_notes(self.notes_label, notes)
         self.plot.set_curves(comparison.curves, annotation=annotation_for(comparison),
                              title=comparison.title, time_unit=self.time_unit,
                              show_ci=self.ci_check.isChecked(), show_median=self.median_check.isChecked())
@@ -422,7 +454,15 @@ class SurvivalPanel(Panel):
         rows = []
         for g in c.groups:
             hr = hrs.get(g.label)
-            if hr is not None and math.isfinite(hr.hazard_ratio):
+            if hr is not None and not hr_estimable(hr, c):
+                why = ("The Cox model did not converge" if model_did_not_converge(c) else
+                       "The Cox model gives no finite estimate (e.g. no events in a group)")
+                hr_cell = Cell(NOT_ESTIMABLE, f"{why}: no hazard ratio vs {hr.reference}; see the notes "
+                               "below the table. The log-rank P is still valid.", warn=True)
+                p_cell = Cell("—", "No Wald test without an estimable hazard ratio.", muted=True)
+                lr_cell = Cell(p_text(hr.logrank_p), f"Log-rank test, {g.label} vs {hr.reference}.",
+                               hr.logrank_p)
+            elif hr is not None:
                 hr_cell = Cell(f"{hr.hazard_ratio:.2f} ({hr.ci[0]:.2f}–{hr.ci[1]:.2f})",
                                f"Hazard ratio vs {hr.reference} from a Cox model; Wald 95 % CI.",
                                hr.hazard_ratio)
