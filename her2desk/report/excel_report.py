@@ -37,13 +37,46 @@ def _fmt_months(x: float) -> str:
     return "not reached" if x is None or (isinstance(x, float) and math.isnan(x)) else f"{x:.1f}"
 
 
-def _fmt_ci(ci) -> str:
+def _is_nan(x) -> bool:
+    return isinstance(x, float) and math.isnan(x)
+
+
+def _fmt_ci(ci, median: float | None = None) -> str:
+    """Median CI, R's NA limits spelled out.
+
+    A missing upper limit is "NR" (not reached within follow-up).  A missing lower limit
+    is "NR" only when the median is not reached either; when the median is reached the
+    lower limit, which cannot exceed it, was not estimable, and reads "NA".
+    """
     lo, hi = ci
     if lo is None or hi is None:
         return ""
-    lo_s = "NR" if isinstance(lo, float) and math.isnan(lo) else f"{lo:.1f}"
-    hi_s = "NR" if isinstance(hi, float) and math.isnan(hi) else f"{hi:.1f}"
+    median_reached = median is not None and not _is_nan(median)
+    lo_s = ("NA" if median_reached else "NR") if _is_nan(lo) else f"{lo:.1f}"
+    hi_s = "NR" if _is_nan(hi) else f"{hi:.1f}"
     return f"{lo_s}–{hi_s}"
+
+
+NOT_ESTIMABLE = "not estimable"
+
+
+def _finite(x) -> bool:
+    try:
+        return x is not None and math.isfinite(float(x))
+    except (TypeError, ValueError):
+        return False
+
+
+def _estimable(hr, ci) -> bool:
+    """A hazard ratio worth printing: finite and positive, with a finite CI (not 0–inf)."""
+    return _finite(hr) and float(hr) > 0 and _finite(ci[0]) and _finite(ci[1])
+
+
+def _hr_cells(hr, ci, p) -> tuple[str, str, str]:
+    """HR, "lo–hi" and Wald P; "not estimable", "—", "—" when the estimate is not finite."""
+    if not _estimable(hr, ci):
+        return NOT_ESTIMABLE, "—", "—"
+    return f"{hr:.2f}", f"{ci[0]:.2f}–{ci[1]:.2f}", format_p(p)
 
 
 def _pct(x: float | None) -> str:
@@ -202,14 +235,20 @@ def _survival_sheet(wb: Workbook, results: StudyResults) -> None:
         hrs = {h.group: h for h in s.hazard_ratios}
         for i, g in enumerate(s.groups):
             h = hrs.get(g.label)
-            hr_text = (f"{h.hazard_ratio:.2f} ({h.ci[0]:.2f}–{h.ci[1]:.2f})" if h else
-                       ("reference" if g.label == s.reference_group else ""))
-            sh.row(g.label, g.n, g.events, _fmt_months(g.median), _fmt_ci(g.median_ci),
+            if h:
+                hr, ci, p = _hr_cells(h.hazard_ratio, h.ci, h.p_value)
+                hr_text = hr if hr == NOT_ESTIMABLE else f"{hr} ({ci})"
+            else:
+                hr_text, p = ("reference" if g.label == s.reference_group else ""), ""
+            sh.row(g.label, g.n, g.events, _fmt_months(g.median), _fmt_ci(g.median_ci, g.median),
                    *[_pct(g.landmarks.get(t, (float("nan"),))[0]) or "—" for t in (12.0, 36.0, 60.0)],
-                   hr_text, format_p(h.p_value) if h else "",
+                   hr_text, p,
                    format_p(s.logrank_p) if i == 0 and s.logrank_p is not None else "")
         sh.note(s.footnote + " —: the group's follow-up ends before that time (R gives NA). "
-                "NR: not reached.")
+                "Median CI: NR, the limit is not reached within follow-up; NA, the lower limit "
+                "cannot be estimated (R gives NA) although the median is reached. HR not "
+                "estimable: the hazard ratio or its CI is not finite (e.g. no events in a group); "
+                "no Cox P is shown.")
         for text in s.notes:
             sh.note(text)
     sh.finish()
@@ -257,8 +296,7 @@ def _cox_sheet(wb: Workbook, results: StudyResults) -> None:
         sh.header("Covariate", "Level vs reference", "HR", "95% CI", "P", "PH test P", "n", "Events")
         for m in results.cox.univariate(ep):
             for t in m.terms:
-                sh.row(t.label, f"{t.level} vs {t.reference}", f"{t.hazard_ratio:.2f}",
-                       f"{t.ci[0]:.2f}–{t.ci[1]:.2f}", format_p(t.p_value),
+                sh.row(t.label, f"{t.level} vs {t.reference}", *_hr_cells(t.hazard_ratio, t.ci, t.p_value),
                        format_p(t.ph_p) if t.ph_p is not None else "", m.n, m.events)
     if results.cox.notes:
         sh.blank()
@@ -266,15 +304,16 @@ def _cox_sheet(wb: Workbook, results: StudyResults) -> None:
             sh.note(text)
     sh.blank()
     sh.note("HR with Wald 95% CI and P. PH test: score test of a time-varying effect on the "
-            "Kaplan–Meier time scale, as R's cox.zph; P < 0.05 flags non-proportional hazards.")
+            "Kaplan–Meier time scale, as R's cox.zph; P < 0.05 flags non-proportional hazards. "
+            "Not estimable: the term's hazard ratio or its CI is not finite (e.g. no events in a "
+            "level); its CI and P are shown as —.")
     sh.finish()
 
 
 def _cox_terms(sh: _Sheet, m) -> None:
     sh.header("Covariate", "Level vs reference", "HR", "95% CI", "P", "PH test P")
     for t in m.terms:
-        sh.row(t.label, f"{t.level} vs {t.reference}", f"{t.hazard_ratio:.2f}",
-               f"{t.ci[0]:.2f}–{t.ci[1]:.2f}", format_p(t.p_value),
+        sh.row(t.label, f"{t.level} vs {t.reference}", *_hr_cells(t.hazard_ratio, t.ci, t.p_value),
                format_p(t.ph_p) if t.ph_p is not None else "")
     for w in (*m.warnings, *m.ph_flags):
         sh.note(w)

@@ -195,11 +195,15 @@ def test_every_survival_row_matches_json(workbook, results_json):
             assert (row[1], row[2]) == (g["n"], g["events"])
             assert row[3] == _months(g["median_months"])
             lo, hi = g["median_ci"]
-            assert row[4] == f"{'NR' if lo is None else f'{lo:.1f}'}–{'NR' if hi is None else f'{hi:.1f}'}"
+            lo_missing = "NR" if g["median_months"] is None else "NA"   # NA: not estimable
+            assert row[4] == (f"{lo_missing if lo is None else f'{lo:.1f}'}–"
+                              f"{'NR' if hi is None else f'{hi:.1f}'}")
             assert list(row[5:8]) == [_pct(g["survival_1y"]) or "—", _pct(g["survival_3y"]) or "—",
                                       _pct(g["survival_5y"]) or "—"]
             h = hrs.get(g["label"])
-            if h:
+            if h and None in (h["hazard_ratio"], *h["ci"]):
+                assert (row[8], row[9]) == ("not estimable", "—")
+            elif h:
                 assert row[8] == f"{h['hazard_ratio']:.2f} ({h['ci'][0]:.2f}–{h['ci'][1]:.2f})"
                 assert row[9] == format_p(h["p_value"])
             elif g["label"] == s["reference_group"]:
@@ -235,6 +239,13 @@ def test_pcr_sheet_matches_json(workbook, results_json):
     assert [(g["label"], g["n"]) for g in hr["groups"]] == [("HR+/HER2+", 170), ("HR-/HER2+", 159)]
 
 
+def _cox_cells(t):
+    """HR, CI and P as the Cox sheet prints a results.json term."""
+    if None in (t["hazard_ratio"], *t["ci"]) or t["hazard_ratio"] <= 0:
+        return ("not estimable", "—", "—")
+    return (f"{t['hazard_ratio']:.2f}", f"{t['ci'][0]:.2f}–{t['ci'][1]:.2f}", format_p(t["p_value"]))
+
+
 def test_cox_sheet_matches_json(workbook, results_json):
     rows = _rows(workbook, "Cox")
     for m in results_json["cox"]["models"]:
@@ -248,9 +259,7 @@ def test_cox_sheet_matches_json(workbook, results_json):
         assert len(block) == len(terms)
         for row, t in zip(block, terms):
             assert row[1] == f"{t['level']} vs {t['reference']}"
-            assert row[2] == f"{t['hazard_ratio']:.2f}"
-            assert row[3] == f"{t['ci'][0]:.2f}–{t['ci'][1]:.2f}"
-            assert row[4] == format_p(t["p_value"])
+            assert tuple(row[2:5]) == _cox_cells(t)
             assert (row[5] or "") == ("" if t["ph_p"] is None else format_p(t["ph_p"]))
     for ep in ("DFS", "OS"):
         block = _block(rows, f"{ep}: univariate models")
@@ -259,7 +268,7 @@ def test_cox_sheet_matches_json(workbook, results_json):
         assert len(block) == len(uni)
         for row, (t, m) in zip(block, uni):
             assert row[1] == f"{t['level']} vs {t['reference']}"
-            assert (row[2], row[4]) == (f"{t['hazard_ratio']:.2f}", format_p(t["p_value"]))
+            assert tuple(row[2:5]) == _cox_cells(t)
             assert (row[6], row[7]) == (m["n"], m["events"])
     os_multi = next(m for m in results_json["cox"]["models"]
                     if m["endpoint"] == "OS" and m["kind"] == "multivariate")

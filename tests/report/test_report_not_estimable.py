@@ -1,0 +1,139 @@
+"""report.xlsx and results.json when an estimate does not exist: no "nan", "inf" or misleading "NR"."""
+from __future__ import annotations
+
+import dataclasses
+import json
+import math
+
+import openpyxl
+import pytest
+
+from her2desk.analysis.endpoints import GroupSurvival
+from her2desk.analysis.survival import kaplan_meier
+from her2desk.report.excel_report import _fmt_ci, build_report_workbook
+from her2desk.report.study_report import write_study_report
+
+EVENTS = ("os_event", "dfs_event", "advanced_os_event", "pfs_event")
+
+
+def _write(cohort, out):
+    from her2desk.analysis.study import run_study
+    from her2desk.cohort.loading import flowchart
+
+    results = run_study(cohort, flowchart=flowchart(cohort))
+    write_study_report(results, out)
+    payload = json.loads((out / "results.json").read_text(encoding="utf-8"))
+    wb = openpyxl.load_workbook(out / "report.xlsx", read_only=True)
+    sheets = {ws.title: [r for r in ws.iter_rows(values_only=True)] for ws in wb.worksheets}
+    wb.close()
+    return results, payload, sheets
+
+
+def _no_nan_or_inf_text(sheets):
+    for name, rows in sheets.items():
+        for r in rows:
+            for v in r or ():
+                if isinstance(v, str):
+                    assert not {"nan", "inf"} & set(v.replace("(", " ").replace(")", " ")
+                                                    .replace("–", " ").split()), (name, v)
+
+
+def _row(rows, title, first_cell, second_cell=None):
+    start = next(i for i, r in enumerate(rows) if r and r[0] == title)
+    for r in rows[start + 1:]:
+        if not r or r[0] is None:
+            break
+        if r[0] == first_cell and (second_cell is None or r[1] == second_cell):
+            return r
+    raise AssertionError(f"{first_cell!r} not under {title!r}")
+
+
+# -- Cox sheet: a coefficient R reports as NA ---------------------------------------------------
+
+@pytest.fixture(scope="module")
+def t4_not_estimable(sample_study, tmp_path_factory):
+    """Every T4 patient lacks Ki-67, so T4 vs T1 cannot be estimated in the multivariate model."""
+    c = sample_study.cohort.copy()
+    c.loc[c["t_stage"] == "T4", "ki67_group"] = None
+    return _write(c, tmp_path_factory.mktemp("t4"))
+
+
+def test_cox_sheet_prints_not_estimable_instead_of_nan(t4_not_estimable):
+    results, payload, sheets = t4_not_estimable
+    m = results.cox.multivariate("OS")
+    t4 = next(t for t in m.terms if t.level == "T4")
+    assert math.isnan(t4.hazard_ratio) and all(math.isnan(x) for x in t4.ci)
+    rows = sheets["Cox"]
+    title = (f"OS: multivariate model (n = {m.n}, events = {m.events}, "
+             f"{m.n_dropped} rows dropped for missing values)")
+    assert tuple(_row(rows, title, "T stage", "T4 vs T1")[2:5]) == ("not estimable", "—", "—")
+    t2 = next(t for t in m.terms if t.level == "T2")
+    assert tuple(_row(rows, title, "T stage", "T2 vs T1")[2:4]) == (
+        f"{t2.hazard_ratio:.2f}", f"{t2.ci[0]:.2f}–{t2.ci[1]:.2f}")
+    assert any(r and r[0] and r[0].startswith("'t_stage=T4' is constant or collinear") for r in rows)
+    js = next(x for x in payload["cox"]["models"] if x["endpoint"] == "OS" and x["kind"] == "multivariate")
+    jt4 = next(t for t in js["terms"] if t["level"] == "T4")
+    assert (jt4["hazard_ratio"], jt4["ci"], jt4["p_value"]) == (None, [None, None], None)
+    _no_nan_or_inf_text(sheets)
+
+
+# -- Survival sheet and results.json: one group without events ---------------------------------
+
+@pytest.fixture(scope="module")
+def hr_pos_without_events(sample_study, tmp_path_factory):
+    c = sample_study.cohort.copy()
+    mask = c["hr_status"] == "HR+/HER2+"
+    for col in EVENTS:
+        c.loc[c[col].notna() & mask, col] = False
+    return _write(c, tmp_path_factory.mktemp("noevents"))
+
+
+def test_survival_hr_with_infinite_ci_is_not_estimable(hr_pos_without_events):
+    results, payload, sheets = hr_pos_without_events
+    s = next(x for x in results.survival if x.key == "os_hr")
+    h = s.hazard_ratios[0]
+    assert h.hazard_ratio < 1e-3 and h.ci[0] == 0.0 and math.isinf(h.ci[1])
+    row = _row(sheets["Survival"], s.title, "HR+/HER2+")
+    assert (row[1], row[2]) == (s.groups[0].n, 0)
+    assert row[3] == "not reached" and row[4] == "NR–NR"       # no events: genuinely not reached
+    assert (row[8], row[9]) == ("not estimable", "—")
+    assert _row(sheets["Survival"], s.title, "HR-/HER2+")[8] == "reference"
+    # the reason is printed under the table and carried in results.json
+    note = next(n for n in s.notes if "may be infinite" in n)
+    assert any(r and r[0] == note for r in sheets["Survival"])
+    js = next(x for x in payload["survival"] if x["key"] == "os_hr")
+    assert js["hazard_ratio_ci"] == [0.0, None]                 # inf -> null
+    assert js["hazard_ratios"][0]["ci"] == [0.0, None]
+    assert note in js["notes"]
+    _no_nan_or_inf_text(sheets)
+
+
+# -- Median CI: NA (not estimable) vs NR (not reached) ----------------------------------------
+
+def test_median_ci_lower_limit_na_when_median_reached():
+    # 1 death at month 1 of 20, then the other 19 at month 2: S drops 0.95 -> 0, so the log-scale
+    # band is NA at S = 0 and the lower band never reaches 0.5 (R: median 2, LCL NA, UCL NA).
+    km = kaplan_meier([1.0] + [2.0] * 19, [1] * 20)
+    assert km.median == 2.0 and all(math.isnan(x) for x in km.median_ci)
+    assert _fmt_ci(km.median_ci, km.median) == "NA–NR"
+    censored = kaplan_meier([1.0, 2.0, 3.0], [0, 0, 0])          # no events: nothing reached
+    assert math.isnan(censored.median)
+    assert _fmt_ci(censored.median_ci, censored.median) == "NR–NR"
+    km3 = kaplan_meier([1, 2, 3, 4], [1, 1, 1, 1])
+    assert (km3.median, km3.median_ci[0]) == (2.5, 1.0) and math.isnan(km3.median_ci[1])
+    assert _fmt_ci(km3.median_ci, km3.median) == "1.0–NR"
+
+
+def test_survival_sheet_median_ci_na_and_footnote(sample_results):
+    km = kaplan_meier([1.0] + [2.0] * 19, [1] * 20)
+    s = next(x for x in sample_results.survival if x.key == "os_all")
+    g = dataclasses.replace(s.groups[0], n=km.n, events=km.events, median=km.median,
+                            median_ci=km.median_ci)
+    assert isinstance(g, GroupSurvival)
+    results = dataclasses.replace(sample_results, survival=(dataclasses.replace(s, groups=(g,)),))
+    rows = [r for r in build_report_workbook(results)["Survival"].iter_rows(values_only=True)]
+    row = _row(rows, s.title, g.label)
+    assert (row[1], row[2], row[3], row[4]) == (20, 20, "2.0", "NA–NR")
+    foot = next(r[0] for r in rows if r and r[0] and r[0].startswith(s.footnote))
+    assert "NR, the limit is not reached within follow-up" in foot
+    assert "NA, the lower limit cannot be estimated" in foot
