@@ -5,12 +5,14 @@ import dataclasses
 import json
 import math
 
+import numpy as np
 import openpyxl
 import pytest
 
 from her2desk.analysis.endpoints import GroupSurvival
 from her2desk.analysis.survival import kaplan_meier
 from her2desk.report.excel_report import _fmt_ci, build_report_workbook
+from her2desk.report.results_json import _num, results_to_dict
 from her2desk.report.study_report import write_study_report
 
 EVENTS = ("os_event", "dfs_event", "advanced_os_event", "pfs_event")
@@ -106,6 +108,23 @@ def test_survival_hr_with_infinite_ci_is_not_estimable(hr_pos_without_events):
     assert js["hazard_ratios"][0]["ci"] == [0.0, None]
     assert note in js["notes"]
     _no_nan_or_inf_text(sheets)
+
+
+def test_json_nulls_every_non_finite_number(sample_results, tmp_path):
+    assert [_num(x) for x in (math.inf, -math.inf, math.nan, np.float32("inf"), np.float64("-inf"),
+                              np.float64(2.5), np.int64(3))] == [None, None, None, None, None, 2.5, 3]
+    s = next(x for x in sample_results.survival if x.key == "os_hr")
+    h = dataclasses.replace(s.hazard_ratios[0], hazard_ratio=math.inf, ci=(math.nan, math.inf))
+    broken = dataclasses.replace(sample_results, survival=(dataclasses.replace(
+        s, hazard_ratios=(h,), notes=("The HR is infinite.",)),))
+    js = results_to_dict(broken)["survival"][0]
+    assert (js["hazard_ratio"], js["hazard_ratio_ci"]) == (None, [None, None])
+    assert js["hazard_ratios"][0]["hazard_ratio"] is None
+    assert js["notes"] == ["The HR is infinite."]
+    write_study_report(broken, tmp_path)                       # allow_nan=False would raise
+    wb = build_report_workbook(broken)
+    row = _row([r for r in wb["Survival"].iter_rows(values_only=True)], s.title, "HR+/HER2+")
+    assert (row[8], row[9]) == ("not estimable", "—")
 
 
 # -- Median CI: NA (not estimable) vs NR (not reached) ----------------------------------------
