@@ -142,3 +142,36 @@ def test_eligibility_panel_draws_the_cohort_and_lists_box_patients(qtbot, tmp_pa
 
     out = panel.save_figure(str(tmp_path / "flow.png"))
     assert QImage(str(out)).width() > 1000
+
+
+def test_eligibility_table_headers_are_readable(qtbot):
+    from her2desk.analysis.tables import TABLE1_ROWS, TABLE3_ROWS
+    from her2desk.ui.text import column_label, pretty_name
+
+    cohort = _cohort().assign(ecog_ps=["0-1"] * 6, site_lung=["Yes", "No"] * 3,
+                              os_months=[1.0] * 6, first_line_start_days=[3] * 6)
+    loaded = SimpleNamespace(flowchart=flowchart(cohort), cohort=cohort, settings=None)
+    panel = EligibilityPanel()
+    qtbot.addWidget(panel)
+    panel.set_results(loaded)
+    model = panel.table.model
+    headers = {model.dataframe.columns[c]: model.headerData(c, Qt.Orientation.Horizontal)
+               for c in range(model.columnCount())}
+    table1 = {r.variable: r.label for r in TABLE1_ROWS}
+    assert headers == {
+        "patient_id": "Patient", "eligible": "Eligible", "exclusion_reason": "Excluded because",
+        "hr_status": "HR status",
+        "age_at_diagnosis": "Age at diagnosis (years)",            # Table 1 row labels
+        "ecog_ps": "ECOG performance status",
+        "site_lung": "Metastatic site: Lung",                     # Table 3
+        "os_months": "OS (months)",                               # no table row: prettified
+        "first_line_start_days": "First-line start (days)",
+    }
+    assert headers["age_at_diagnosis"] == table1["age_at_diagnosis"]
+    assert headers["site_lung"] == next(r.label for r in TABLE3_ROWS if r.variable == "site_lung")
+    # The raw name is one hover away, and the "Reason" filter still works on the column.
+    col = list(model.dataframe.columns).index("ecog_ps")
+    assert model.headerData(col, Qt.Orientation.Horizontal, Qt.ItemDataRole.ToolTipRole) == "Column: ecog_ps"
+    assert column_label("ki67_group") == "Ki-67" and pretty_name("her2_conversion") == "HER2 conversion"
+    panel.table.choice.setCurrentText(next(k for k, v in loaded.flowchart.rule_keys.items() if v == "male"))
+    assert panel.table.proxy.rowCount() == 1

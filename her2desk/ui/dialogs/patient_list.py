@@ -46,7 +46,9 @@ def patient_word(n: int) -> str:
 
 
 def column_label(column: str) -> str:
-    return COLUMN_LABELS.get(column, column.replace("_", " ").capitalize())
+    from ..text import column_label as cohort_column_label
+
+    return cohort_column_label(column, COLUMN_LABELS)
 
 
 def patient_frame(patient_ids: Sequence[str], cohort: pd.DataFrame | None, *,

@@ -17,6 +17,7 @@ from PySide6.QtWidgets import (
 
 from ..dialogs.patient_list import PatientListDialog, show_patient_list
 from ..plots.flowchart import FlowchartView
+from ..text import column_label
 from .base import FilterableTable, Panel
 from .common import save_figure_to
 
@@ -137,9 +138,10 @@ class EligibilityPanel(Panel):
             # Show the rule as the flowchart words it, not its machine key.
             frame = frame.assign(exclusion_reason=frame["exclusion_reason"].map(
                 lambda k: labels.get(k, k) if isinstance(k, str) else k))
-        self.table.set_frame(frame, column_labels={
-            "patient_id": "Patient", "eligible": "Eligible", "exclusion_reason": "Excluded because",
-            "hr_status": "HR status"})
+        # Readable headers (Table 1–3 row labels where there is one); the column's own
+        # name stays in the tooltip, as exports and the codebook use it.
+        self.table.set_frame(frame, column_labels={c: column_label(c) for c in frame.columns},
+                             header_tooltips={c: f"Column: {c}" for c in frame.columns})
 
     # -- explain a box ----------------------------------------------------------------
     def open_box(self, key: str) -> PatientListDialog | None:
