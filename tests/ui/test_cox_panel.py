@@ -169,3 +169,14 @@ def test_did_not_converge_is_said_once(panel, study):
     assert not panel.warnings_label.isHidden()
     # Order kept, blanks and exact repeats (spacing/case aside) dropped.
     assert distinct_notes(["b", "", None, "a", "B ", "a  ", "c"]) == ["b", "a", "c"]
+
+
+def test_a_hazard_ratio_with_an_infinite_limit_reads_not_estimable():
+    from types import SimpleNamespace
+
+    from her2desk.ui.panels.cox_panel import hr_cell
+
+    separated = SimpleNamespace(hazard_ratio=1e-9, ci=(0.0, float("inf")), level="Yes", reference="No")
+    assert hr_cell(separated).text == "not estimable"
+    fine = SimpleNamespace(hazard_ratio=0.61, ci=(0.39, 0.96), level="HR+/HER2+", reference="HR-/HER2+")
+    assert hr_cell(fine).text == "0.61 (0.39–0.96)"

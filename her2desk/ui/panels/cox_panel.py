@@ -40,7 +40,7 @@ PH_TIP = ("Proportional-hazards check (Schoenfeld residuals, as R's cox.zph). P 
 
 def hr_cell(term: Any) -> Cell:
     hr, (lo, hi) = term.hazard_ratio, term.ci
-    if hr is None or not math.isfinite(hr):
+    if not all(x is not None and math.isfinite(x) and x > 0 for x in (hr, lo, hi)):
         return Cell("not estimable", "Too few events in one level to estimate a hazard ratio.", warn=True)
     return Cell(f"{hr:.2f} ({lo:.2f}–{hi:.2f})", f"Hazard ratio of {term.level} vs {term.reference}; "
                 "Wald 95 % CI.", hr)
@@ -301,7 +301,7 @@ class CoxPanel(Panel):
             for t in m.terms:
                 uni_terms[(t.variable, t.level)] = t
         multi_terms = {(t.variable, t.level): t for t in self.model.terms} if self.model else {}
-        in_model = set(self.model.variables) if self.model else set()
+        in_model = ({t.variable for t in self.model.terms} if self.model else set())
         headers = ["Covariate", "Level", "Univariate\nn (events)", "Univariate\nHR (95 % CI)", "Univariate\nP",
                    "Univariate\nPH-test P", "Multivariate\nHR (95 % CI)", "Multivariate\nP",
                    "Multivariate\nPH-test P"]
