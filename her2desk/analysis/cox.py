@@ -309,7 +309,8 @@ def fit_cox_arrays(time: Any, event: Any, x: Any, names: Sequence[str] | None = 
     coef[use] = b
     var[np.ix_(use, use)] = fit["var"]
 
-    se = np.sqrt(np.diag(var))
+    with np.errstate(invalid="ignore"):  # a degenerate fit's variance: NaN SE, as R's NA
+        se = np.sqrt(np.diag(var))
     z = coef / se
     pval = 2 * special.ndtr(-np.abs(z))
     zq = special.ndtri(1 - (1 - conf_level) / 2)
