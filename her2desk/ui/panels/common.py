@@ -1,11 +1,12 @@
 """Small pieces several result panels share: the "Save figure" menu and where figures go,
-and the yellow box of model warnings."""
+the yellow box of model warnings, and the figures-over-table page layout."""
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from typing import Any
 
-from PySide6.QtWidgets import QFileDialog, QLabel, QMenu, QToolButton, QWidget
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QFileDialog, QLabel, QMenu, QSplitter, QToolButton, QVBoxLayout, QWidget
 
 from ..plots import export
 
@@ -90,3 +91,21 @@ def save_figure_to(panel: QWidget, write: Callable[[str], Any], path: str | None
     else:
         write(path)
     return path
+
+
+def figures_over_table(upper: QWidget, lower: Sequence[QWidget], *, stretch: tuple[int, int],
+                       sizes: tuple[int, int]) -> QSplitter:
+    """A page split top/bottom: figures above, a table with its notes below; the user can drag
+    the divider."""
+    below = QWidget()
+    column = QVBoxLayout(below)
+    column.setContentsMargins(0, 0, 0, 0)
+    for i, widget in enumerate(lower):
+        column.addWidget(widget, 1 if i == 0 else 0)
+    split = QSplitter(Qt.Orientation.Vertical)
+    split.addWidget(upper)
+    split.addWidget(below)
+    split.setStretchFactor(0, stretch[0])
+    split.setStretchFactor(1, stretch[1])
+    split.setSizes(list(sizes))
+    return split

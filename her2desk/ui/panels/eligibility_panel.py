@@ -10,7 +10,6 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QPushButton,
-    QSplitter,
     QVBoxLayout,
     QWidget,
 )
@@ -19,7 +18,7 @@ from ..dialogs.patient_list import PatientListDialog, show_patient_list
 from ..plots.flowchart import FlowchartView
 from ..text import column_label
 from .base import FilterableTable, Panel
-from .common import save_figure_to
+from .common import figures_over_table, save_figure_to
 
 _COLUMNS = ("patient_id", "eligible", "exclusion_reason", "hr_status")
 
@@ -106,12 +105,7 @@ class EligibilityPanel(Panel):
         top_layout.addLayout(bar)
         top_layout.addWidget(self.flowchart, 1)
         self.table = FilterableTable(filter_column="exclusion_reason", filter_label="Reason:")
-        split = QSplitter(Qt.Orientation.Vertical)
-        split.addWidget(top)
-        split.addWidget(self.table)
-        split.setStretchFactor(0, 3)
-        split.setStretchFactor(1, 2)
-        split.setSizes([420, 300])
+        split = figures_over_table(top, [self.table], stretch=(3, 2), sizes=(420, 300))
         self.splitter = split
         layout = QVBoxLayout(self.contents)
         layout.setContentsMargins(6, 6, 6, 6)

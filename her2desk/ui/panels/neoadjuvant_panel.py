@@ -10,20 +10,19 @@ from __future__ import annotations
 from typing import Any
 
 import pandas as pd
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import Signal
 from PySide6.QtWidgets import (
     QComboBox,
     QHBoxLayout,
     QLabel,
     QSplitter,
     QVBoxLayout,
-    QWidget,
 )
 
 from ..plots.bar_chart import BarChartWidget
 from ..text import p_phrase, p_text
 from .base import Panel
-from .common import save_figure_to, save_menu_button
+from .common import figures_over_table, save_figure_to, save_menu_button
 from .result_table import Cell, ResultTable, show_patients
 
 TEST_WORDS = {
@@ -104,18 +103,8 @@ class NeoadjuvantPanel(Panel):
         charts = QSplitter()
         charts.addWidget(self.pcr_chart)
         charts.addWidget(self.grade_chart)
-        lower = QWidget()
-        ll = QVBoxLayout(lower)
-        ll.setContentsMargins(0, 0, 0, 0)
-        ll.addWidget(self.table, 1)
-        ll.addWidget(self.grade_p)
-        ll.addWidget(self.footnote)
-        split = QSplitter(Qt.Orientation.Vertical)
-        split.addWidget(charts)
-        split.addWidget(lower)
-        split.setStretchFactor(0, 3)
-        split.setStretchFactor(1, 1)
-        split.setSizes([520, 230])
+        split = figures_over_table(charts, [self.table, self.grade_p, self.footnote],
+                                   stretch=(3, 1), sizes=(520, 230))
         layout = QVBoxLayout(self.contents)
         layout.setContentsMargins(6, 6, 6, 6)
         layout.addLayout(top)

@@ -31,7 +31,7 @@ from ..plots.figure import FigureWidget
 from ..plots.km_plot import KMPlotWidget
 from ..text import p_phrase, p_text
 from .base import Panel
-from .common import save_figure_to, save_menu_button, show_notes, warning_box
+from .common import figures_over_table, save_figure_to, save_menu_button, show_notes, warning_box
 from .result_table import Cell, ResultTable, show_patients
 
 TASK_KEY = "survival-comparison"
@@ -261,18 +261,8 @@ class SurvivalPanel(Panel):
         figures.setStretchFactor(0, 3)
         figures.setStretchFactor(1, 2)
         self.figures = figures
-        lower = QWidget()
-        lower_layout = QVBoxLayout(lower)
-        lower_layout.setContentsMargins(0, 0, 0, 0)
-        lower_layout.addWidget(self.table, 1)
-        lower_layout.addWidget(self.notes_label)
-        lower_layout.addWidget(self.footnote)
-        split = QSplitter(Qt.Orientation.Vertical)
-        split.addWidget(figures)
-        split.addWidget(lower)
-        split.setStretchFactor(0, 4)
-        split.setStretchFactor(1, 1)
-        split.setSizes([560, 190])
+        split = figures_over_table(figures, [self.table, self.notes_label, self.footnote],
+                                   stretch=(4, 1), sizes=(560, 190))
         self.splitter = split
         layout = QVBoxLayout(self.contents)
         layout.setContentsMargins(6, 6, 6, 6)
