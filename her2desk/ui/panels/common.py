@@ -6,6 +6,7 @@ from collections.abc import Callable, Sequence
 from typing import Any
 
 from PySide6.QtCore import Qt
+from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QFileDialog, QLabel, QMenu, QSplitter, QToolButton, QVBoxLayout, QWidget
 
 from ..plots import export
@@ -67,7 +68,11 @@ def save_menu_button(entries: Sequence[tuple[str, Callable[[], Any]]], parent: Q
     button.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
     menu = QMenu(button)
     for text, slot in entries:
-        menu.addAction(text, slot)
+        # An explicit QAction owned by the menu: the (text, callable) overload of addAction
+        # was seen resolving to a stale wrapper under load in PySide6 6.11.
+        action = QAction(text, menu)
+        action.triggered.connect(lambda _checked=False, run=slot: run())
+        menu.addAction(action)
     button.setMenu(menu)
     return button
 
