@@ -48,6 +48,14 @@ class HazardRatio:
     ci: tuple[float, float]
     p_value: float                      # Wald
     logrank_p: float
+    converged: bool = True              # the Cox fit behind it converged
+
+    @property
+    def estimable(self) -> bool:
+        """A hazard ratio worth printing: converged, HR and both CI limits finite and positive
+        (under separation a fit returns e.g. HR 0.00 with CI 0.00–inf: a number, not an estimate)."""
+        values = (self.hazard_ratio, *self.ci)
+        return self.converged and all(np.isfinite(v) and v > 0 for v in values)
 
 
 @dataclass(frozen=True)
@@ -274,7 +282,8 @@ def survival_comparison(cohort: pd.DataFrame, spec: ComparisonSpec, *, conf_type
                     hrs.append(HazardRatio(str(lev), ref_label, float(res.hazard_ratio[i]),
                                            (float(res.ci_low[i]), float(res.ci_high[i])),
                                            float(res.p_value[i]),
-                                           pairwise.get((ref_label, lev), float("nan"))))
+                                           pairwise.get((ref_label, lev), float("nan")),
+                                           bool(res.cox.converged)))
         elif ref_label:
             notes.append(f"The reference group ({ref_label}) has no patients: no hazard ratio.")
     foot = (f"{name} in months (days / 30.4375) among {population}. Kaplan–Meier with "

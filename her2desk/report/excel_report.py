@@ -236,7 +236,8 @@ def _survival_sheet(wb: Workbook, results: StudyResults) -> None:
         for i, g in enumerate(s.groups):
             h = hrs.get(g.label)
             if h:
-                hr, ci, p = _hr_cells(h.hazard_ratio, h.ci, h.p_value)
+                hr, ci, p = (_hr_cells(h.hazard_ratio, h.ci, h.p_value) if h.estimable
+                             else (NOT_ESTIMABLE, "—", "—"))
                 hr_text = hr if hr == NOT_ESTIMABLE else f"{hr} ({ci})"
             else:
                 hr_text, p = ("reference" if g.label == s.reference_group else ""), ""

@@ -295,3 +295,11 @@ def test_logrank_without_variance_reports_no_test_instead_of_failing():
     res = logrank_test([1.0, 2.0, 2.0, 2.0], [0, 1, 1, 1], ["a", "a", "b", "b"])
     assert np.isnan(res.chisq) and np.isnan(res.p_value)
     assert res.observed.tolist() == [1.0, 2.0] and res.expected.tolist() == [1.0, 2.0]
+
+
+def test_hazard_ratio_estimable_only_when_converged_finite_and_positive():
+    from her2desk.analysis.endpoints import HazardRatio
+
+    assert HazardRatio("a", "b", 0.66, (0.44, 0.99), 0.04, 0.04).estimable
+    assert not HazardRatio("a", "b", 1e-9, (0.0, float("inf")), 1.0, 0.02).estimable
+    assert not HazardRatio("a", "b", 0.66, (0.44, 0.99), 0.04, 0.04, converged=False).estimable

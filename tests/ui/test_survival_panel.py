@@ -205,8 +205,10 @@ def test_non_converged_cox_hr_is_not_estimable(panel, study):
     data = pd.DataFrame({"t": [1.0, 2, 3, 4, 5, 6], "e": [1, 1, 0, 1, 1, 1], "x": [0, 1, 0, 1, 0, 1]})
     said = [w for w in fit_cox(data, "t", "e", ["x"], max_iter=1).warnings if "did not converge" in w]
     assert said
-    stopped = dataclasses.replace(os_hr, notes=(*said, *os_hr.notes))
-    assert sp.model_did_not_converge(stopped) and not sp.hr_estimable(hr, stopped)
+    unconverged = dataclasses.replace(hr, converged=False)
+    stopped = dataclasses.replace(os_hr, notes=(*said, *os_hr.notes),
+                                  hazard_ratios=(unconverged, *os_hr.hazard_ratios[1:]))
+    assert sp.hr_estimable(hr) and not sp.hr_estimable(unconverged)
     panel._display(stopped)
     row = [g.label for g in stopped.groups].index(hr.group)
     assert panel.table.text(row, "HR (95 % CI)") == "not estimable"

@@ -40,25 +40,9 @@ TASK_KEY = "survival-comparison"
 NOT_ESTIMABLE = "not estimable"
 
 
-def model_did_not_converge(comparison: Any) -> bool:
-    """The comparison's Cox fit stopped without converging (its notes say so).
-
-    ``SurvivalComparison`` has no flag for this, only the Cox model's warning among
-    its ``notes``; the words are cox.fit_cox's ("The model did not converge in …").
-    """
-    return any("did not converge" in str(n) for n in getattr(comparison, "notes", ()) or ())
-
-
-def hr_estimable(hr: Any, comparison: Any = None) -> bool:
-    """A hazard ratio worth printing: HR and both CI limits finite and positive, model converged.
-
-    Under separation (no events in a group) the Cox fit returns e.g. HR 0.00 with a
-    CI of 0.00–inf: a number, but not an estimate.
-    """
-    values = (getattr(hr, "hazard_ratio", None), *(getattr(hr, "ci", None) or (None, None)))
-    if any(v is None or not math.isfinite(v) or v <= 0 for v in values):
-        return False
-    return comparison is None or not model_did_not_converge(comparison)
+def hr_estimable(hr: Any) -> bool:
+    """The analysis layer's verdict (``HazardRatio.estimable``): converged, finite, positive."""
+    return bool(getattr(hr, "estimable", False))
 
 
 def annotation_for(comparison: Any) -> str:
@@ -68,7 +52,7 @@ def annotation_for(comparison: Any) -> str:
     if p is not None and math.isfinite(p):
         lines.append(p_phrase("Log-rank P", p))
     for hr in getattr(comparison, "hazard_ratios", ()) or ():
-        if not hr_estimable(hr, comparison):
+        if not hr_estimable(hr):
             lines.append(f"HR {NOT_ESTIMABLE}, {hr.group} vs {hr.reference}")
             continue
         lines.append(f"HR {hr.hazard_ratio:.2f} (95 % CI {hr.ci[0]:.2f}–{hr.ci[1]:.2f}), "
@@ -444,8 +428,8 @@ class SurvivalPanel(Panel):
         rows = []
         for g in c.groups:
             hr = hrs.get(g.label)
-            if hr is not None and not hr_estimable(hr, c):
-                why = ("The Cox model did not converge" if model_did_not_converge(c) else
+            if hr is not None and not hr_estimable(hr):
+                why = ("The Cox model did not converge" if not hr.converged else
                        "The Cox model gives no finite estimate (e.g. no events in a group)")
                 hr_cell = Cell(NOT_ESTIMABLE, f"{why}: no hazard ratio vs {hr.reference}; see the notes "
                                "below the table. The log-rank P is still valid.", warn=True)
