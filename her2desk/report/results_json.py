@@ -79,7 +79,8 @@ def _survival(results: StudyResults) -> list[dict]:
             "hazard_ratio_p": _num(main_hr.p_value) if main_hr else None,
             "hazard_ratios": [{"group": h.group, "reference": h.reference,
                                "hazard_ratio": _num(h.hazard_ratio), "ci": _pair(h.ci),
-                               "p_value": _num(h.p_value), "logrank_p": _num(h.logrank_p)}
+                               "p_value": _num(h.p_value), "logrank_p": _num(h.logrank_p),
+                               "estimable": h.estimable}
                               for h in s.hazard_ratios],
             "reference_group": s.reference_group or None,
             "conf_type": results.settings.km_conf_type,

@@ -318,3 +318,8 @@ def test_json_her2_heterogeneity(results_json):
     het = results_json["her2_heterogeneity"]
     assert (het["assessed"], het["heterogeneous"]) == (182, 42)
     assert het["by_group"]["HR+/HER2+"]["heterogeneous"] == 28
+
+
+def test_json_hazard_ratios_say_whether_they_are_estimable(results_json):
+    os_hr = next(s for s in results_json["survival"] if s["key"] == "os_hr")
+    assert os_hr["hazard_ratios"][0]["estimable"] is True
