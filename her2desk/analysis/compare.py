@@ -483,13 +483,6 @@ class ContinuousComparison:
                 f"({format_number(self.minimum[group], digits)}–"
                 f"{format_number(self.maximum[group], digits)})")
 
-    def median_iqr(self, group: Hashable = ALL, digits: int = 0) -> str:
-        if self.n[group] == 0:
-            return "—"
-        return (f"{format_number(self.median[group], digits)} "
-                f"[{format_number(self.q1[group], digits)}–"
-                f"{format_number(self.q3[group], digits)}]")
-
 
 def continuous_comparison(
     values: pd.Series,
