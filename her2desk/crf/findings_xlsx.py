@@ -1,0 +1,77 @@
+"""The findings of a validation as an .xlsx file (``her2desk validate --out findings.xlsx``).
+
+Two sheets: Findings (one row per cell, filterable, coloured by severity) and Summary
+(counts by rule). Written write-only and atomically, so a failed export never leaves a
+half-written file.
+"""
+from __future__ import annotations
+
+import os
+
+from .atomic import atomic_path
+from .model import ERROR, WARNING
+from .validation_report import ValidationReport
+
+_HEADERS = ("Severity", "Patient ID", "Sheet", "Row", "Column", "Value", "Message", "Field",
+            "Rule")
+_WIDTHS = (10, 14, 16, 7, 28, 18, 90, 26, 26)
+
+
+def write_validation_report(report: ValidationReport, path: str | os.PathLike) -> None:
+    """Save the findings (and a summary by rule) as an .xlsx file, atomically."""
+    from openpyxl import Workbook
+    from openpyxl.cell import WriteOnlyCell
+    from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
+    from openpyxl.utils import get_column_letter
+
+    from .template import save_write_only
+
+    bold = Font(bold=True)
+    fill = PatternFill("solid", fgColor="DCE6F1")
+    border = Border(bottom=Side(style="thin", color="7F8FA6"))
+    sev_fill = {ERROR: PatternFill("solid", fgColor="F8D7DA"),
+                WARNING: PatternFill("solid", fgColor="FFF3CD")}
+    wrap = Alignment(wrap_text=True, vertical="top")
+
+    def header_row(ws, names):
+        cells = []
+        for name in names:
+            c = WriteOnlyCell(ws, value=name)
+            c.font, c.fill, c.border = bold, fill, border
+            cells.append(c)
+        return cells
+
+    def build(tmp):
+        wb = Workbook(write_only=True)
+        ws = wb.create_sheet("Findings")
+        for i, width in enumerate(_WIDTHS, 1):
+            ws.column_dimensions[get_column_letter(i)].width = width
+        ws.freeze_panes = "A2"
+        ws.auto_filter.ref = f"A1:{get_column_letter(len(_HEADERS))}{len(report) + 1}"
+        ws.append(header_row(ws, _HEADERS))
+        for f in report.findings:
+            sev = WriteOnlyCell(ws, value=f.severity)
+            if f.severity in sev_fill:
+                sev.fill = sev_fill[f.severity]
+            msg = WriteOnlyCell(ws, value=f.message)
+            msg.alignment = wrap
+            ws.append([sev, f.patient_id or None, f.sheet or None, f.row, f.column or None,
+                       f.value or None, msg, f.field or None, f.rule or None])
+
+        summary = wb.create_sheet("Summary")
+        for i, width in enumerate((28, 50, 10, 10, 10), 1):
+            summary.column_dimensions[get_column_letter(i)].width = width
+        summary.freeze_panes = "A2"
+        table = report.counts_by_rule()
+        summary.append(header_row(summary, ["Rule", "Description", "Errors", "Warnings",
+                                            "Total"]))
+        for rec in table.itertuples(index=False):
+            summary.append([rec[0], rec[1], int(rec[2]), int(rec[3]), int(rec[4])])
+        total = WriteOnlyCell(summary, value="Total")
+        total.font = bold
+        summary.append([total, None, report.n_errors, report.n_warnings, len(report)])
+        summary.auto_filter.ref = f"A1:E{len(table) + 1}"
+        save_write_only(wb, tmp)
+
+    with atomic_path(path) as tmp:
+        build(tmp)
