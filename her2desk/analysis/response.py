@@ -2,7 +2,7 @@
 
 Generic over the grouping: the caller passes a boolean pCR Series and any grouping Series
 (HR status, ER/PR subgroup, regimen, or a combined "regimen × subgroup" label). Tests reuse
-the rule of :mod:`her2desk.analysis.compare` (chi-square, Fisher's exact when any expected
+the rule of :mod:`her2desk.analysis.contingency` (chi-square, Fisher's exact when any expected
 count is < 5), so figures and tables report the same P for the same comparison.
 """
 
@@ -16,14 +16,12 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
-from her2desk.analysis.compare import (
+from her2desk.analysis.compare import _aligned, _crosstab, _resolve_groups
+from her2desk.analysis.contingency import (
     DEFAULT_MC_REPLICATES,
     DEFAULT_MC_SEED,
     TestChoice,
     TestResult,
-    _aligned,
-    _crosstab,
-    _resolve_groups,
     contingency_test,
 )
 

@@ -17,10 +17,10 @@ from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
 
 from .. import __version__
-from ..analysis.compare import (ALL, CategoricalComparison, ContinuousComparison, format_n_percent,
-                                format_p)
+from ..analysis.compare import ALL, CategoricalComparison, ContinuousComparison
 from ..analysis.study import StudyResults
 from ..analysis.tables import BaselineTable, CountTable
+from .format import format_median_range, format_n_percent, format_p
 
 _HEAD_FILL = PatternFill("solid", fgColor="DCE6F1")
 _BOLD = Font(bold=True)
@@ -162,8 +162,9 @@ def _baseline_sheet(wb: Workbook, name: str, table: BaselineTable) -> None:
     sh.header("Characteristic", *[f"{g} (n = {table.group_n[g]})" for g in groups], "P", "Test")
     for comp in table.comparisons:
         if isinstance(comp, ContinuousComparison):
-            sh.row(f"{comp.label}, median (range)", *[comp.median_range(g) for g in groups],
-                   format_p(comp.p_value), comp.test or "")
+            cells = [format_median_range(comp.median[g], comp.minimum[g], comp.maximum[g])
+                     for g in groups]
+            sh.row(f"{comp.label}, median (range)", *cells, format_p(comp.p_value), comp.test or "")
             continue
         assert isinstance(comp, CategoricalComparison)
         sh.row(comp.label, *[""] * len(groups), format_p(comp.p_value), comp.test or "",

@@ -1,4 +1,4 @@
-"""Words every page shares: P values as the paper prints them (from analysis.compare), and
+"""Words every page shares: P values as the paper prints them (from report.format), and
 readable names for the derived cohort's columns."""
 from __future__ import annotations
 
@@ -6,11 +6,11 @@ import math
 import re
 from functools import lru_cache
 
+from ..report.format import format_p
+
 
 def p_text(p: float | None, none: str = "—") -> str:
     """ "0.031", "<0.001"; ``none`` when there is no finite P (no test was possible)."""
-    from ..analysis.compare import format_p  # lazy: keeps the window's start-up light
-
     if p is None or not math.isfinite(float(p)):
         return none
     return format_p(p)

@@ -1,4 +1,5 @@
-"""Tests for her2desk.analysis.compare against the paper's published P values and R."""
+"""Tests for her2desk.analysis.compare and .contingency against the paper's published P values
+and R."""
 
 from __future__ import annotations
 
@@ -11,24 +12,24 @@ import pytest
 
 from her2desk.analysis.compare import (
     ALL,
+    UNKNOWN,
+    RowSpec,
+    categorical_comparison,
+    comparison_table,
+    continuous_comparison,
+)
+from her2desk.analysis.contingency import (
     TEST_CHISQ,
     TEST_FISHER,
     TEST_FISHER_MC,
     TEST_KW,
     TEST_MWU,
-    UNKNOWN,
-    RowSpec,
-    categorical_comparison,
-    comparison_table,
     contingency_test,
-    continuous_comparison,
     fisher_exact_rx2,
     fisher_monte_carlo,
-    format_n_percent,
-    format_number,
-    format_p,
-    table_rows,
+    rank_test,
 )
+from her2desk.report.format import format_median_range, format_n_percent, format_p
 
 R = json.loads(
     (Path(__file__).parents[1] / "fixtures" / "r_compare" / "r_reference.json").read_text()
@@ -124,8 +125,8 @@ def test_counts_percent_totals_and_all_column():
     assert res.counts.loc["Left"].tolist() == [245, 198, 443]
     assert res.totals.tolist() == [466, 362, 828]
     assert res.percent.at["Left", "HR+"] == pytest.approx(245 / 466 * 100)
-    assert res.cell("Left", "HR+") == "245 (52.6)"
-    assert res.cell("Right") == "385 (46.5)"
+    assert format_n_percent(res.counts.at["Left", "HR+"], res.totals["HR+"]) == "245 (52.6)"
+    assert format_n_percent(res.counts.at["Right", ALL], res.totals[ALL]) == "385 (46.5)"
     assert res.label == ""  # no label and no variable given
     assert res.kind == "categorical"
 
@@ -312,9 +313,10 @@ def test_continuous_summary_missing_and_range_text():
     res = continuous_comparison(v, g, label="Age, years")
     assert res.n.to_dict() == {"a": 3, "b": 3, ALL: 6}
     assert res.n_missing.to_dict() == {"a": 1, "b": 1, ALL: 2}
-    assert res.median_range("a") == "41 (30–52)"
-    assert res.median_range("b") == "50 (35–60)"  # 49.5 rounds half up
-    assert res.median_range(ALL, digits=1) == "45.3 (30.0–60.0)"
+    assert (res.median["a"], res.minimum["a"], res.maximum["a"]) == (41, 30, 52)
+    assert (res.median["b"], res.minimum["b"], res.maximum["b"]) == (49.5, 35, 60)
+    assert format_median_range(res.median["b"], res.minimum["b"], res.maximum["b"]) == "50 (35–60)"
+    assert res.median[ALL] == pytest.approx(45.25)
     assert res.footnote == "2 missing values excluded."
     assert res.label == "Age, years"
 
@@ -325,7 +327,16 @@ def test_continuous_degenerate_cases():
     res = continuous_comparison(pd.Series([1.0, 2.0]), pd.Series(["a", "a"]),
                                 group_order=["a", "b"])
     assert res.p_value is None and res.n["b"] == 0
-    assert res.median_range("b") == "—"
+    assert np.isnan(res.median["b"]) and res.n_missing["b"] == 0
+
+
+def test_rank_test_skips_empty_groups_and_matches_two_group_test():
+    a, b = np.array([1.0, 2.0, 4.0]), np.array([3.0, 5.0, 6.0, 7.0])
+    two = rank_test([a, b])
+    with_empty = rank_test([a, np.array([]), b])
+    assert two.test == TEST_MWU and with_empty == two
+    assert rank_test([a]).p_value is None
+    assert rank_test([np.array([2.0, 2.0]), np.array([2.0])]).reason.endswith("identical.")
 
 
 # ---------------------------------------------------------------- table builder
@@ -340,58 +351,17 @@ def test_comparison_table_and_rows():
              RowSpec("meno", "Menopausal status", levels=("Pre", "Post"))]
     comps = comparison_table(frame, "hr", specs, group_order=GROUPS)
     assert [c.kind for c in comps] == ["continuous", "categorical"]
-    rows = table_rows(comps)
-    assert [r.label for r in rows] == ["Age", "Menopausal status", "Pre", "Post", UNKNOWN]
-    # medians 48.5, 53.5, 50.5 round half up
-    assert rows[0].cells == ("49 (38–60)", "54 (36–62)", "51 (36–62)")
-    assert rows[2].cells == ("3 (50.0)", "1 (25.0)", "4 (40.0)")
-    assert rows[1].p == format_p(comps[1].p_value) and rows[2].p == ""
-    assert rows[1].test == TEST_FISHER  # 2x2 with expected counts < 5
-    assert rows[0].test == TEST_MWU
+    age, meno = comps
+    # medians 48.5, 53.5, 50.5 (a half-up "49", "54", "51" in the tables)
+    assert list(age.median) == [48.5, 53.5, 50.5]
+    assert (list(age.minimum), list(age.maximum)) == ([38, 36, 36], [60, 62, 62])
+    assert list(meno.levels) == ["Pre", "Post", UNKNOWN]
+    assert meno.counts.loc["Pre"].tolist() == [3, 1, 4]
+    assert meno.totals.tolist() == [6, 4, 10]
+    assert meno.test == TEST_FISHER  # 2x2 with expected counts < 5
+    assert age.test == TEST_MWU
     with pytest.raises(KeyError):
         comparison_table(frame, "hr", [RowSpec("nope")])
-
-
-# ---------------------------------------------------------------- formatting
-
-@pytest.mark.parametrize("p,text", [
-    (0.41268879, "0.413"), (0.0026584, "0.003"), (0.03, "0.030"), (0.0009999, "<0.001"),
-    (0.001, "0.001"), (1e-12, "<0.001"), (0.0, "<0.001"), (1.0, "1.000"), (0.9996, "1.000"),
-    (0.0456, "0.046"), (0.0454, "0.045"),
-    (None, "—"), (float("nan"), "—"),
-])
-def test_format_p(p, text):
-    assert format_p(p) == text
-
-
-def test_format_p_options_and_errors():
-    assert format_p(None, none="") == ""
-    with pytest.raises(ValueError):
-        format_p(1.5)
-    with pytest.raises(ValueError):
-        format_p(-0.1)
-
-
-@pytest.mark.parametrize("n,total,text", [
-    (245, 466, "245 (52.6)"), (0, 466, "0 (0.0)"), (466, 466, "466 (100.0)"),
-    (1, 16, "1 (6.3)"), (1, 8, "1 (12.5)"), (2, 828, "2 (0.2)"), (0, 0, "0 (—)"),
-])
-def test_format_n_percent(n, total, text):
-    assert format_n_percent(n, total) == text
-
-
-def test_format_n_percent_digits_and_errors():
-    assert format_n_percent(1, 3, digits=2) == "1 (33.33)"
-    assert format_n_percent(1, 3, digits=0) == "1 (33)"
-    with pytest.raises(ValueError):
-        format_n_percent(5, 3)
-
-
-def test_format_number():
-    assert format_number(2.5) == "3"
-    assert format_number(-0.4) == "0"
-    assert format_number(1.25, 1) == "1.3"
-    assert format_number(float("nan")) == "—"
 
 
 def test_categorical_dtype_orders_levels_by_categories():

@@ -9,7 +9,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from her2desk.analysis.compare import TEST_CHISQ, TEST_FISHER, TEST_FISHER_MC
+from her2desk.analysis.contingency import TEST_CHISQ, TEST_FISHER, TEST_FISHER_MC
 from her2desk.analysis.response import grade_distribution, rate_by_group, wilson_ci
 
 R = json.loads(

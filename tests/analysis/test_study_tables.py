@@ -4,7 +4,8 @@ from pathlib import Path
 
 import pytest
 
-from her2desk.analysis.compare import ALL, categorical_comparison, format_p
+from her2desk.analysis.compare import ALL, categorical_comparison
+from her2desk.report.format import format_p
 from her2desk.analysis.tables import (HR_NEG, HR_POS, baseline_table, first_line_table,
                                       patients_behind)
 

@@ -5,7 +5,7 @@ import math
 import openpyxl
 import pytest
 
-from her2desk.analysis.compare import format_p
+from her2desk.report.format import format_p
 from her2desk.report.excel_report import SHEETS
 from her2desk.report.study_report import file_sha256, write_study_report
 
@@ -180,7 +180,7 @@ def _months(x):
 
 
 def _npct(n, total):
-    from her2desk.analysis.compare import format_n_percent
+    from her2desk.report.format import format_n_percent
     return format_n_percent(n, total)
 
 

@@ -129,7 +129,7 @@ def test_heterogeneity_summary_and_survival_rows(panel):
     aos = panel.survival["aos_het"]
     top = model.find_row(lambda row: row.key == "aos_het")
     assert model.index(top, 0).data() == aos.title
-    from her2desk.analysis.compare import format_p
+    from her2desk.report.format import format_p
     assert model.index(top, 4).data() == format_p(aos.logrank_p)
     het = model.find_row(lambda row: row.key == ("aos_het", "HER2 heterogeneous"))
     g = next(x for x in aos.groups if x.label == "HER2 heterogeneous")

@@ -50,7 +50,7 @@ def test_p_values_and_test_tooltips(panel, study):
     _, results = study
     a = results.neoadjuvant.get("regimen")
     panel.select("regimen")
-    from her2desk.analysis.compare import format_p
+    from her2desk.report.format import format_p
 
     for row, r in enumerate(a.pcr.rates):
         if r.group == a.pcr.reference:

@@ -16,6 +16,7 @@ import pandas as pd
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QTabBar, QVBoxLayout
 
+from ...report.format import format_median_range, format_n_percent, format_p
 from ..dialogs.patient_list import PatientListDialog, show_patient_list
 from ..models.report_table_model import ReportCell, ReportRow
 from ..workers import TaskCancelled, TaskRunner
@@ -78,8 +79,6 @@ def baseline_rows(table: Any, patients: Callable[[str, Any, str], Callable[[], l
     ``patients(variable, level, group)`` returns a callable listing the patients
     behind a count (None: counts are not clickable).
     """
-    from ...analysis.compare import format_p
-
     groups = list(table.groups)
     columns = groups + [ALL]
     headers = ["Characteristic"]
@@ -111,7 +110,7 @@ def baseline_rows(table: Any, patients: Callable[[str, Any, str], Callable[[], l
                 for g in columns:
                     n = int(comp.counts.at[level, g])
                     cells.append(ReportCell(
-                        comp.cell(level, g), raw=n,
+                        format_n_percent(n, int(comp.totals[g])), raw=n,
                         patients=patients(comp.variable, level, g) if patients else None,
                         what=f"{who(g)}, {describe_level(comp.label, level)}",
                         extra_columns=(comp.variable,)))
@@ -121,7 +120,8 @@ def baseline_rows(table: Any, patients: Callable[[str, Any, str], Callable[[], l
             cells = [ReportCell(f"{comp.label}, median (range){mark}", tooltip=p_tooltip(comp))]
             for g in columns:
                 cells.append(ReportCell(
-                    comp.median_range(g), raw=float(comp.median[g]),
+                    format_median_range(comp.median[g], comp.minimum[g], comp.maximum[g]),
+                    raw=float(comp.median[g]),
                     tooltip=f"n = {int(comp.n[g])} with a value"
                             + (f"; {int(comp.n_missing[g])} missing" if int(comp.n_missing[g]) else ""),
                     patients=patients(comp.variable, None, g) if patients else None,

@@ -14,6 +14,7 @@ import pandas as pd
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QLabel, QTabWidget, QVBoxLayout, QWidget
 
+from ...report.format import format_n_percent
 from ..dialogs.patient_list import PatientListDialog, patient_word, show_patient_list
 from ..models.report_table_model import ReportCell, ReportRow
 from ..text import p_text
@@ -29,8 +30,6 @@ _FIRST_LINE_COLUMNS = ("first_line_class", "first_line_targets")
 
 
 def _n_percent(n: int, total: int) -> str:
-    from ...analysis.compare import format_n_percent
-
     return format_n_percent(n, total)
 
 
