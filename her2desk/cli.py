@@ -144,6 +144,7 @@ def _cmd_validate(args) -> int:
         where = f"{f.sheet}!{f.column} row {f.row}" if f.sheet else "file"
         print(f"{f.severity.upper():8} {f.patient_id or '-':14} {where}: {f.message}")
     print(f"{errors} errors, {warnings} warnings in {crf.forms['patients']['patient_id'].notna().sum()} patients")
+    _print_form_notes(crf)
     if args.out:
         out = Path(args.out)
         if out.suffix.lower() != ".xlsx":
@@ -164,6 +165,7 @@ def _cmd_cohort(args) -> int:
     settings = _settings_from(args, path)
     study = _load(load_study, path, settings)
     flow = study.flowchart
+    _print_form_notes(study.crf)
     print(f"Admitted: {flow.admitted}")
     for reason, n in flow.excluded.items():
         print(f"  excluded, {reason}: {n}")
@@ -174,12 +176,22 @@ def _cmd_cohort(args) -> int:
         from .report.files import write_json
 
         payload = {"her2desk_version": __version__, "source": path.name,
-                   "settings": settings.to_dict(), "cohort": flow.as_dict()}
+                   "settings": settings.to_dict(), "cohort": flow.as_dict(),
+                   "excluded_detail": flow.excluded_detail,
+                   "missing_forms": list(study.crf.missing_forms())}
         try:
             write_json(Path(args.json), payload)
         except OSError as exc:
             raise UserError(_write_failure(Path(args.json), exc)) from None
     return 0
+
+
+def _print_form_notes(crf) -> None:
+    """Say which forms the file lacks and what that does to eligibility (never silently 0)."""
+    from .cohort.forms import missing_form_notes
+
+    for note in missing_form_notes(crf):
+        print(f"Note: {note}")
 
 
 def _load(load_study, path, settings):
@@ -199,6 +211,7 @@ def _cmd_report(args) -> int:
     path = _crf_path(args.crf)
     settings = _settings_from(args, path)
     study = _load(load_study, path, settings)
+    _print_form_notes(study.crf)
     results = run_study(study.cohort, settings, flowchart=study.flowchart)
     figures = None if args.no_figures else _render_figures(results)
     out = Path(args.out)

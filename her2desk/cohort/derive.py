@@ -14,8 +14,9 @@ Conventions
   makes OS missing). Warnings change nothing, and neither do "after the data
   cutoff" errors (:data:`UNMASKED_RULES`): the cutoff itself is applied here,
   so a death after the cutoff is censored at the cutoff instead of making OS
-  missing. Eligibility is decided on the
-  data as entered (see :mod:`her2desk.cohort.eligibility`).
+  missing. Eligibility is decided on these same masked cells
+  (see :mod:`her2desk.cohort.eligibility`), and receptor calls are made once from
+  them (:mod:`her2desk.cohort.receptors`).
 * Times are in months = days / 30.4375, censored at the earlier of the last
   follow-up and ``settings.cutoff``; an event after the cutoff is censored at
   the cutoff.
@@ -46,11 +47,11 @@ import pandas as pd
 
 from ..crf import codebook as cb
 from ..crf.model import ERROR, CRFData, Finding
-from .eligibility import (HR_NEG_LABEL, HR_POS_LABEL, NEGATIVE, POSITIVE, apply_eligibility,
-                          her2_call, hr_positive, receptor_positive, rebiopsy_her2_calls)
+from .eligibility import apply_eligibility
+from .receptors import NEGATIVE, POSITIVE, ReceptorCalls, call_to_bool, receptor_calls, receptor_positive
+from .schema import (ER_PR_GROUPS, FL_CLASSES, HR_NEG, HR_POS, NEO_CT, NEO_T, NEO_TP, NO, YES,
+                     conform, check_schema)
 from .settings import DAYS_PER_MONTH, StudySettings
-
-YES, NO = "Yes", "No"
 
 # ---- small helpers ------------------------------------------------------------
 
@@ -136,6 +137,25 @@ def mask_error_cells(frame: pd.DataFrame, findings: Iterable[Finding] | None) ->
     return frame
 
 
+def masked_cells(raw: pd.DataFrame, masked: pd.DataFrame,
+                 findings: Iterable[Finding]) -> dict[tuple[str, str], str]:
+    """(patient_id, field) -> "Patients row 17" for every cell of ``raw`` that masking
+    emptied, located by the error finding that emptied it (so an exclusion can name it)."""
+    emptied: dict[tuple[str, str], str] = {}
+    ids = raw["patient_id"].astype(str).to_numpy()
+    for name in raw.columns:
+        if name in ("patient_id", "_sheet", "_row") or name not in masked:
+            continue
+        gone = (raw[name].notna() & masked[name].isna()).to_numpy()
+        for pid in ids[gone]:
+            emptied[(pid, name)] = ""
+    for f in findings:
+        key = (f.patient_id, f.field)
+        if f.severity == ERROR and key in emptied and not emptied[key] and f.sheet:
+            emptied[key] = f"{f.sheet} row {f.row}" if f.row is not None else f.sheet
+    return {k: v or "masked by validation" for k, v in emptied.items()}
+
+
 # ---- Table 1: patient and tumour ----------------------------------------------------
 
 
@@ -207,47 +227,23 @@ def n_stage(code: pd.Series) -> pd.Series:
     return code.where(code.isin(["N0", "N1", "N2", "N3", "Nx"]))
 
 
-def her2_positive(p: pd.DataFrame, reb: pd.DataFrame, settings: StudySettings) -> pd.Series:
-    """HER2+ in the primary or in any rebiopsy (see eligibility)."""
-    primary = her2_call(p["her2_ihc"], p["her2_fish_ratio"], settings.fish_threshold)
-    calls = rebiopsy_her2_calls(reb, settings)
-    pos_ids = set(calls.loc[calls["her2_call"] == POSITIVE, "patient_id"])
-    return ((primary == POSITIVE) | p["patient_id"].isin(pos_ids)).astype("boolean")
-
-
-def _her2_label(ihc: pd.Series) -> pd.Series:
-    return ihc.map({"3+": "IHC 3+", "2+": "IHC 2+ and FISH+"})
-
-
-def her2_status(p: pd.DataFrame, reb: pd.DataFrame, settings: StudySettings) -> pd.Series:
-    """Table 1 HER2 row: from the primary when positive there, else from the first
-    positive rebiopsy; NaN for HER2-not-positive patients."""
-    primary_call = her2_call(p["her2_ihc"], p["her2_fish_ratio"], settings.fish_threshold)
-    out = _her2_label(p["her2_ihc"]).where(primary_call == POSITIVE)
-    calls = rebiopsy_her2_calls(reb, settings)
-    first_pos = (calls[calls["her2_call"] == POSITIVE].drop_duplicates("patient_id")
-                 .set_index("patient_id")["rebiopsy_her2_ihc"])
-    from_reb = _her2_label(p["patient_id"].map(first_pos))
-    return out.where(out.notna(), from_reb)
-
-
-def hr_status(p: pd.DataFrame, her2_pos: pd.Series) -> pd.Series:
+def hr_status(calls: ReceptorCalls) -> pd.Series:
     """"HR+/HER2+" / "HR-/HER2+" from the primary's ER/PR; only for HER2+ patients."""
-    hr = hr_positive(p["er_percent"], p["pr_percent"])
-    out = _obj(p.index)
-    out[(hr == True) & (her2_pos == True)] = HR_POS_LABEL  # noqa: E712
-    out[(hr == False) & (her2_pos == True)] = HR_NEG_LABEL  # noqa: E712
+    hr, pos = calls.hr_positive, calls.her2_positive
+    out = _obj(hr.index)
+    out[(hr.fillna(False) & pos).astype(bool)] = HR_POS
+    out[((~hr).fillna(False) & pos).astype(bool)] = HR_NEG
     return out
 
 
-def er_pr_subgroup(er_percent: pd.Series, pr_percent: pd.Series) -> pd.Series:
-    er, pr = receptor_positive(er_percent), receptor_positive(pr_percent)
+def er_pr_subgroup(calls: ReceptorCalls) -> pd.Series:
+    """ER+/PR+, ER+/PR-, ER-/PR+ or ER-/PR- of the primary; missing when either is unknown."""
+    er, pr = calls.er_positive, calls.pr_positive
     out = _obj(er.index)
-    known = er.notna() & pr.notna()
-    labels = {(True, True): "ER+/PR+", (True, False): "ER+/PR-",
-              (False, True): "ER-/PR+", (False, False): "ER-/PR-"}
-    for (e, r), label in labels.items():
-        out[known & (er == e) & (pr == r)] = label
+    known = (er.notna() & pr.notna()).to_numpy()
+    pairs = ((True, True), (True, False), (False, True), (False, False))
+    for (e, r), label in zip(pairs, ER_PR_GROUPS):
+        out[known & (er == e).fillna(False).to_numpy() & (pr == r).fillna(False).to_numpy()] = label
     return out
 
 
@@ -341,10 +337,6 @@ def neoadjuvant_her2_targeted(p: pd.DataFrame, neo: pd.Series) -> pd.Series:
     return out
 
 
-NEO_CT, NEO_T, NEO_TP = ("chemotherapy only", "trastuzumab + chemotherapy",
-                         "trastuzumab + pertuzumab + chemotherapy")
-
-
 def neoadjuvant_regimen(p: pd.DataFrame, neo: pd.Series) -> pd.Series:
     """chemotherapy only / trastuzumab + chemotherapy / trastuzumab + pertuzumab +
     chemotherapy, for neoadjuvant patients (pertuzumab counts as the dual regimen)."""
@@ -417,11 +409,6 @@ def her2_agent_count(texts: pd.Series) -> pd.Series:
     """Number of distinct HER2 agents per cell (0 when blank); each distinct text parsed once."""
     table = {t: len(her2_agents(t)) for t in texts.dropna().unique()}
     return texts.map(table).fillna(0).astype(int)
-
-
-FL_CLASSES = ("HER2-targeted + chemotherapy -> endocrine", "HER2-targeted + chemotherapy",
-              "HER2-targeted + endocrine", "chemotherapy -> endocrine", "chemotherapy only",
-              "HER2-targeted only", "endocrine only", "no systemic treatment")
 
 
 def first_line_class(p: pd.DataFrame, is_mbc: pd.Series) -> pd.Series:
@@ -585,9 +572,9 @@ def followup_months(p: pd.DataFrame, settings: StudySettings) -> pd.Series:
 # ---- receptors at metastasis -------------------------------------------------------------
 
 
-def first_rebiopsy(p: pd.DataFrame, reb: pd.DataFrame, settings: StudySettings) -> pd.DataFrame:
+def first_rebiopsy(p: pd.DataFrame, calls: ReceptorCalls) -> pd.DataFrame:
     """The first rebiopsy (by date, then file order) per patient, aligned to ``p``."""
-    calls = rebiopsy_her2_calls(reb, settings).drop_duplicates("patient_id")
+    calls = calls.rebiopsies.drop_duplicates("patient_id")
     for f in cb.fields_of("rebiopsy"):
         if f.name not in calls:
             calls[f.name] = np.nan
@@ -603,38 +590,31 @@ def _conversion(primary_pos: pd.Series, met_pos: pd.Series, assessable: pd.Serie
     return out
 
 
-def _call_to_bool(call: pd.Series) -> pd.Series:
-    return call.map({POSITIVE: True, NEGATIVE: False}).astype("boolean")
-
-
 def receptor_conversion_assessable(first: pd.DataFrame) -> pd.Series:
     """The first rebiopsy has ER, PR and a HER2 result (positive or negative)."""
     return (_num(first["rebiopsy_er_percent"]).notna() & _num(first["rebiopsy_pr_percent"]).notna()
             & first["her2_call"].isin([POSITIVE, NEGATIVE])).astype(bool)
 
 
-def receptor_conversions(p: pd.DataFrame, first: pd.DataFrame, settings: StudySettings
-                         ) -> dict[str, pd.Series]:
+def receptor_conversions(first: pd.DataFrame, calls: ReceptorCalls) -> dict[str, pd.Series]:
     """ER, PR and HER2 conversion primary → first rebiopsy, for assessable patients."""
     ok = receptor_conversion_assessable(first)
-    primary_her2 = _call_to_bool(her2_call(p["her2_ihc"], p["her2_fish_ratio"],
-                                           settings.fish_threshold))
     return {
-        "er_conversion": _conversion(receptor_positive(p["er_percent"]),
+        "er_conversion": _conversion(calls.er_positive,
                                      receptor_positive(first["rebiopsy_er_percent"]), ok),
-        "pr_conversion": _conversion(receptor_positive(p["pr_percent"]),
+        "pr_conversion": _conversion(calls.pr_positive,
                                      receptor_positive(first["rebiopsy_pr_percent"]), ok),
-        "her2_conversion": _conversion(primary_her2, _call_to_bool(first["her2_call"]), ok),
+        "her2_conversion": _conversion(call_to_bool(calls.primary_her2),
+                                       call_to_bool(first["her2_call"]), ok),
     }
 
 
-def her2_heterogeneity(p: pd.DataFrame, reb: pd.DataFrame, settings: StudySettings) -> pd.Series:
+def her2_heterogeneity(p: pd.DataFrame, receptors: ReceptorCalls) -> pd.Series:
     """≥ 2 HER2 assays (primary and rebiopsies, positive/negative calls) that disagree;
     NaN with fewer than two assays."""
     primary = pd.DataFrame({"patient_id": p["patient_id"].to_numpy(),
-                            "her2_call": her2_call(p["her2_ihc"], p["her2_fish_ratio"],
-                                                   settings.fish_threshold).to_numpy()})
-    calls = pd.concat([primary, rebiopsy_her2_calls(reb, settings)[["patient_id", "her2_call"]]])
+                            "her2_call": receptors.primary_her2.to_numpy()})
+    calls = pd.concat([primary, receptors.rebiopsies[["patient_id", "her2_call"]]])
     calls = calls[calls["her2_call"].isin([POSITIVE, NEGATIVE])]
     grouped = calls.groupby("patient_id")["her2_call"]
     n = grouped.size()
@@ -663,16 +643,18 @@ def derive_cohort(crf: CRFData, settings: StudySettings | None = None,
     settings = settings or StudySettings()
     findings = list(findings or [])
     raw = _patient_frame(crf)
-    reb_raw = crf.rebiopsies()
-    elig = apply_eligibility(raw, reb_raw, settings)
     p = mask_error_cells(raw, findings)
     reb = mask_error_cells(crf.forms["rebiopsy"], findings)
     reb = reb[[f.name for f in cb.fields_of("rebiopsy")]].dropna(subset=["patient_id"])
+    calls = receptor_calls(p, reb, settings)
+    elig = apply_eligibility(p, reb, settings, receptors=calls,
+                             masked_cells=masked_cells(raw, p, findings))
 
     out = pd.DataFrame({"patient_id": p["patient_id"].to_numpy()}, index=p.index)
     reason = p["patient_id"].map(elig.reason)
     out["eligible"] = reason.isna().to_numpy()
     out["exclusion_reason"] = reason.astype("object")
+    out["exclusion_fields"] = p["patient_id"].map(elig.fields).to_numpy()
 
     age = age_at_diagnosis(p)
     out["age_at_diagnosis"] = age
@@ -683,9 +665,8 @@ def derive_cohort(crf: CRFData, settings: StudySettings | None = None,
     out["family_history"] = yes_no(_bool(p["family_history"]))
     out["histological_type"] = histological_type(p["histological_type"])
     out["histological_grade"] = histological_grade(p["histological_grade"])
-    pos = her2_positive(p, reb, settings)
-    out["her2_positive"] = pos
-    out["her2_status"] = her2_status(p, reb, settings).where(pos == True)  # noqa: E712
+    out["her2_positive"] = calls.her2_positive
+    out["her2_status"] = calls.her2_label
     out["er_percent_group"] = er_percent_group(p["er_percent"])
     out["pr_percent_group"] = pr_percent_group(p["pr_percent"])
     out["ki67_group"] = ki67_group(p["ki67_percent"])
@@ -694,8 +675,8 @@ def derive_cohort(crf: CRFData, settings: StudySettings | None = None,
     is_mbc, is_dn = mbc(p, settings), de_novo(p, settings)
     out["tnm_stage"] = tnm_stage(is_dn)
     out["followup_months"] = followup_months(p, settings)
-    out["hr_status"] = hr_status(p, pos)
-    out["er_pr_subgroup"] = er_pr_subgroup(p["er_percent"], p["pr_percent"])
+    out["hr_status"] = hr_status(calls)
+    out["er_pr_subgroup"] = er_pr_subgroup(calls)
 
     out["surgery"] = surgery(p["surgery_type"])
     neo = neoadjuvant_therapy(p)
@@ -735,9 +716,9 @@ def derive_cohort(crf: CRFData, settings: StudySettings | None = None,
     out["advanced_os_months"], out["advanced_os_event"] = advanced_os(p, is_mbc, is_dn, settings)
     out["pfs_months"], out["pfs_event"] = progression_free_survival(p, is_mbc, settings)
 
-    first = first_rebiopsy(p, reb, settings)
+    first = first_rebiopsy(p, calls)
     out["receptor_conversion_assessable"] = receptor_conversion_assessable(first)
-    for col, values in receptor_conversions(p, first, settings).items():
+    for col, values in receptor_conversions(first, calls).items():
         out[col] = values
-    out["her2_heterogeneity"] = her2_heterogeneity(p, reb, settings)
+    out["her2_heterogeneity"] = her2_heterogeneity(p, calls)
     return out.reset_index(drop=True)

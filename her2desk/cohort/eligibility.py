@@ -6,20 +6,13 @@ are applied in the paper's order and a patient is charged to the **first** rule
 she fails, so every excluded patient has exactly one reason and the flowchart
 adds up: admitted = Σ excluded + eligible, eligible = HR+/HER2+ + HR−/HER2+.
 
-HER2 status (``her2_call``): IHC 3+ is positive; IHC 2+ is positive when the
-FISH HER2/CEP17 ratio is ≥ ``settings.fish_threshold``, negative below it and
-*unknown* without FISH; IHC 0/1+ is negative. A patient is HER2-positive when
-the primary tumour **or any biopsy of metastatic tissue** is positive. That is
-what the paper must have done: its Table S7 reports 13 % HER2 negative→positive
-conversion among eligible patients, which is only possible if a HER2-negative
-primary with a HER2-positive metastasis counts as HER2-positive. When nothing
-is positive and the primary is IHC 2+ without FISH (or has no IHC at all), the
-status is unknown; otherwise negative. Both are excluded by one rule.
-
-Eligibility looks at the data as entered (the reader has already turned
-unparseable cells into missing ones); cells flagged by validation are masked
-later, in :mod:`her2desk.cohort.derive`, so that an impossible date makes an
-analysis incomplete instead of silently moving a patient out of the study.
+Receptor calls (HER2 status, ER/PR) come from :mod:`her2desk.cohort.receptors`, the
+one place they are made. Eligibility is decided on the data **after** validation
+masked its error cells (:func:`her2desk.cohort.derive.mask_error_cells`): a cell
+validation calls an error is missing here exactly as it is in every derived
+variable, so an ER of 150 % makes the patient "ER and/or PR status unknown" instead
+of an eligible patient in neither HR group. Each exclusion names the field(s) that
+decided it (``EligibilityResult.fields``), and a masked cell by sheet and row.
 """
 from __future__ import annotations
 
@@ -30,174 +23,143 @@ from typing import Callable
 import numpy as np
 import pandas as pd
 
+from .receptors import POSITIVE, NEGATIVE, UNKNOWN, ReceptorCalls, receptor_calls
+from .schema import HR_NEG, HR_POS
 from .settings import StudySettings
 
-POSITIVE, NEGATIVE, UNKNOWN = "positive", "negative", "unknown"
-HR_POS_LABEL, HR_NEG_LABEL = "HR+/HER2+", "HR-/HER2+"
-RECEPTOR_POSITIVE_PERCENT = 1.0  # ER/PR positive: ≥ 1 % of tumour cells stained
-
-
-# ---- receptor calls ---------------------------------------------------------
-
-def receptor_positive(percent: pd.Series) -> pd.Series:
-    """ER or PR positive (≥ 1 % nuclear staining) as a nullable boolean; missing stays missing."""
-    values = pd.to_numeric(percent, errors="coerce")
-    out = pd.Series(pd.NA, index=values.index, dtype="boolean")
-    known = values.notna()
-    out[known] = values[known] >= RECEPTOR_POSITIVE_PERCENT
-    return out
-
-
-def hr_positive(er_percent: pd.Series, pr_percent: pd.Series) -> pd.Series:
-    """HR+ = ER+ or PR+; HR− = both negative; missing when either is unknown."""
-    er, pr = receptor_positive(er_percent), receptor_positive(pr_percent)
-    out = (er | pr).astype("boolean")
-    out[er.isna() | pr.isna()] = pd.NA
-    return out
-
-
-def her2_call(ihc: pd.Series, fish_ratio: pd.Series, threshold: float) -> pd.Series:
-    """HER2 status of one assay: 'positive' / 'negative' / 'unknown', NaN when no IHC.
-
-    IHC 3+ → positive; 2+ → positive if FISH ratio ≥ threshold, negative if below,
-    unknown without FISH; 0 or 1+ → negative. The ratio is compared at 6 decimals, so a
-    ratio computed in Excel (``=6.6/3`` is 2.1999999999999997) is 2.2, on the threshold.
-    """
-    ihc = ihc.astype("object")
-    fish = pd.to_numeric(fish_ratio, errors="coerce").round(6)
-    threshold = round(float(threshold), 6)
-    out = pd.Series(np.nan, index=ihc.index, dtype="object")
-    out[ihc.isin(["0", "1+"])] = NEGATIVE
-    out[ihc == "3+"] = POSITIVE
-    two = ihc == "2+"
-    out[two & fish.isna()] = UNKNOWN
-    out[two & (fish >= threshold)] = POSITIVE
-    out[two & (fish < threshold)] = NEGATIVE
-    return out
-
-
-def rebiopsy_her2_calls(rebiopsies: pd.DataFrame, settings: StudySettings) -> pd.DataFrame:
-    """Rebiopsy rows in date order (then file order) with a ``her2_call`` column."""
-    cols = ["patient_id", "rebiopsy_date", "rebiopsy_her2_ihc", "rebiopsy_her2_fish_ratio"]
-    frame = pd.DataFrame(columns=cols) if rebiopsies is None else rebiopsies.copy()
-    for col in cols:
-        if col not in frame:
-            frame[col] = np.nan
-    frame["_order"] = np.arange(len(frame))
-    if len(frame):
-        frame = frame.sort_values(["patient_id", "rebiopsy_date", "_order"], na_position="last",
-                                  kind="mergesort")
-    frame["her2_call"] = her2_call(frame["rebiopsy_her2_ihc"], frame["rebiopsy_her2_fish_ratio"],
-                                   settings.fish_threshold)
-    return frame
-
-
-def patient_her2_status(patients: pd.DataFrame, rebiopsies: pd.DataFrame,
-                        settings: StudySettings) -> pd.Series:
-    """Patient-level HER2 status: positive in the primary or any rebiopsy → 'positive';
-    else 'unknown' when the primary is unknown or untested; else 'negative'."""
-    primary = her2_call(patients["her2_ihc"], patients["her2_fish_ratio"], settings.fish_threshold)
-    reb = rebiopsy_her2_calls(rebiopsies, settings)
-    positive_ids = set(reb.loc[reb["her2_call"] == POSITIVE, "patient_id"])
-    status = primary.copy()
-    status[primary.isna()] = UNKNOWN
-    status[patients["patient_id"].isin(positive_ids).to_numpy()] = POSITIVE
-    return status
+#: Explains one rule: for each field, the patients for whom that field decided it.
+Explain = Callable[[pd.DataFrame, StudySettings], "dict[str, pd.Series]"]
 
 
 # ---- the rules ---------------------------------------------------------------
 
 @dataclass(frozen=True)
 class Rule:
-    """One exclusion criterion; ``excludes`` returns True for the patients it removes."""
+    """One exclusion criterion; ``excludes`` returns True for the patients it removes and
+    ``explain`` says, per field, for whom that field decided it (the fields an excluded
+    patient's record names)."""
     key: str
     label: str
     excludes: Callable[[pd.DataFrame, StudySettings], pd.Series]
+    explain: Explain
 
 
 def _date(d) -> pd.Timestamp:
     return pd.Timestamp(d)
 
 
+def _flag(mask: pd.Series) -> pd.Series:
+    """A comparison's result as a plain boolean mask; missing counts as False."""
+    return mask.astype("boolean").fillna(False).astype(bool)
+
+
 def _outside_window(p: pd.DataFrame, s: StudySettings) -> pd.Series:
     """Admitted before or after the window; a missing admission date is 'incomplete' instead."""
     adm = pd.to_datetime(p["admission_date"])
-    outside = (adm < _date(s.enrol_from)) | (adm > _date(s.enrol_to))
-    return outside.fillna(False).astype(bool)
+    return _flag((adm < _date(s.enrol_from)) | (adm > _date(s.enrol_to)))
 
 
 def _male(p: pd.DataFrame, s: StudySettings) -> pd.Series:
-    return (p["sex"] == "male").fillna(False).astype(bool)
+    return _flag(p["sex"] == "male")
 
 
 def _her2_not_positive(p: pd.DataFrame, s: StudySettings) -> pd.Series:
     return p["_her2"] != POSITIVE
 
 
+def _her2_fields(p: pd.DataFrame, s: StudySettings) -> dict[str, pd.Series]:
+    """HER2 IHC names a negative or untested primary; the FISH ratio an IHC 2+ without it."""
+    no_fish = _flag(p["her2_ihc"] == "2+") & p["her2_fish_ratio"].isna()
+    return {"her2_ihc": ~no_fish, "her2_fish_ratio": no_fish}
+
+
 def _er_pr_unknown(p: pd.DataFrame, s: StudySettings) -> pd.Series:
-    er = pd.to_numeric(p["er_percent"], errors="coerce")
-    pr = pd.to_numeric(p["pr_percent"], errors="coerce")
-    return er.isna() | pr.isna()
-
-
-def _yes(series: pd.Series) -> pd.Series:
-    return series.astype("boolean").fillna(False).astype(bool)
+    return p["er_percent"].isna() | p["pr_percent"].isna()
 
 
 def _second_primary(p: pd.DataFrame, s: StudySettings) -> pd.Series:
-    return _yes(p["second_primary_tumor"])
+    return _flag(p["second_primary_tumor"])
 
 
 def _bilateral(p: pd.DataFrame, s: StudySettings) -> pd.Series:
-    return (p["laterality"] == "bilateral").fillna(False).astype(bool)
+    return _flag(p["laterality"] == "bilateral")
+
+
+#: Fields every eligible patient must have ("Incomplete clinical information" otherwise).
+REQUIRED_FIELDS = ("sex", "admission_date", "diagnosis_date", "surgery_type",
+                   "last_followup_date", "vital_status")
+
+
+def _incomplete_fields(p: pd.DataFrame, s: StudySettings) -> dict[str, pd.Series]:
+    """Missing sex, admission or diagnosis date, surgery type, last follow-up or vital status;
+    an operation without its date; a death without its date."""
+    out = {name: p[name].isna().to_numpy() for name in REQUIRED_FIELDS}
+    operated = _flag(p["surgery_type"].notna() & (p["surgery_type"] != "none"))
+    out["surgery_date"] = (operated & p["surgery_date"].isna()).to_numpy()
+    out["death_date"] = (_flag(p["vital_status"] == "dead") & p["death_date"].isna()).to_numpy()
+    return {k: pd.Series(v, index=p.index) for k, v in out.items()}
 
 
 def _incomplete(p: pd.DataFrame, s: StudySettings) -> pd.Series:
-    """Missing sex, admission or diagnosis date, surgery type, last follow-up or vital status;
-    an operation without its date; a death without its date."""
-    missing = (p["sex"].isna() | p["admission_date"].isna() | p["diagnosis_date"].isna()
-               | p["surgery_type"].isna()
-               | p["last_followup_date"].isna() | p["vital_status"].isna())
-    operated = p["surgery_type"].notna() & (p["surgery_type"] != "none")
-    no_surgery_date = operated & p["surgery_date"].isna()
-    no_death_date = (p["vital_status"] == "dead") & p["death_date"].isna()
-    return (missing | no_surgery_date | no_death_date).fillna(True).astype(bool)
+    return pd.concat(_incomplete_fields(p, s), axis=1).any(axis=1)
 
 
 def _cause_of_death_unknown(p: pd.DataFrame, s: StudySettings) -> pd.Series:
     dead = p["vital_status"] == "dead"
     unknown = p["cause_of_death"].isna() | (p["cause_of_death"] == "unknown")
-    return (dead & unknown).fillna(False).astype(bool)
+    return _flag(dead & unknown)
+
+
+def _missing(*names: str) -> Explain:
+    """The named fields that are blank (or were masked)."""
+    return lambda p, s: {n: p[n].isna() for n in names}
+
+
+def _always(*names: str) -> Explain:
+    """The named fields, for every patient the rule excludes."""
+    return lambda p, s: {n: pd.Series(True, index=p.index) for n in names}
 
 
 RULES: tuple[Rule, ...] = (
-    Rule("outside_window", "Admitted outside the enrolment window", _outside_window),
-    Rule("male", "Male", _male),
-    Rule("her2_not_positive", "HER2-negative or HER2 status unknown", _her2_not_positive),
-    Rule("er_pr_unknown", "ER and/or PR status unknown", _er_pr_unknown),
-    Rule("second_primary", "Second primary tumour", _second_primary),
-    Rule("bilateral", "Bilateral breast cancer", _bilateral),
-    Rule("incomplete", "Incomplete clinical information", _incomplete),
-    Rule("cause_of_death_unknown", "Missing or unknown cause of death", _cause_of_death_unknown),
+    Rule("outside_window", "Admitted outside the enrolment window", _outside_window,
+         _always("admission_date")),
+    Rule("male", "Male", _male, _always("sex")),
+    Rule("her2_not_positive", "HER2-negative or HER2 status unknown", _her2_not_positive,
+         _her2_fields),
+    Rule("er_pr_unknown", "ER and/or PR status unknown", _er_pr_unknown,
+         _missing("er_percent", "pr_percent")),
+    Rule("second_primary", "Second primary tumour", _second_primary,
+         _always("second_primary_tumor")),
+    Rule("bilateral", "Bilateral breast cancer", _bilateral, _always("laterality")),
+    Rule("incomplete", "Incomplete clinical information", _incomplete, _incomplete_fields),
+    Rule("cause_of_death_unknown", "Missing or unknown cause of death", _cause_of_death_unknown,
+         _always("cause_of_death")),
 )
 RULE_BY_KEY: dict[str, Rule] = {r.key: r for r in RULES}
 
-_NEEDED = ("patient_id", "sex", "admission_date", "diagnosis_date", "her2_ihc", "her2_fish_ratio",
+ELIGIBILITY_FIELDS = ("patient_id", "sex", "admission_date", "diagnosis_date", "her2_ihc", "her2_fish_ratio",
            "er_percent", "pr_percent", "second_primary_tumor", "laterality", "surgery_type",
            "surgery_date", "last_followup_date", "vital_status", "death_date", "cause_of_death")
+
+#: (patient_id, field) -> where validation found the error that masked that cell, e.g.
+#: "Patients row 17"; a field so masked is named with its cell.
+CellNames = "dict[tuple[str, str], str]"
 
 
 @dataclass(frozen=True)
 class EligibilityResult:
-    """Per-patient first failing rule and the flowchart counts.
+    """Per-patient first failing rule, the fields behind it, and the flowchart counts.
 
     ``reason`` is indexed by patient_id: the key of the first rule the patient
-    fails, or None when eligible. ``her2`` is the patient-level HER2 status and
-    ``hr_positive`` the primary tumour's HR status (nullable boolean).
+    fails, or None when eligible. ``fields`` (same index) is a tuple of the fields
+    that decided that rule — ``"er_percent (Patients row 17)"`` when validation
+    masked the cell — empty for eligible patients. ``her2`` is the patient-level HER2
+    status and ``hr_positive`` the primary tumour's HR status (nullable boolean).
     """
     reason: pd.Series
     her2: pd.Series
     hr_positive: pd.Series
+    fields: pd.Series
     rules: tuple[Rule, ...] = RULES
 
     @property
@@ -224,8 +186,8 @@ class EligibilityResult:
             ("excluded", excluded),
             ("excluded_total", int((~elig).sum())),
             ("eligible", int(elig.sum())),
-            (HR_POS_LABEL, int((hr == True).sum())),  # noqa: E712 (nullable boolean)
-            (HR_NEG_LABEL, int((hr == False).sum())),  # noqa: E712
+            (HR_POS, int(_flag(hr).sum())),
+            (HR_NEG, int(_flag(~hr).sum())),
         ])
 
     def her2_breakdown(self) -> "OrderedDict[str, int]":
@@ -235,25 +197,48 @@ class EligibilityResult:
         return OrderedDict((k, int(counts.get(k, 0))) for k in (NEGATIVE, UNKNOWN))
 
 
+def _named(field: str, patient_id: str, cells: "dict[tuple[str, str], str]") -> str:
+    where = cells.get((patient_id, field))
+    return f"{field} ({where})" if where else field
+
+
 def apply_eligibility(patients: pd.DataFrame, rebiopsies: pd.DataFrame | None,
-                      settings: StudySettings | None = None) -> EligibilityResult:
-    """Apply :data:`RULES` in order; each patient is charged to the first rule she fails."""
+                      settings: StudySettings | None = None, *,
+                      receptors: ReceptorCalls | None = None,
+                      masked_cells: "dict[tuple[str, str], str] | None" = None
+                      ) -> EligibilityResult:
+    """Apply :data:`RULES` in order; each patient is charged to the first rule she fails.
+
+    ``patients`` should already have validation's error cells masked (``masked_cells``
+    says where each was, so an exclusion can name it); ``receptors`` are the calls made
+    from those same cells, computed here when not given.
+    """
     settings = settings or StudySettings()
+    cells = masked_cells or {}
     frame = patients.copy()
-    for col in _NEEDED:
+    for col in ELIGIBILITY_FIELDS:
         if col not in frame:
             frame[col] = np.nan
     frame = frame.reset_index(drop=True)
-    reb = rebiopsies if rebiopsies is not None else pd.DataFrame(columns=["patient_id"])
-    frame["_her2"] = patient_her2_status(frame, reb, settings).to_numpy()
-    reason = pd.Series([None] * len(frame), index=frame["patient_id"].to_numpy(), dtype="object")
+    if receptors is None:
+        receptors = receptor_calls(frame, rebiopsies, settings)
+    frame["_her2"] = receptors.her2.to_numpy()
+    ids = frame["patient_id"].to_numpy()
+    reason = pd.Series([None] * len(frame), index=ids, dtype="object")
+    fields = pd.Series([()] * len(frame), index=ids, dtype="object")
     open_ = np.ones(len(frame), dtype=bool)
     for rule in RULES:
         hit = np.asarray(rule.excludes(frame, settings), dtype=bool) & open_
-        reason.iloc[np.flatnonzero(hit)] = rule.key
+        where = np.flatnonzero(hit)
+        if len(where):
+            reason.iloc[where] = rule.key
+            why = {name: np.asarray(mask, dtype=bool)
+                   for name, mask in rule.explain(frame, settings).items()}
+            fields.iloc[where] = [
+                tuple(_named(name, str(ids[i]), cells) for name, mask in why.items() if mask[i])
+                for i in where]
         open_ &= ~hit
-    reason.index.name = "patient_id"
-    her2 = pd.Series(frame["_her2"].to_numpy(), index=reason.index, name="her2")
-    hr = hr_positive(frame["er_percent"], frame["pr_percent"])
-    hr.index = reason.index
-    return EligibilityResult(reason=reason, her2=her2, hr_positive=hr)
+    reason.index.name = fields.index.name = "patient_id"
+    her2 = pd.Series(receptors.her2.to_numpy(), index=reason.index, name="her2")
+    hr = pd.Series(receptors.hr_positive.to_numpy(), index=reason.index, dtype="boolean")
+    return EligibilityResult(reason=reason, her2=her2, hr_positive=hr, fields=fields)

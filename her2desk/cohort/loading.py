@@ -14,9 +14,13 @@ import pandas as pd
 
 from ..crf.model import CRFData
 from .eligibility import RULES
+from .forms import missing_form_notes
+from .invariants import check_invariants
+from .schema import HR_GROUPS
 from .settings import StudySettings
 
-HR_LABELS = ("HR+/HER2+", "HR-/HER2+")
+#: Kept for callers of the old name; the vocabulary lives in :mod:`her2desk.cohort.schema`.
+HR_LABELS = HR_GROUPS
 
 Progress = Callable[[float, str], None]
 Cancelled = Callable[[], bool]
@@ -30,6 +34,9 @@ class Flowchart:
     eligible: int
     groups: "OrderedDict[str, int]"            # HR+/HER2+, HR-/HER2+
     rule_keys: dict[str, str] = field(default_factory=dict)   # label -> rule key
+    #: patient_id -> {rule label: [fields that decided it]}, for excluded patients whose
+    #: rule names fields; a cell masked by validation reads "er_percent (Patients row 17)".
+    excluded_detail: dict[str, dict[str, list[str]]] = field(default_factory=dict)
 
     @property
     def excluded_total(self) -> int:
@@ -41,14 +48,25 @@ class Flowchart:
                 "groups": dict(self.groups)}
 
 
+def excluded_detail(cohort: pd.DataFrame) -> dict[str, dict[str, list[str]]]:
+    """patient_id -> {rule label: [fields]} from the cohort's ``exclusion_fields``."""
+    labels = {r.key: r.label for r in RULES}
+    if "exclusion_fields" not in cohort:
+        return {}
+    rows = cohort.loc[~cohort["eligible"].to_numpy(dtype=bool),
+                      ["patient_id", "exclusion_reason", "exclusion_fields"]]
+    return {str(pid): {labels.get(reason, str(reason)): list(fields)}
+            for pid, reason, fields in rows.itertuples(index=False, name=None) if fields}
+
+
 def flowchart(cohort: pd.DataFrame) -> Flowchart:
     reasons = cohort["exclusion_reason"]
     excluded = OrderedDict((r.label, int((reasons == r.key).sum())) for r in RULES)
-    eligible = cohort["eligible"].fillna(False).astype(bool)
+    eligible = cohort["eligible"].to_numpy(dtype=bool)
     hr = cohort.loc[eligible, "hr_status"]
-    groups = OrderedDict((g, int((hr == g).sum())) for g in HR_LABELS)
+    groups = OrderedDict((g, int((hr == g).sum())) for g in HR_GROUPS)
     return Flowchart(int(len(cohort)), excluded, int(eligible.sum()), groups,
-                     {r.label: r.key for r in RULES})
+                     {r.label: r.key for r in RULES}, excluded_detail(cohort))
 
 
 @dataclass(frozen=True)
@@ -59,6 +77,8 @@ class LoadedStudy:
     validation: object                 # crf.validate.ValidationReport
     cohort: pd.DataFrame               # one row per admitted patient, derived variables
     flowchart: Flowchart
+    #: One sentence per codebook form the file lacks and what that does to eligibility.
+    form_notes: tuple[str, ...] = ()
 
 
 def _noop_progress(fraction: float, text: str) -> None:
@@ -92,5 +112,8 @@ def study_from_crf(crf: CRFData, settings: StudySettings, *, path: Path | None =
                           de_novo_window_days=settings.de_novo_window_days)
     progress(0.85, "Applying eligibility and deriving study variables")
     cohort = derive_cohort(crf, settings, list(report.findings))
+    flow = flowchart(cohort)
+    check_invariants(cohort, flow)
     progress(1.0, "Study loaded")
-    return LoadedStudy(path, settings, crf, report, cohort, flowchart(cohort))
+    return LoadedStudy(path, settings, crf, report, cohort, flow,
+                       tuple(missing_form_notes(crf)))

@@ -57,6 +57,12 @@ class CRFData:
     ignored_sheets: list[str] = field(default_factory=list)
     mapping_used: dict[str, str] = field(default_factory=dict)
 
+    def missing_forms(self) -> tuple[str, ...]:
+        """The codebook forms no sheet of the file provided a column for (a CSV saved from the
+        Patients sheet alone has no Treatment, Outcomes, First-line or Rebiopsy form)."""
+        return tuple(form for form in cb.FORMS
+                     if not any(name != "patient_id" for name in self.headers.get(form, {})))
+
     def patients(self) -> pd.DataFrame:
         """One row per patient: every one-row form joined on patient_id (first row wins)."""
         base = None

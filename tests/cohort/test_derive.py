@@ -273,14 +273,19 @@ def test_error_findings_mask_cells_but_warnings_do_not():
     warn = Finding("warning", "B", "Outcomes", 3, "Death date", "2019-01-01", "odd",
                    field="death_date", rule="date_order")
     c = cohort(pats, findings=[err, warn])
-    # A stays in the study (eligibility sees the data as entered) but OS is incomplete
-    assert c.loc["A", "eligible"] and pd.isna(c.loc["A", "os_months"])
-    assert pd.isna(c.loc["A", "os_event"]) and pd.isna(c.loc["A", "dfs_months"])
+    # The masked death date is missing for eligibility too: a death without its date is
+    # "Incomplete clinical information", and the exclusion names the cell.
+    assert not c.loc["A", "eligible"] and c.loc["A", "exclusion_reason"] == "incomplete"
+    assert c.loc["A", "exclusion_fields"] == ("death_date (Outcomes row 2)",)
+    assert pd.isna(c.loc["A", "os_months"]) and pd.isna(c.loc["A", "os_event"])
+    assert c.loc["B", "eligible"] and c.loc["B", "exclusion_fields"] == ()
     assert c.loc["B", "os_event"] == True  # noqa: E712 - a warning changes nothing
     assert c.loc["B", "os_months"] == pytest.approx(1393 / 30.4375)
     er = Finding("error", "A", "Patients", 2, "ER", "150", "out of range", field="er_percent")
     c2 = cohort([patient("A", er_percent=150)], findings=[er])
     assert pd.isna(c2.loc["A", "er_percent_group"]) and pd.isna(c2.loc["A", "hr_status"])
+    assert c2.loc["A", "exclusion_reason"] == "er_pr_unknown"
+    assert c2.loc["A", "exclusion_fields"] == ("er_percent (Patients row 2)",)
     assert cohort([patient("A", er_percent=150)]).loc["A", "er_percent_group"] == ">=50%"
 
 

@@ -3,8 +3,9 @@ from datetime import date
 import pandas as pd
 import pytest
 
-from her2desk.cohort.eligibility import (RULES, apply_eligibility, her2_call,
-                                         patient_her2_status, POSITIVE, NEGATIVE, UNKNOWN)
+from her2desk.cohort.eligibility import RULES, apply_eligibility
+from her2desk.cohort.receptors import (NEGATIVE, POSITIVE, UNKNOWN, her2_call,
+                                       patient_her2_status)
 from her2desk.cohort.settings import StudySettings
 from cohort_factory import make_crf, patient
 
