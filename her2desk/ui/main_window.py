@@ -377,7 +377,7 @@ class MainWindow(QMainWindow):
             self.panels[name].clear_results(self.tr("Computing the study's analyses…"))
         self._update_counts()
         n_err = getattr(loaded.validation, "n_errors", 0)
-        messages = []
+        messages = list(getattr(loaded, "form_notes", ()))   # forms the file lacks, first
         if n_err:
             messages.append(self._errors_message(loaded, n_err))
         n_unmatched = len(getattr(loaded.crf, "unmatched_columns", None) or ())
@@ -398,7 +398,7 @@ class MainWindow(QMainWindow):
         is eligible and with it every analysis.
         """
         cohort = loaded.cohort
-        eligible = set(cohort.loc[cohort["eligible"].fillna(False).astype(bool), "patient_id"].astype(str))
+        eligible = set(cohort.loc[cohort["eligible"], "patient_id"].astype(str))
         with_errors = {str(p) for p in loaded.validation.errors_by_patient()}
         touched = sorted(with_errors & eligible)
         cells = f"{n_err} cell{'s' * (n_err != 1)} need{'s' * (n_err == 1)}"
@@ -468,7 +468,7 @@ class MainWindow(QMainWindow):
             self.counts_label.setText(self.tr("No study open — File ▸ Open CRF… or drop a workbook here"))
             return
         cohort = loaded.cohort
-        eligible = int(cohort["eligible"].fillna(False).astype(bool).sum()) if "eligible" in cohort else 0
+        eligible = int(cohort["eligible"].sum()) if "eligible" in cohort else 0
         v = loaded.validation
         n_err, n_warn = getattr(v, "n_errors", 0), getattr(v, "n_warnings", 0)
         self.counts_label.setText(f"{len(cohort)} patients · {eligible} eligible · "

@@ -27,6 +27,7 @@ COLUMN_LABELS: dict[str, str] = {
     "patient_id": "Patient",
     "eligible": "Eligible",
     "exclusion_reason": "Excluded because",
+    "exclusion_fields": "Fields behind it",
     "age_group": "Age group",
     "hr_status": "HR status",
     "er_pr_subgroup": "ER/PR subgroup",
@@ -76,6 +77,13 @@ def pretty_name(column: str) -> str:
     if first == first.lower():
         words[0] = first[:1].upper() + first[1:]
     return " ".join(words) + unit
+
+
+def fields_text(fields: object) -> object:
+    """An exclusion's fields as one cell: "er_percent (Patients row 17); pr_percent"."""
+    if isinstance(fields, (tuple, list)):
+        return "; ".join(str(f) for f in fields) if fields else None
+    return fields
 
 
 def column_label(column: str, overrides: dict[str, str] | None = None) -> str:

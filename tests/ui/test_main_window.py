@@ -93,7 +93,7 @@ def test_open_study_runs_in_background_and_fills_tabs(window, qtbot, study_file,
         assert window.loaded is None and window.runner.is_busy("load")
         assert window.panels["Data"].message.text() == "Opening study.xlsx…"
         assert window.cancel_button.isVisibleTo(window)
-    assert window.counts_label.text() == "120 patients · 119 eligible · 43 errors · 116 warnings"
+    assert window.counts_label.text() == "120 patients · 117 eligible · 43 errors · 116 warnings"
     assert window.banner.kind == "warning" and "Validation tab" in window.banner.text()
     data = window.panels["Data"]
     assert data.is_showing_contents() and data.table.model.rowCount() == 120

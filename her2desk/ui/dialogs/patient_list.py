@@ -25,7 +25,8 @@ from PySide6.QtWidgets import (
 from ..panels.base import FilterableTable
 
 #: Columns shown next to the patient ID when the cohort has them (and they are not all blank).
-KEY_COLUMNS = ("age_at_diagnosis", "hr_status", "er_pr_subgroup", "eligible", "exclusion_reason")
+KEY_COLUMNS = ("age_at_diagnosis", "hr_status", "er_pr_subgroup", "eligible", "exclusion_reason",
+               "exclusion_fields")
 
 COLUMN_LABELS = {
     "patient_id": "Patient",
@@ -34,6 +35,7 @@ COLUMN_LABELS = {
     "er_pr_subgroup": "ER/PR subgroup",
     "eligible": "Eligible",
     "exclusion_reason": "Excluded because",
+    "exclusion_fields": "Fields behind it",
     "mbc": "MBC",
     "first_line_class": "First-line regimen",
     "first_line_targets": "HER2 targets",
@@ -70,6 +72,10 @@ def patient_frame(patient_ids: Sequence[str], cohort: pd.DataFrame | None, *,
     keyed = cohort.assign(patient_id=cohort["patient_id"].astype(str))
     keyed = keyed.drop_duplicates("patient_id").set_index("patient_id")[wanted]
     frame = keyed.reindex(ids).reset_index()
+    if "exclusion_fields" in frame.columns:
+        from ..text import fields_text
+
+        frame["exclusion_fields"] = frame["exclusion_fields"].map(fields_text)
     for col, labels in (value_labels or {}).items():
         if col in frame.columns:
             frame[col] = frame[col].map(lambda v, m=labels: m.get(v, v) if isinstance(v, str) else v)

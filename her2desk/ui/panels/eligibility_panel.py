@@ -16,11 +16,11 @@ from PySide6.QtWidgets import (
 
 from ..dialogs.patient_list import PatientListDialog, show_patient_list
 from ..plots.flowchart import FlowchartView
-from ..text import column_label
+from ..text import column_label, fields_text
 from .base import FilterableTable, Panel
 from .common import figures_over_table, save_figure_to
 
-_COLUMNS = ("patient_id", "eligible", "exclusion_reason", "hr_status")
+_COLUMNS = ("patient_id", "eligible", "exclusion_reason", "exclusion_fields", "hr_status")
 
 
 def flowchart_html(flow: Any) -> str:
@@ -48,7 +48,7 @@ def settings_text(settings: Any) -> str:
 
 def flow_patients(cohort: pd.DataFrame, key: str, rule_keys: dict[str, str] | None = None) -> list[str]:
     """Patient IDs behind one flowchart box, from the cohort's eligibility columns."""
-    eligible = cohort["eligible"].fillna(False).astype(bool)
+    eligible = cohort["eligible"]
     if key == "admitted":
         mask = pd.Series(True, index=cohort.index)
     elif key == "eligible":
@@ -63,7 +63,7 @@ def flow_patients(cohort: pd.DataFrame, key: str, rule_keys: dict[str, str] | No
         mask = eligible & (cohort["hr_status"] == key.split(":", 1)[1])
     else:
         raise KeyError(key)
-    return cohort.loc[mask.fillna(False).astype(bool), "patient_id"].astype(str).tolist()
+    return cohort.loc[mask.to_numpy(dtype=bool), "patient_id"].astype(str).tolist()
 
 
 class EligibilityPanel(Panel):
@@ -132,6 +132,8 @@ class EligibilityPanel(Panel):
             # Show the rule as the flowchart words it, not its machine key.
             frame = frame.assign(exclusion_reason=frame["exclusion_reason"].map(
                 lambda k: labels.get(k, k) if isinstance(k, str) else k))
+        if "exclusion_fields" in frame.columns:
+            frame = frame.assign(exclusion_fields=frame["exclusion_fields"].map(fields_text))
         # Readable headers (Table 1–3 row labels where there is one); the column's own
         # name stays in the tooltip, as exports and the codebook use it.
         self.table.set_frame(frame, column_labels={c: column_label(c) for c in frame.columns},
