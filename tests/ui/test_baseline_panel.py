@@ -208,9 +208,10 @@ def test_window_fills_baseline_and_first_line_tabs(qtbot, qsettings, tmp_path):
         window.open_study(study)
     baseline = window.panels["Baseline"]
     assert baseline.is_showing_contents() and baseline.cohort is window.loaded.cohort
-    # The factory alternates HR+ and HR-; P004 (HR-) is excluded as HER2-negative.
-    assert baseline.table.model.headers()[1:4] == ["HR+/HER2+ (n = 30)", "HR−/HER2+ (n = 29)",
-                                                   "Total (n = 59)"]
+    # The factory alternates HR+ and HR-; P004 (HR-) is excluded as HER2-negative, and
+    # P006 (HR-) as incomplete: validation masks her diagnosis date in 2030.
+    assert baseline.table.model.headers()[1:4] == ["HR+/HER2+ (n = 30)", "HR−/HER2+ (n = 28)",
+                                                   "Total (n = 58)"]
     window.tabs.setCurrentWidget(baseline)
     assert list(window.current_panel().export_frame().columns)[1] == "HR+/HER2+ (n = 30)"
     first_line = window.panels["First-line & conversion"]
@@ -218,5 +219,5 @@ def test_window_fills_baseline_and_first_line_tabs(qtbot, qsettings, tmp_path):
     # No factory patient has MBC: the tab says so instead of showing an empty table.
     assert "No eligible patient has metastatic breast cancer" in first_line.table4.subtitle_label.text()
     eligibility = window.panels["Eligibility"]
-    assert eligibility.flowchart.box_text("eligible") == "Eligible (n = 59)"
+    assert eligibility.flowchart.box_text("eligible") == "Eligible (n = 58)"
     window.runner.shutdown(5000)
