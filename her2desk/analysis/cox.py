@@ -97,6 +97,8 @@ class CoxResult:
     converged: bool
     warnings: tuple[str, ...]
     data: CoxData = field(repr=False)
+    #: Per covariate: dropped as collinear/constant by R's ``toler.chol`` rule (NA coefficient).
+    aliased: tuple[bool, ...] = ()
 
     def summary_frame(self) -> pd.DataFrame:
         """Coefficient table (one row per covariate), for display/export."""
@@ -127,7 +129,8 @@ class _CoxEngine:
         self.t = time[order]
         self.d = event[order].astype(bool)
         xs = x[order]
-        self.x = xs - xs.mean(axis=0)   # centred as R does, for a stable exp()
+        self.x_mean = xs.mean(axis=0)
+        self.x = xs - self.x_mean       # centred as R does, for a stable exp()
         self.order = order
         ut, first, inv = np.unique(self.t, return_index=True, return_inverse=True)
         dcount = np.bincount(inv, weights=self.d, minlength=ut.size)
@@ -199,17 +202,61 @@ def _solve(imat: np.ndarray, u: np.ndarray) -> np.ndarray:
         return np.linalg.lstsq(imat, u, rcond=None)[0]
 
 
-def _aliased_columns(x: np.ndarray) -> np.ndarray:
-    """Columns that are constant or a linear combination of earlier ones (R: NA coefficient)."""
-    xc = x - x.mean(axis=0)
-    norms = np.linalg.norm(xc, axis=0)
-    # One QR of the whole matrix: |R_jj| is the norm of column j's residual after projecting
-    # on every earlier column, whose span equals that of the earlier non-aliased ones.
-    resid = np.zeros(x.shape[1])     # beyond n columns everything is dependent
-    if x.shape[1] and x.shape[0]:
-        d = np.abs(np.diag(np.linalg.qr(xc, mode="r")))
-        resid[:d.size] = d
-    return (norms == 0) | (resid <= 1e-7 * norms)
+#: R ``coxph.control()$toler.chol``: a pivot below this fraction of the largest diagonal of
+#: the information matrix marks its covariate as collinear (coefficient NA).
+TOLER_CHOL = float(np.finfo(float).eps) ** 0.75
+
+
+def _r_scale(x: np.ndarray) -> np.ndarray:
+    """coxfit6's covariate scaling: 1 for columns coded within {-1, 0, 1}, else 1/mean|x - mean|."""
+    scale = np.ones(x.shape[1])
+    for j in range(x.shape[1]):
+        col = x[:, j]
+        if np.isin(col, (-1.0, 0.0, 1.0)).all():
+            continue
+        mad = float(np.mean(np.abs(col - col.mean())))
+        scale[j] = 1.0 / mad if mad > 0 else 1.0
+    return scale
+
+
+def _cholesky2_singular(imat: np.ndarray, toler: float = TOLER_CHOL) -> np.ndarray:
+    """Columns R's ``cholesky2`` (survival's C code) sets aside as singular.
+
+    An LDL' decomposition in column order; a pivot that is not finite or is below
+    ``toler`` times the largest diagonal is zeroed and its column skipped, so a covariate is
+    dropped when it is (numerically) a combination of earlier ones.
+    """
+    m = np.array(imat, dtype=float)
+    n = m.shape[0]
+    eps = float(np.max(np.diag(m), initial=0.0))
+    eps = toler if eps <= 0 else eps * toler
+    singular = np.zeros(n, dtype=bool)
+    for i in range(n):
+        pivot = m[i, i]
+        if not np.isfinite(pivot) or pivot < eps:
+            m[i, i] = 0.0
+            singular[i] = True
+            continue
+        for j in range(i + 1, n):
+            temp = m[j, i] / pivot
+            m[j, i] = temp
+            m[j, j] -= temp * temp * pivot
+            m[j + 1:, j] -= temp * m[j + 1:, i]
+    return singular
+
+
+def _aliased_columns(engine: "_CoxEngine") -> np.ndarray:
+    """Covariates R's ``coxph`` reports as NA: singular in the information matrix at beta = 0.
+
+    The matrix is that of the covariates scaled as coxfit6 scales them, decomposed by
+    :func:`_cholesky2_singular` with ``toler.chol``; a constant column has a zero pivot.
+    """
+    p = engine.x.shape[1]
+    if p == 0:
+        return np.zeros(0, dtype=bool)
+    _, _, imat = engine.evaluate(np.zeros(p))
+    sc = _r_scale(engine.x + engine.x_mean)
+    return _cholesky2_singular(imat * np.outer(sc, sc))
 
 
 def _newton(engine: _CoxEngine, p: int, max_iter: int, eps: float) -> dict[str, Any]:
@@ -293,10 +340,16 @@ def fit_cox_arrays(time: Any, event: Any, x: Any, names: Sequence[str] | None = 
         raise ValueError("no events: a Cox model cannot be fitted")
 
     warnings: list[str] = []
-    alias = _aliased_columns(xm) if p_all else np.zeros(0, bool)
-    for j in np.nonzero(alias)[0]:
-        warnings.append(f"'{names[j]}' is constant or collinear with other covariates; "
-                        "its coefficient cannot be estimated (R reports NA).")
+    alias = _aliased_columns(_CoxEngine(t, e, xm, ties)) if p_all else np.zeros(0, bool)
+    if alias.any():
+        # R's coxph prints NA and, only with singular.ok = FALSE, stops with "X matrix deemed
+        # to be singular; variable <k>"; we warn in those words, naming the covariate.
+        r_msg = "X matrix deemed to be singular; variable " + " ".join(
+            str(j + 1) for j in np.nonzero(alias)[0])
+        for j in np.nonzero(alias)[0]:
+            warnings.append(f"'{names[j]}' is constant or collinear with earlier covariates "
+                            "(R's coxph, toler.chol): not estimable, coefficient NA. "
+                            f"R: \"{r_msg}\".")
     use = ~alias
     p = int(use.sum())
     coef = np.full(p_all, np.nan)
@@ -348,6 +401,7 @@ def fit_cox_arrays(time: Any, event: Any, x: Any, names: Sequence[str] | None = 
         conf_level=conf_level, iterations=int(fit["iterations"]),
         converged=bool(fit["converged"]), warnings=tuple(warnings),
         data=CoxData(time=_ro(t), event=_ro(e), x=_ro(xm)),
+        aliased=tuple(bool(a) for a in alias),
     )
 
 

@@ -49,6 +49,8 @@ class CoxTerm:
     ci: tuple[float, float]
     p_value: float
     ph_p: float | None = None          # cox.zph P of the whole covariate (all its levels)
+    #: Why the term has no estimate ("" when it has one), e.g. collinear with earlier terms.
+    not_estimable: str = ""
 
     @property
     def ph_flagged(self) -> bool:
@@ -93,7 +95,9 @@ class CoxResults:
             "warnings": list(m.warnings), "skipped": list(m.skipped), "ph_global_p": num(m.ph_global_p),
             "terms": [{"variable": t.variable, "level": t.level, "reference": t.reference,
                        "hazard_ratio": num(t.hazard_ratio), "ci": [num(t.ci[0]), num(t.ci[1])],
-                       "p_value": num(t.p_value), "ph_p": num(t.ph_p)} for t in m.terms]}
+                       "p_value": num(t.p_value), "ph_p": num(t.ph_p),
+                       "estimable": not t.not_estimable,
+                       "not_estimable_reason": t.not_estimable or None} for t in m.terms]}
             for m in self.models]}
 
 
@@ -187,12 +191,33 @@ def fit_model(cohort: pd.DataFrame, endpoint: str, variables: Sequence[str], *,
     terms = tuple(
         CoxTerm(var, BY_VARIABLE[var].label, level, BY_VARIABLE[var].reference,
                 float(fit.hazard_ratio[i]), (float(fit.ci_low[i]), float(fit.ci_high[i])),
-                float(fit.p[i]), ph_by_label.get(BY_VARIABLE[var].label))
+                float(fit.p[i]), ph_by_label.get(BY_VARIABLE[var].label),
+                _not_estimable(fit, i))
         for i, (var, level) in enumerate(meta))
     return CoxModel(endpoint, kind, tuple(variables), terms, fit.n, fit.events, fit.n_dropped,
                     fit.converged, (*skipped, *fit.warnings),
                     None if ph is None else float(ph.global_test.p),
                     () if ph is None else tuple(ph.flags), tuple(skipped))
+
+
+#: Reason shown for a term R's coxph would print as NA.
+COLLINEAR_REASON = ("collinear with the model's other terms (R's coxph drops it by its "
+                    "toler.chol rule: coefficient NA)")
+
+
+CONSTANT_REASON = ("the same for every patient the model uses (R's coxph: coefficient NA)")
+
+
+def _not_estimable(fit: CoxResult, i: int) -> str:
+    """Why term ``i`` has no usable hazard ratio, in words; "" when it has one."""
+    if fit.aliased and fit.aliased[i]:
+        if np.ptp(fit.data.x[:, i]) == 0:
+            return CONSTANT_REASON
+        return COLLINEAR_REASON
+    vals = (fit.hazard_ratio[i], fit.ci_low[i], fit.ci_high[i])
+    if not all(np.isfinite(v) and v > 0 for v in vals):
+        return "not finite (e.g. no events in a level, or too few)"
+    return ""
 
 
 def study_cox_models(cohort: pd.DataFrame, *, ties: str = "efron",

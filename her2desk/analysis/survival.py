@@ -96,13 +96,25 @@ class KMCurve:
     conf_level: float
     n_dropped: int = 0
 
-    def to_frame(self) -> pd.DataFrame:
-        """The curve as a table (one row per distinct time), for export/display."""
-        return pd.DataFrame({
+    def to_frame(self, start: bool = False) -> pd.DataFrame:
+        """The curve as a table (one row per distinct time), for export/display.
+
+        ``start=True`` prepends R ``survfit0``'s start row at time min(0, first time):
+        everyone at risk, no events, S = 1, std.err 0 and limits 1–1 whatever the CI type
+        (unless the first observed time already is that start).
+        """
+        cols = {
             "time": self.time, "n_risk": self.n_risk, "n_event": self.n_event,
             "n_censor": self.n_censor, "survival": self.survival,
             "std_err": self.std_err, "ci_low": self.ci_low, "ci_high": self.ci_high,
-        })
+        }
+        t0 = min(0.0, float(self.time[0])) if self.time.size else 0.0
+        if start and (not self.time.size or self.time[0] != t0):
+            first = {"time": t0, "n_risk": self.n_risk[0] if self.n_risk.size else self.n,
+                     "n_event": 0, "n_censor": 0, "survival": 1.0, "std_err": 0.0,
+                     "ci_low": 1.0, "ci_high": 1.0}
+            cols = {k: np.concatenate(([first[k]], v)) for k, v in cols.items()}
+        return pd.DataFrame(cols)
 
 
 def _conf_limits(surv: np.ndarray, se_log: np.ndarray, conf_type: str,
@@ -196,9 +208,12 @@ def survival_at(curve: KMCurve, times: Any) -> tuple[np.ndarray, np.ndarray, np.
     """S(t) and CI at given times, as R's ``summary(fit, times=)``.
 
     The curve is a right-continuous step: the value at t includes events at t.
-    Before the first observed time S = 1 (CI as R: 1 for log/plain, NaN for
-    log-log); after the last observed time the result is NaN, because R drops
-    such times (``extend = FALSE``) rather than extrapolating.
+    Before the group's first observed time S = 1 with limits 1–1 for every CI
+    type, as R's ``survfit0`` adds that start row (std.err 0, lower = upper = 1)
+    and ``summary(fit, times=)`` reads it; from the first observed time on, the
+    limits are the curve's own (so log-log is NaN while S is still 1, as R's NA).
+    After the last observed time the result is NaN, because R drops such times
+    (``extend = FALSE``) rather than extrapolating.
     """
     tq = np.atleast_1d(np.asarray(times, dtype=float))
     idx = np.searchsorted(curve.time, tq, side="right") - 1
@@ -211,9 +226,8 @@ def survival_at(curve: KMCurve, times: Any) -> tuple[np.ndarray, np.ndarray, np.
     hi[inside] = curve.ci_high[idx[inside]]
     before = (idx < 0) & ~np.isnan(tq)
     s[before] = 1.0
-    if curve.conf_type != "log-log":
-        lo[before] = 1.0
-        hi[before] = 1.0
+    lo[before] = 1.0
+    hi[before] = 1.0
     return s, lo, hi
 
 

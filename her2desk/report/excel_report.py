@@ -79,6 +79,13 @@ def _hr_cells(hr, ci, p) -> tuple[str, str, str]:
     return f"{hr:.2f}", f"{ci[0]:.2f}–{ci[1]:.2f}", format_p(p)
 
 
+def _term_cells(t) -> tuple[str, str, str]:
+    """A Cox term's HR, CI and P cells; a term dropped as collinear says so in its HR cell."""
+    if getattr(t, "not_estimable", "").startswith("collinear"):
+        return f"{NOT_ESTIMABLE} (collinear)", "—", "—"
+    return _hr_cells(t.hazard_ratio, t.ci, t.p_value)
+
+
 def _pct(x: float | None) -> str:
     return "" if x is None or (isinstance(x, float) and math.isnan(x)) else f"{100 * x:.1f}"
 
@@ -298,7 +305,7 @@ def _cox_sheet(wb: Workbook, results: StudyResults) -> None:
         sh.header("Covariate", "Level vs reference", "HR", "95% CI", "P", "PH test P", "n", "Events")
         for m in results.cox.univariate(ep):
             for t in m.terms:
-                sh.row(t.label, f"{t.level} vs {t.reference}", *_hr_cells(t.hazard_ratio, t.ci, t.p_value),
+                sh.row(t.label, f"{t.level} vs {t.reference}", *_term_cells(t),
                        format_p(t.ph_p) if t.ph_p is not None else "", m.n, m.events)
     if results.cox.notes:
         sh.blank()
@@ -308,14 +315,16 @@ def _cox_sheet(wb: Workbook, results: StudyResults) -> None:
     sh.note("HR with Wald 95% CI and P. PH test: score test of a time-varying effect on the "
             "Kaplan–Meier time scale, as R's cox.zph; P < 0.05 flags non-proportional hazards. "
             "Not estimable: the term's hazard ratio or its CI is not finite (e.g. no events in a "
-            "level); its CI and P are shown as —.")
+            "level); its CI and P are shown as —. Not estimable (collinear): the term is a linear "
+            "combination of the model's other terms, dropped as R's coxph drops it (toler.chol), "
+            "which prints NA.")
     sh.finish()
 
 
 def _cox_terms(sh: _Sheet, m) -> None:
     sh.header("Covariate", "Level vs reference", "HR", "95% CI", "P", "PH test P")
     for t in m.terms:
-        sh.row(t.label, f"{t.level} vs {t.reference}", *_hr_cells(t.hazard_ratio, t.ci, t.p_value),
+        sh.row(t.label, f"{t.level} vs {t.reference}", *_term_cells(t),
                format_p(t.ph_p) if t.ph_p is not None else "")
     for w in (*m.warnings, *m.ph_flags):
         sh.note(w)

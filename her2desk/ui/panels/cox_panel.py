@@ -40,6 +40,10 @@ PH_TIP = ("Proportional-hazards check (Schoenfeld residuals, as R's cox.zph). P 
 
 def hr_cell(term: Any) -> Cell:
     hr, (lo, hi) = term.hazard_ratio, term.ci
+    reason = getattr(term, "not_estimable", "")
+    if reason.startswith("collinear"):
+        return Cell("not estimable (collinear)", f"{term.level} vs {term.reference} is {reason}.",
+                    warn=True)
     if not all(x is not None and math.isfinite(x) and x > 0 for x in (hr, lo, hi)):
         return Cell("not estimable", "Too few events in one level to estimate a hazard ratio.", warn=True)
     return Cell(f"{hr:.2f} ({lo:.2f}–{hi:.2f})", f"Hazard ratio of {term.level} vs {term.reference}; "
