@@ -31,11 +31,23 @@ __all__ = [
     "fit_cox",
     "fit_cox_arrays",
     "dummies",
+    "estimable",
     "hazard_ratio",
     "ph_test",
 ]
 
 _TIES = ("efron", "breslow")
+
+
+def estimable(hazard_ratio: float, ci: tuple[float, float], converged: bool = True) -> bool:
+    """Whether a hazard ratio is an estimate worth printing, the one rule for every HR.
+
+    The fit converged, and the HR and both CI limits are finite and positive: under
+    separation (no events in a level) a fit still returns numbers such as HR 0.00 with CI
+    0.00–inf, which are not estimates.
+    """
+    values = (hazard_ratio, *ci)
+    return bool(converged) and all(v is not None and np.isfinite(v) and v > 0 for v in values)
 
 
 class ChiSqTest(NamedTuple):

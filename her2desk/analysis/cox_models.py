@@ -11,7 +11,7 @@ from typing import Sequence
 import numpy as np
 import pandas as pd
 
-from .cox import PH_ALPHA, CoxResult, PHTestResult, dummies, fit_cox, ph_test
+from .cox import PH_ALPHA, CoxResult, PHTestResult, dummies, estimable, fit_cox, ph_test
 from .endpoints import DFS, ENDPOINTS, OS, endpoint_frame
 
 
@@ -51,6 +51,13 @@ class CoxTerm:
     ph_p: float | None = None          # cox.zph P of the whole covariate (all its levels)
     #: Why the term has no estimate ("" when it has one), e.g. collinear with earlier terms.
     not_estimable: str = ""
+    converged: bool = True             # the model's Cox fit converged
+
+    @property
+    def estimable(self) -> bool:
+        """A hazard ratio worth printing: no reason against it (collinear, constant) and
+        :func:`her2desk.analysis.cox.estimable` (converged, finite and positive)."""
+        return not self.not_estimable and estimable(self.hazard_ratio, self.ci, self.converged)
 
     @property
     def ph_flagged(self) -> bool:
@@ -96,7 +103,7 @@ class CoxResults:
             "terms": [{"variable": t.variable, "level": t.level, "reference": t.reference,
                        "hazard_ratio": num(t.hazard_ratio), "ci": [num(t.ci[0]), num(t.ci[1])],
                        "p_value": num(t.p_value), "ph_p": num(t.ph_p),
-                       "estimable": not t.not_estimable,
+                       "estimable": t.estimable,
                        "not_estimable_reason": t.not_estimable or None} for t in m.terms]}
             for m in self.models]}
 
@@ -192,7 +199,7 @@ def fit_model(cohort: pd.DataFrame, endpoint: str, variables: Sequence[str], *,
         CoxTerm(var, BY_VARIABLE[var].label, level, BY_VARIABLE[var].reference,
                 float(fit.hazard_ratio[i]), (float(fit.ci_low[i]), float(fit.ci_high[i])),
                 float(fit.p[i]), ph_by_label.get(BY_VARIABLE[var].label),
-                _not_estimable(fit, i))
+                not_estimable=_not_estimable(fit, i), converged=bool(fit.converged))
         for i, (var, level) in enumerate(meta))
     return CoxModel(endpoint, kind, tuple(variables), terms, fit.n, fit.events, fit.n_dropped,
                     fit.converged, (*skipped, *fit.warnings),
@@ -214,6 +221,8 @@ def _not_estimable(fit: CoxResult, i: int) -> str:
         if np.ptp(fit.data.x[:, i]) == 0:
             return CONSTANT_REASON
         return COLLINEAR_REASON
+    if not fit.converged:
+        return "from a Cox fit that did not converge"
     vals = (fit.hazard_ratio[i], fit.ci_low[i], fit.ci_high[i])
     if not all(np.isfinite(v) and v > 0 for v in vals):
         return "not finite (e.g. no events in a level, or too few)"

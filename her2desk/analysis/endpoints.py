@@ -52,10 +52,11 @@ class HazardRatio:
 
     @property
     def estimable(self) -> bool:
-        """A hazard ratio worth printing: converged, HR and both CI limits finite and positive
-        (under separation a fit returns e.g. HR 0.00 with CI 0.00–inf: a number, not an estimate)."""
-        values = (self.hazard_ratio, *self.ci)
-        return self.converged and all(np.isfinite(v) and v > 0 for v in values)
+        """A hazard ratio worth printing (:func:`her2desk.analysis.cox.estimable`): converged,
+        HR and both CI limits finite and positive."""
+        from .cox import estimable
+
+        return estimable(self.hazard_ratio, self.ci, self.converged)
 
 
 @dataclass(frozen=True)

@@ -20,7 +20,10 @@ from .. import __version__
 from ..analysis.compare import ALL, CategoricalComparison, ContinuousComparison
 from ..analysis.study import StudyResults
 from ..analysis.tables import BaselineTable, CountTable
-from .format import format_median_range, format_n_percent, format_p
+from .format import (DASH, HR_NOTE, RANGE, REFERENCE, MEDIAN_NOTE, NOT_ESTIMABLE, format_hr, format_hr_ci,
+                     format_hr_with_ci, format_median, format_median_ci, format_median_range,
+                     format_months, format_n_percent, format_number, format_p, format_percent,
+                     not_estimable_text)
 
 _HEAD_FILL = PatternFill("solid", fgColor="DCE6F1")
 _BOLD = Font(bold=True)
@@ -33,61 +36,23 @@ SHEETS = ("Settings", "Flowchart", "Table 1", "Table 2", "Table 3", "Table 4", "
           "Survival", "Hazard by year", "Cox", "Conversion")
 
 
-def _fmt_months(x: float) -> str:
-    return "not reached" if x is None or (isinstance(x, float) and math.isnan(x)) else f"{x:.1f}"
+def _pct(x: float | None) -> str:
+    """A proportion under a "%" header ("52.6"); blank when there is none."""
+    return "" if x is None else format_percent(x, symbol="")
 
 
-def _is_nan(x) -> bool:
-    return isinstance(x, float) and math.isnan(x)
-
-
-def _fmt_ci(ci, median: float | None = None) -> str:
-    """Median CI, R's NA limits spelled out.
-
-    A missing upper limit is "NR" (not reached within follow-up).  A missing lower limit
-    is "NR" only when the median is not reached either; when the median is reached the
-    lower limit, which cannot exceed it, was not estimable, and reads "NA".
-    """
-    lo, hi = ci
-    if lo is None or hi is None:
-        return ""
-    median_reached = median is not None and not _is_nan(median)
-    lo_s = ("NA" if median_reached else "NR") if _is_nan(lo) else f"{lo:.1f}"
-    hi_s = "NR" if _is_nan(hi) else f"{hi:.1f}"
-    return f"{lo_s}–{hi_s}"
-
-
-NOT_ESTIMABLE = "not estimable"
-
-
-def _finite(x) -> bool:
-    try:
-        return x is not None and math.isfinite(float(x))
-    except (TypeError, ValueError):
-        return False
-
-
-def _estimable(hr, ci) -> bool:
-    """A hazard ratio worth printing: finite and positive, with a finite CI (not 0–inf)."""
-    return _finite(hr) and float(hr) > 0 and _finite(ci[0]) and _finite(ci[1])
-
-
-def _hr_cells(hr, ci, p) -> tuple[str, str, str]:
-    """HR, "lo–hi" and Wald P; "not estimable", "—", "—" when the estimate is not finite."""
-    if not _estimable(hr, ci):
-        return NOT_ESTIMABLE, "—", "—"
-    return f"{hr:.2f}", f"{ci[0]:.2f}–{ci[1]:.2f}", format_p(p)
+def _hr_cells(hr: float, ci: tuple[float, float], p: float, estimable: bool) -> tuple[str, str, str]:
+    """HR, "lo–hi" and Wald P; "not estimable", "—", "—" when the analysis says so."""
+    if not estimable:
+        return NOT_ESTIMABLE, DASH, DASH
+    return format_hr(hr), format_hr_ci(ci), format_p(p)
 
 
 def _term_cells(t) -> tuple[str, str, str]:
     """A Cox term's HR, CI and P cells; a term dropped as collinear says so in its HR cell."""
-    if getattr(t, "not_estimable", "").startswith("collinear"):
-        return f"{NOT_ESTIMABLE} (collinear)", "—", "—"
-    return _hr_cells(t.hazard_ratio, t.ci, t.p_value)
-
-
-def _pct(x: float | None) -> str:
-    return "" if x is None or (isinstance(x, float) and math.isnan(x)) else f"{100 * x:.1f}"
+    if not t.estimable:
+        return not_estimable_text(t.not_estimable), DASH, DASH
+    return _hr_cells(t.hazard_ratio, t.ci, t.p_value, True)
 
 
 class _Sheet:
@@ -189,7 +154,7 @@ def _baseline_sheet(wb: Workbook, name: str, table: BaselineTable) -> None:
 
 
 def _followup_note(ws, results: StudyResults) -> None:
-    parts = [f"{f.group} {f.reverse_km_median:.0f}" for f in results.followup
+    parts = [f"{f.group} {format_number(f.reverse_km_median, 0)}" for f in results.followup
              if not math.isnan(f.reverse_km_median)]
     if parts:
         ws.append([f"Median follow-up by reverse Kaplan–Meier (months): {', '.join(parts)}. "
@@ -223,7 +188,7 @@ def _pcr_sheet(wb: Workbook, results: StudyResults) -> None:
             grades = [int(a.grades.counts.at[k, r.group]) if r.group in a.grades.groups else ""
                       for k in a.grades.grades]
             sh.row(str(r.group), r.n, r.k, _pct(r.rate),
-                   f"{_pct(r.ci_low)}–{_pct(r.ci_high)}" if r.rate is not None else "",
+                   f"{_pct(r.ci_low)}{RANGE}{_pct(r.ci_high)}" if r.rate is not None else "",
                    "reference" if r.group == a.pcr.reference else (format_p(p.p_value) if p else ""),
                    (p.test or "") if p else "", *grades)
         sh.row("Overall P", "", "", "", "", format_p(a.pcr.overall.p_value),
@@ -244,20 +209,18 @@ def _survival_sheet(wb: Workbook, results: StudyResults) -> None:
         for i, g in enumerate(s.groups):
             h = hrs.get(g.label)
             if h:
-                hr, ci, p = (_hr_cells(h.hazard_ratio, h.ci, h.p_value) if h.estimable
-                             else (NOT_ESTIMABLE, "—", "—"))
-                hr_text = hr if hr == NOT_ESTIMABLE else f"{hr} ({ci})"
+                hr_text = format_hr_with_ci(h.hazard_ratio, h.ci, h.estimable)
+                p = format_p(h.p_value) if h.estimable else DASH
             else:
-                hr_text, p = ("reference" if g.label == s.reference_group else ""), ""
-            sh.row(g.label, g.n, g.events, _fmt_months(g.median), _fmt_ci(g.median_ci, g.median),
-                   *[_pct(g.landmarks.get(t, (float("nan"),))[0]) or "—" for t in (12.0, 36.0, 60.0)],
+                hr_text, p = (REFERENCE if g.label == s.reference_group else ""), ""
+            sh.row(g.label, g.n, g.events, format_median(g.median, n=g.n),
+                   "" if g.n == 0 else format_median_ci(*g.median_ci, g.median),
+                   *[format_percent(g.landmarks.get(t, (float("nan"),))[0], symbol="")
+                     for t in (12.0, 36.0, 60.0)],
                    hr_text, p,
                    format_p(s.logrank_p) if i == 0 and s.logrank_p is not None else "")
-        sh.note(s.footnote + " —: the group's follow-up ends before that time (R gives NA). "
-                "Median CI: NR, the limit is not reached within follow-up; NA, the lower limit "
-                "cannot be estimated (R gives NA) although the median is reached. HR not "
-                "estimable: the hazard ratio or its CI is not finite (e.g. no events in a group); "
-                "no Cox P is shown.")
+        sh.note(f"{s.footnote} {DASH} under 1-, 3- and 5-year: the group's follow-up ends before "
+                f"that time (R gives NA). {MEDIAN_NOTE} {HR_NOTE}")
         for text in s.notes:
             sh.note(text)
     sh.finish()
@@ -273,8 +236,8 @@ def _hazard_sheet(wb: Workbook, results: StudyResults) -> None:
         counts, rates = [], []
         for h in curves:
             if i < len(h.start):
-                counts.append(f"{int(h.events[i])} / {h.person_time[i] / 12:.1f}")
-                rates.append(f"{100 * 12 * h.hazard[i]:.1f}")
+                counts.append(f"{int(h.events[i])} / {format_months(h.person_time[i], 'years')}")
+                rates.append(format_number(100 * 12 * h.hazard[i], 1))
             else:
                 counts.append("")
                 rates.append("")
@@ -314,10 +277,8 @@ def _cox_sheet(wb: Workbook, results: StudyResults) -> None:
     sh.blank()
     sh.note("HR with Wald 95% CI and P. PH test: score test of a time-varying effect on the "
             "Kaplan–Meier time scale, as R's cox.zph; P < 0.05 flags non-proportional hazards. "
-            "Not estimable: the term's hazard ratio or its CI is not finite (e.g. no events in a "
-            "level); its CI and P are shown as —. Not estimable (collinear): the term is a linear "
-            "combination of the model's other terms, dropped as R's coxph drops it (toler.chol), "
-            "which prints NA.")
+            + HR_NOTE + " Not estimable (collinear): the term is a linear combination of the "
+            "model's other terms, dropped as R's coxph drops it (toler.chol), which prints NA.")
     sh.finish()
 
 

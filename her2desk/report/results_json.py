@@ -77,6 +77,7 @@ def _survival(results: StudyResults) -> list[dict]:
             "hazard_ratio": _num(main_hr.hazard_ratio) if main_hr else None,
             "hazard_ratio_ci": _pair(main_hr.ci) if main_hr else None,
             "hazard_ratio_p": _num(main_hr.p_value) if main_hr else None,
+            "hazard_ratio_estimable": main_hr.estimable if main_hr else None,
             "hazard_ratios": [{"group": h.group, "reference": h.reference,
                                "hazard_ratio": _num(h.hazard_ratio), "ci": _pair(h.ci),
                                "p_value": _num(h.p_value), "logrank_p": _num(h.logrank_p),

@@ -11,7 +11,8 @@ import pytest
 
 from her2desk.analysis.endpoints import GroupSurvival
 from her2desk.analysis.survival import kaplan_meier
-from her2desk.report.excel_report import _fmt_ci, build_report_workbook
+from her2desk.report.excel_report import build_report_workbook
+from her2desk.report.format import format_median_ci
 from her2desk.report.results_json import _num, results_to_dict
 from her2desk.report.study_report import write_study_report
 
@@ -97,9 +98,9 @@ def test_survival_hr_with_infinite_ci_is_not_estimable(hr_pos_without_events):
     assert h.hazard_ratio < 1e-3 and h.ci[0] == 0.0 and math.isinf(h.ci[1])
     row = _row(sheets["Survival"], s.title, "HR+/HER2+")
     assert (row[1], row[2]) == (s.groups[0].n, 0)
-    assert row[3] == "not reached" and row[4] == "NR–NR"       # no events: genuinely not reached
+    assert row[3] == "NR" and row[4] == "NR–NR"       # no events: genuinely not reached
     assert (row[8], row[9]) == ("not estimable", "—")
-    assert _row(sheets["Survival"], s.title, "HR-/HER2+")[8] == "reference"
+    assert _row(sheets["Survival"], s.title, "HR-/HER2+")[8] == "1 (reference)"
     # the reason is printed under the table and carried in results.json
     note = next(n for n in s.notes if "may be infinite" in n)
     assert any(r and r[0] == note for r in sheets["Survival"])
@@ -127,23 +128,23 @@ def test_json_nulls_every_non_finite_number(sample_results, tmp_path):
     assert (row[8], row[9]) == ("not estimable", "—")
 
 
-# -- Median CI: NA (not estimable) vs NR (not reached) ----------------------------------------
+# -- Median CI: NE (not estimable) vs NR (not reached) ----------------------------------------
 
-def test_median_ci_lower_limit_na_when_median_reached():
+def test_median_ci_lower_limit_ne_when_median_reached():
     # 1 death at month 1 of 20, then the other 19 at month 2: S drops 0.95 -> 0, so the log-scale
     # band is NA at S = 0 and the lower band never reaches 0.5 (R: median 2, LCL NA, UCL NA).
     km = kaplan_meier([1.0] + [2.0] * 19, [1] * 20)
     assert km.median == 2.0 and all(math.isnan(x) for x in km.median_ci)
-    assert _fmt_ci(km.median_ci, km.median) == "NA–NR"
+    assert format_median_ci(*km.median_ci, km.median) == "NE–NR"
     censored = kaplan_meier([1.0, 2.0, 3.0], [0, 0, 0])          # no events: nothing reached
     assert math.isnan(censored.median)
-    assert _fmt_ci(censored.median_ci, censored.median) == "NR–NR"
+    assert format_median_ci(*censored.median_ci, censored.median) == "NR–NR"
     km3 = kaplan_meier([1, 2, 3, 4], [1, 1, 1, 1])
     assert (km3.median, km3.median_ci[0]) == (2.5, 1.0) and math.isnan(km3.median_ci[1])
-    assert _fmt_ci(km3.median_ci, km3.median) == "1.0–NR"
+    assert format_median_ci(*km3.median_ci, km3.median) == "1.0–NR"
 
 
-def test_survival_sheet_median_ci_na_and_footnote(sample_results):
+def test_survival_sheet_median_ci_ne_and_footnote(sample_results):
     km = kaplan_meier([1.0] + [2.0] * 19, [1] * 20)
     s = next(x for x in sample_results.survival if x.key == "os_all")
     g = dataclasses.replace(s.groups[0], n=km.n, events=km.events, median=km.median,
@@ -152,7 +153,7 @@ def test_survival_sheet_median_ci_na_and_footnote(sample_results):
     results = dataclasses.replace(sample_results, survival=(dataclasses.replace(s, groups=(g,)),))
     rows = [r for r in build_report_workbook(results)["Survival"].iter_rows(values_only=True)]
     row = _row(rows, s.title, g.label)
-    assert (row[1], row[2], row[3], row[4]) == (20, 20, "2.0", "NA–NR")
+    assert (row[1], row[2], row[3], row[4]) == (20, 20, "2.0", "NE–NR")
     foot = next(r[0] for r in rows if r and r[0] and r[0].startswith(s.footnote))
-    assert "NR, the limit is not reached within follow-up" in foot
-    assert "NA, the lower limit cannot be estimated" in foot
+    assert "NR, not reached within follow-up" in foot
+    assert "NE, the lower limit cannot be estimated" in foot

@@ -5,7 +5,8 @@ import math
 import openpyxl
 import pytest
 
-from her2desk.report.format import format_p
+from her2desk.report.format import (format_hr, format_hr_ci, format_hr_with_ci, format_median,
+                                    format_median_ci, format_p, format_percent)
 from her2desk.report.excel_report import SHEETS
 from her2desk.report.study_report import file_sha256, write_study_report
 
@@ -98,7 +99,7 @@ def test_survival_sheet_matches_json(workbook, results_json):
     hr_pos = rows[start + 2]
     assert hr_pos[0] == "HR+/HER2+" and hr_pos[1] == dfs["groups"][0]["n"]
     assert hr_pos[2] == dfs["groups"][0]["events"] == 99
-    assert hr_pos[8].startswith(f"{dfs['hazard_ratio']:.2f} (")
+    assert hr_pos[8].startswith(f"{format_hr(dfs['hazard_ratio'])} (")
     assert hr_pos[10] == format_p(dfs["logrank_p"])
 
 
@@ -172,11 +173,7 @@ def _block(rows, title):
 
 
 def _pct(x):
-    return "" if x is None else f"{100 * x:.1f}"
-
-
-def _months(x):
-    return "not reached" if x is None else f"{x:.1f}"
+    return "" if x is None else format_percent(x, symbol="")
 
 
 def _npct(n, total):
@@ -193,21 +190,18 @@ def test_every_survival_row_matches_json(workbook, results_json):
         hrs = {h["group"]: h for h in s["hazard_ratios"]}
         for i, (row, g) in enumerate(zip(groups, s["groups"])):
             assert (row[1], row[2]) == (g["n"], g["events"])
-            assert row[3] == _months(g["median_months"])
-            lo, hi = g["median_ci"]
-            lo_missing = "NR" if g["median_months"] is None else "NA"   # NA: not estimable
-            assert row[4] == (f"{lo_missing if lo is None else f'{lo:.1f}'}–"
-                              f"{'NR' if hi is None else f'{hi:.1f}'}")
+            assert row[3] == format_median(g["median_months"], n=g["n"])
+            assert row[4] == format_median_ci(*g["median_ci"], g["median_months"])
             assert list(row[5:8]) == [_pct(g["survival_1y"]) or "—", _pct(g["survival_3y"]) or "—",
                                       _pct(g["survival_5y"]) or "—"]
             h = hrs.get(g["label"])
-            if h and None in (h["hazard_ratio"], *h["ci"]):
+            if h and not h["estimable"]:
                 assert (row[8], row[9]) == ("not estimable", "—")
             elif h:
-                assert row[8] == f"{h['hazard_ratio']:.2f} ({h['ci'][0]:.2f}–{h['ci'][1]:.2f})"
+                assert row[8] == format_hr_with_ci(h["hazard_ratio"], h["ci"])
                 assert row[9] == format_p(h["p_value"])
             elif g["label"] == s["reference_group"]:
-                assert row[8] == "reference"
+                assert row[8] == "1 (reference)"
             want_lr = format_p(s["logrank_p"]) if i == 0 and s["logrank_p"] is not None else ""
             assert (row[10] or "") == want_lr
         assert [r[0] for r in block[len(groups):]][1:] == s["notes"]   # footnote, then notes
@@ -241,9 +235,10 @@ def test_pcr_sheet_matches_json(workbook, results_json):
 
 def _cox_cells(t):
     """HR, CI and P as the Cox sheet prints a results.json term."""
-    if None in (t["hazard_ratio"], *t["ci"]) or t["hazard_ratio"] <= 0:
+    if not t["estimable"]:
+        assert None in (t["hazard_ratio"], *t["ci"]) or t["hazard_ratio"] <= 0 or t["ci"][0] <= 0
         return ("not estimable", "—", "—")
-    return (f"{t['hazard_ratio']:.2f}", f"{t['ci'][0]:.2f}–{t['ci'][1]:.2f}", format_p(t["p_value"]))
+    return (format_hr(t["hazard_ratio"]), format_hr_ci(t["ci"]), format_p(t["p_value"]))
 
 
 def test_cox_sheet_matches_json(workbook, results_json):

@@ -172,11 +172,16 @@ def test_did_not_converge_is_said_once(panel, study):
 
 
 def test_a_hazard_ratio_with_an_infinite_limit_reads_not_estimable():
-    from types import SimpleNamespace
-
+    from her2desk.analysis.cox_models import CoxTerm
     from her2desk.ui.panels.cox_panel import hr_cell
 
-    separated = SimpleNamespace(hazard_ratio=1e-9, ci=(0.0, float("inf")), level="Yes", reference="No")
-    assert hr_cell(separated).text == "not estimable"
-    fine = SimpleNamespace(hazard_ratio=0.61, ci=(0.39, 0.96), level="HR+/HER2+", reference="HR-/HER2+")
-    assert hr_cell(fine).text == "0.61 (0.39–0.96)"
+    def term(hr, ci, converged=True):
+        return CoxTerm("x", "X", "Yes", "No", hr, ci, 0.5, converged=converged)
+
+    separated = term(1e-9, (0.0, float("inf")))
+    assert not separated.estimable and hr_cell(separated).text == "not estimable"
+    fine = term(0.61, (0.39, 0.96))
+    assert fine.estimable and hr_cell(fine).text == "0.61 (0.39–0.96)"
+    stopped = term(0.61, (0.39, 0.96), converged=False)        # numbers, but from a failed fit
+    assert not stopped.estimable and hr_cell(stopped).text == "not estimable"
+    assert "did not converge" in hr_cell(stopped).tooltip

@@ -14,6 +14,7 @@ from her2desk.analysis.study import run_study  # noqa: E402
 from her2desk.analysis.survival import annual_hazard  # noqa: E402
 from her2desk.cohort.loading import load_study  # noqa: E402
 from her2desk.ui.panels import survival_panel as sp  # noqa: E402
+from her2desk.report.format import format_hr  # noqa: E402
 from her2desk.ui.text import p_text  # noqa: E402
 
 
@@ -52,8 +53,8 @@ def test_endpoint_and_grouping_change_the_curves(panel, study):
     assert len(os_hr.groups) == 2 and os_hr.groups[0].n + os_hr.groups[1].n > 50
     # The HR and log-rank P on the plot are the comparison's.
     hr = os_hr.hazard_ratios[0]
-    assert f"HR {hr.hazard_ratio:.2f}" in panel.plot.annotation.toPlainText()
-    assert panel.table.text(0, "HR (95 % CI)").startswith(f"{hr.hazard_ratio:.2f} (")
+    assert f"HR {format_hr(hr.hazard_ratio)}" in panel.plot.annotation.toPlainText()
+    assert panel.table.text(0, "HR (95 % CI)").startswith(f"{format_hr(hr.hazard_ratio)} (")
 
     panel.select("DFS", "ER/PR subgroup")
     dfs = results.survival_by_key("dfs_erpr")

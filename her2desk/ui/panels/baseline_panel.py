@@ -8,7 +8,6 @@ says were counted.
 """
 from __future__ import annotations
 
-import re
 from collections.abc import Mapping
 from typing import Any, Callable
 
@@ -16,7 +15,7 @@ import pandas as pd
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QTabBar, QVBoxLayout
 
-from ...report.format import format_median_range, format_n_percent, format_p
+from ...report.format import format_median_range, format_n_percent, format_p, math_signs, minus_sign
 from ..dialogs.patient_list import PatientListDialog, show_patient_list
 from ..models.report_table_model import ReportCell, ReportRow
 from ..workers import TaskCancelled, TaskRunner
@@ -36,11 +35,12 @@ _SUPERSCRIPTS = "ᵃᵇᶜᵈᵉᶠᵍʰⁱʲᵏˡᵐⁿᵒᵖʳˢᵗᵘᵛʷˣ�
 
 def pretty_group(label: Any) -> str:
     """Group label with a real minus sign, as printed: "HR-/HER2+" -> "HR−/HER2+"."""
-    return re.sub(r"(?<=[A-Za-z])-(?=/|$)", "−", str(label))
+    return minus_sign(label)
 
 
 def pretty_level(level: Any) -> str:
-    return str(level).replace(">=", "≥").replace("<=", "≤")
+    """ ">=50" -> "≥50" (:func:`her2desk.report.format.math_signs`)."""
+    return math_signs(level)
 
 
 def grouping_label(key: str) -> str:

@@ -26,6 +26,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from ...report.format import DASH, format_hr_with_ci, not_estimable_text
 from ..plots.forest_plot import ForestPlotWidget
 from ..text import p_text
 from .base import Panel
@@ -39,21 +40,24 @@ PH_TIP = ("Proportional-hazards check (Schoenfeld residuals, as R's cox.zph). P 
 
 
 def hr_cell(term: Any) -> Cell:
-    hr, (lo, hi) = term.hazard_ratio, term.ci
-    reason = getattr(term, "not_estimable", "")
-    if reason.startswith("collinear"):
-        return Cell("not estimable (collinear)", f"{term.level} vs {term.reference} is {reason}.",
-                    warn=True)
-    if not all(x is not None and math.isfinite(x) and x > 0 for x in (hr, lo, hi)):
-        return Cell("not estimable", "Too few events in one level to estimate a hazard ratio.", warn=True)
-    return Cell(f"{hr:.2f} ({lo:.2f}–{hi:.2f})", f"Hazard ratio of {term.level} vs {term.reference}; "
-                "Wald 95 % CI.", hr)
+    """The analysis layer's verdict (``CoxTerm.estimable``) decides; the text is report.format's."""
+    if not term.estimable:
+        reason = getattr(term, "not_estimable", "")
+        if reason.startswith("collinear"):
+            why = f"{term.level} vs {term.reference} is {reason}"
+        elif not getattr(term, "converged", True):
+            why = "The Cox model did not converge"
+        else:
+            why = "Too few events in one level to estimate a hazard ratio"
+        return Cell(not_estimable_text(reason), f"{why}.", warn=True)
+    return Cell(format_hr_with_ci(term.hazard_ratio, term.ci),
+                f"Hazard ratio of {term.level} vs {term.reference}; Wald 95 % CI.", term.hazard_ratio)
 
 
 def ph_cell(term: Any) -> Cell:
     p = term.ph_p
     if p is None or not math.isfinite(p):
-        return Cell("—", "The proportional-hazards check could not be computed.")
+        return Cell(DASH, "The proportional-hazards check could not be computed.")
     if term.ph_flagged:
         return Cell(f"{p_text(p)} ⚠", PH_TIP, p, warn=True)
     return Cell(p_text(p), PH_TIP, p)
@@ -316,7 +320,7 @@ class CoxPanel(Panel):
             if not levels:
                 continue
             um = uni_models.get(cov.variable)
-            n_cell = Cell(f"{um.n} ({um.events})" if um else "—",
+            n_cell = Cell(f"{um.n} ({um.events})" if um else DASH,
                           f"{um.n_dropped} patient{'s' * (um.n_dropped != 1)} with this covariate missing "
                           "left out." if um and um.n_dropped else "")
             ref_multi = "1" if cov.variable in in_model else "not in model"
@@ -328,12 +332,12 @@ class CoxPanel(Panel):
                 mt = multi_terms.get((cov.variable, level))
                 row = [Cell(""), Cell(level), Cell("")]
                 row += [hr_cell(u), Cell(p_text(u.p_value), "Wald test.", u.p_value), ph_cell(u)] if u else \
-                    [Cell("—"), Cell(""), Cell("")]
+                    [Cell(DASH), Cell(""), Cell("")]
                 if mt is not None:
                     row += [hr_cell(mt), Cell(p_text(mt.p_value), "Wald test, adjusted for the other ticked "
                                               "covariates.", mt.p_value), ph_cell(mt)]
                 else:
-                    row += [Cell("not in model" if cov.variable not in in_model else "—", muted=True),
+                    row += [Cell("not in model" if cov.variable not in in_model else DASH, muted=True),
                             Cell(""), Cell("")]
                 rows.append(row)
         self.table.set_rows(headers, rows, header_tips={
@@ -349,7 +353,7 @@ class CoxPanel(Panel):
         ep = self.endpoint
         if which == "univariate":
             rows = [ForestRow(f"{t.label}: {t.level} vs {t.reference}", t.hazard_ratio, t.ci[0], t.ci[1],
-                              t.p_value) for m in self.univariate for t in m.terms]
+                              t.p_value, t.estimable) for m in self.univariate for t in m.terms]
             self.forest.set_rows(rows, title=f"Univariate Cox models, {ep}")
         elif self.model is not None:
             self.forest.set_cox_model(self.model, title=f"Multivariate Cox model, {ep}")

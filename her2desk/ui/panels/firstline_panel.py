@@ -7,14 +7,14 @@ carries the patient IDs the analysis counted, so double-clicking explains it.
 """
 from __future__ import annotations
 
-import math
 from typing import Any
 
 import pandas as pd
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QLabel, QTabWidget, QVBoxLayout, QWidget
 
-from ...report.format import format_n_percent
+from ...report.format import (DASH, REFERENCE, HR_NOTE, MEDIAN_NOTE, NOT_ESTIMABLE, format_hr_with_ci,
+                              format_median_with_ci, format_n_percent)
 from ..dialogs.patient_list import PatientListDialog, patient_word, show_patient_list
 from ..models.report_table_model import ReportCell, ReportRow
 from ..text import p_text
@@ -31,13 +31,6 @@ _FIRST_LINE_COLUMNS = ("first_line_class", "first_line_targets")
 
 def _n_percent(n: int, total: int) -> str:
     return format_n_percent(n, total)
-
-
-def _months(x: float | None, unit: str = "months") -> str:
-    if x is None or not math.isfinite(x):
-        return "Not reached"
-    value = x / 12.0 if unit == "years" else x
-    return f"{value:.1f}"
 
 
 def pretty_regimen(text: str) -> str:
@@ -105,19 +98,17 @@ def heterogeneity_rows(comparisons: list[Any], unit: str = "months"
         hrs = {hr.group: hr for hr in comp.hazard_ratios}
         for g in comp.groups:
             label = pretty_group(g.label)
-            lo, hi = g.median_ci
-            median = _months(g.median, unit)
-            if median != "Not reached":
-                median += f" ({_months(lo, unit).replace('Not reached', 'NR')}–" \
-                          f"{_months(hi, unit).replace('Not reached', 'NR')})"
+            median = format_median_with_ci(g.median, g.median_ci, unit, n=g.n)
             hr = hrs.get(g.label)
-            if hr is not None and math.isfinite(hr.hazard_ratio):
-                hr_text = f"{hr.hazard_ratio:.2f} ({hr.ci[0]:.2f}–{hr.ci[1]:.2f})"
+            if hr is not None and not hr.estimable:
+                hr_text, hr_tip = NOT_ESTIMABLE, f"{label} vs {pretty_group(hr.reference)}: {HR_NOTE}"
+            elif hr is not None:
+                hr_text = format_hr_with_ci(hr.hazard_ratio, hr.ci)
                 hr_tip = f"{label} vs {pretty_group(hr.reference)}; Wald P {p_text(hr.p_value)}"
             elif g.label == comp.reference_group or (hrs and g.label not in hrs):
-                hr_text, hr_tip = "1 (reference)", "Reference group of the hazard ratio"
+                hr_text, hr_tip = REFERENCE, "Reference group of the hazard ratio"
             else:
-                hr_text, hr_tip = "—", ""
+                hr_text, hr_tip = DASH, ""
             rows.append(ReportRow([
                 ReportCell(label),
                 ReportCell(str(g.n), raw=g.n, patients=tuple(g.patient_ids),
@@ -128,9 +119,8 @@ def heterogeneity_rows(comparisons: list[Any], unit: str = "months"
                 ReportCell(),
                 ReportCell(hr_text, tooltip=hr_tip, raw=getattr(hr, "hazard_ratio", None)),
             ], indent=1, key=(comp.key, g.label)))
-    notes = ["Median: Kaplan–Meier median with its 95% CI (NR: not reached). HR: Cox model, "
-             "group vs the reference group. Patients with MBC; HER2 heterogeneity from the "
-             "primary tumour and rebiopsy results."]
+    notes = [f"{MEDIAN_NOTE} HR: Cox model, group vs the reference group. Patients with MBC; "
+             "HER2 heterogeneity from the primary tumour and rebiopsy results."]
     # The methods note of each endpoint once (the subgroup comparisons repeat it).
     notes += [c.footnote for c in comparisons if c.key in ("aos_het", "pfs_het") and c.footnote]
     return headers, rows, notes

@@ -26,6 +26,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from ...report.format import (DASH, MEDIAN_NOTE, NOT_ESTIMABLE, REFERENCE, format_hr, format_hr_ci,
+                              format_hr_with_ci, format_median_with_ci, format_rate_ci)
 from ..plots import style
 from ..plots.figure import FigureWidget
 from ..plots.km_plot import KMPlotWidget
@@ -35,9 +37,6 @@ from .common import figures_over_table, save_figure_to, save_menu_button, show_n
 from .result_table import Cell, ResultTable, show_patients
 
 TASK_KEY = "survival-comparison"
-
-
-NOT_ESTIMABLE = "not estimable"
 
 
 def hr_estimable(hr: Any) -> bool:
@@ -55,7 +54,7 @@ def annotation_for(comparison: Any) -> str:
         if not hr_estimable(hr):
             lines.append(f"HR {NOT_ESTIMABLE}, {hr.group} vs {hr.reference}")
             continue
-        lines.append(f"HR {hr.hazard_ratio:.2f} (95 % CI {hr.ci[0]:.2f}–{hr.ci[1]:.2f}), "
+        lines.append(f"HR {format_hr(hr.hazard_ratio)} (95 % CI {format_hr_ci(hr.ci)}), "
                      f"{hr.group} vs {hr.reference}")
     return "\n".join(lines)
 
@@ -87,28 +86,16 @@ def spec_for(endpoint: str, option: GroupingOption) -> Any:
     return comparison_spec(endpoint, option.column, option.subset, option.label)
 
 
-def _years_or_months(months: float, unit: str) -> str:
-    return f"{months / 12.0:.1f}" if unit == "years" else f"{months:.1f}"
-
-
 def median_cell(group: Any, unit: str) -> str:
-    m = group.median
-    if m is None or not math.isfinite(m):
-        return "Not reached"
-    lo, hi = group.median_ci
-    lo_t = _years_or_months(lo, unit) if math.isfinite(lo) else "NR"
-    hi_t = _years_or_months(hi, unit) if math.isfinite(hi) else "NR"
-    return f"{_years_or_months(m, unit)} ({lo_t}–{hi_t})"
+    """ "23.4 (18.0–30.2)", "NR (45.2–NR)": the rule of :mod:`her2desk.report.format`."""
+    return format_median_with_ci(group.median, group.median_ci, unit, n=group.n)
 
 
 def landmark_cell(group: Any, months: float) -> str:
     value = group.landmarks.get(float(months))
-    if value is None or not math.isfinite(value[0]):
-        return "—"
-    s, lo, hi = value
-    lo_t = f"{lo * 100:.1f}" if math.isfinite(lo) else "–"
-    hi_t = f"{hi * 100:.1f}" if math.isfinite(hi) else "–"
-    return f"{s * 100:.1f} % ({lo_t}–{hi_t})"
+    if value is None:
+        return DASH
+    return format_rate_ci(*value)
 
 
 #: Years of follow-up with fewer patients at risk are left out of the hazard plot.
@@ -433,28 +420,27 @@ class SurvivalPanel(Panel):
                        "The Cox model gives no finite estimate (e.g. no events in a group)")
                 hr_cell = Cell(NOT_ESTIMABLE, f"{why}: no hazard ratio vs {hr.reference}; see the notes "
                                "below the table. The log-rank P is still valid.", warn=True)
-                p_cell = Cell("—", "No Wald test without an estimable hazard ratio.", muted=True)
+                p_cell = Cell(DASH, "No Wald test without an estimable hazard ratio.", muted=True)
                 lr_cell = Cell(p_text(hr.logrank_p), f"Log-rank test, {g.label} vs {hr.reference}.",
                                hr.logrank_p)
             elif hr is not None:
-                hr_cell = Cell(f"{hr.hazard_ratio:.2f} ({hr.ci[0]:.2f}–{hr.ci[1]:.2f})",
+                hr_cell = Cell(format_hr_with_ci(hr.hazard_ratio, hr.ci),
                                f"Hazard ratio vs {hr.reference} from a Cox model; Wald 95 % CI.",
                                hr.hazard_ratio)
                 p_cell = Cell(p_text(hr.p_value), "Wald test of the Cox coefficient.", hr.p_value)
                 lr_cell = Cell(p_text(hr.logrank_p), f"Log-rank test, {g.label} vs {hr.reference}.",
                                hr.logrank_p)
             elif c.reference_group and g.label == c.reference_group and len(c.groups) > 1:
-                hr_cell = Cell("1 (reference)", "The other groups are compared with this one.", muted=True)
+                hr_cell = Cell(REFERENCE, "The other groups are compared with this one.", muted=True)
                 p_cell, lr_cell = Cell(""), Cell("")
             else:
-                hr_cell, p_cell, lr_cell = Cell("—"), Cell("—"), Cell("—")
+                hr_cell, p_cell, lr_cell = Cell(DASH), Cell(DASH), Cell(DASH)
             # Listed on double-click only: a pass over the cohort per group and redraw adds up.
             rows.append([
                 Cell(g.label, bold=True),
                 Cell(str(g.n), raw=g.n, patients=g.patient_ids),
                 Cell(str(g.events), raw=g.events, patients=g.event_ids or None),
-                Cell(median_cell(g, unit), "Kaplan–Meier median with its 95 % CI (R's method); "
-                     "NR = not reached.", g.median),
+                Cell(median_cell(g, unit), MEDIAN_NOTE, g.median),
                 *[Cell(landmark_cell(g, m), f"Kaplan–Meier survival at {int(m // 12)} year"
                        f"{'s' * (m != 12)} with 95 % CI.") for m in (12.0, 36.0, 60.0)],
                 hr_cell, p_cell, lr_cell,

@@ -17,6 +17,7 @@ import pyqtgraph as pg
 from PySide6.QtCore import QPointF
 from PySide6.QtWidgets import QWidget
 
+from ...report.format import format_percent
 from . import style
 from .figure import FigureWidget
 
@@ -195,7 +196,7 @@ class BarChartWidget(FigureWidget):
             values=[r.rate for r in rates],
             ci_low=[r.ci_low for r in rates],
             ci_high=[r.ci_high for r in rates],
-            labels=[f"{(r.rate or 0) * 100:.1f} % ({r.k}/{r.n})" for r in rates],
+            labels=[f"{format_percent(r.rate or 0)} ({r.k}/{r.n})" for r in rates],
         )
         self.set_grouped([str(r.group) for r in rates], [series], y_label=y_label, title=title,
                          annotation=_format_p_text(comparison.overall))

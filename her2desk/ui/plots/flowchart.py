@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
     QGraphicsView,
 )
 
+from ...report.format import minus_sign
 from . import export
 from .style import OKABE_ITO, font, translucent
 
@@ -32,7 +33,7 @@ LINE = QColor("#333333")
 
 
 def _pretty(label: str) -> str:
-    return re.sub(r"(?<=[A-Za-z])-(?=/|$)", "−", str(label))
+    return minus_sign(label)
 
 
 class FlowBox(QGraphicsRectItem):

@@ -17,6 +17,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QFontMetrics
 from PySide6.QtWidgets import QWidget
 
+from ...report.format import format_hr_with_ci
 from . import style
 from .figure import FigureWidget
 
@@ -31,6 +32,8 @@ class ForestRow:
     ci_low: float
     ci_high: float
     p_value: float | None = None
+    #: The analysis layer's verdict (``CoxTerm.estimable``); a row that is not is listed, not drawn.
+    estimable: bool = True
 
 
 def _finite_pos(v: Any) -> bool:
@@ -41,11 +44,9 @@ def _finite_pos(v: Any) -> bool:
 
 
 def hr_text(row: ForestRow) -> str:
-    if not _finite_pos(row.hazard_ratio):
-        return "not estimable"
-    lo = f"{row.ci_low:.2f}" if _finite_pos(row.ci_low) else "0"
-    hi = f"{row.ci_high:.2f}" if _finite_pos(row.ci_high) else "∞"
-    return f"{row.hazard_ratio:.2f} ({lo}–{hi})"
+    """ "2.00 (1.20–3.40)" or "not estimable", as in the tables (:mod:`her2desk.report.format`)."""
+    return format_hr_with_ci(row.hazard_ratio, (row.ci_low, row.ci_high),
+                             row.estimable and _finite_pos(row.hazard_ratio))
 
 
 def hr_ticks(low: float, high: float) -> list[float]:
@@ -88,7 +89,8 @@ class ForestPlotWidget(FigureWidget):
         self.rows = list(rows)
         n = len(self.rows)
         ys = np.arange(n)[::-1].astype(float)   # first row at the top
-        values = [v for r in self.rows for v in (r.hazard_ratio, r.ci_low, r.ci_high) if _finite_pos(v)]
+        values = [v for r in self.rows if r.estimable
+                  for v in (r.hazard_ratio, r.ci_low, r.ci_high) if _finite_pos(v)]
         low = max(HR_MIN, min(values + [1.0]) / 1.25)
         high = min(HR_MAX, max(values + [1.0]) * 1.25)
         low, high = min(low, 0.5), max(high, 2.0)
@@ -96,7 +98,7 @@ class ForestPlotWidget(FigureWidget):
 
         seg_x, seg_y, px, py = [], [], [], []
         for y, r in zip(ys, self.rows):
-            if not _finite_pos(r.hazard_ratio):
+            if not (r.estimable and _finite_pos(r.hazard_ratio)):
                 continue
             x = math.log10(min(max(r.hazard_ratio, low), high))
             a = math.log10(min(max(r.ci_low, low), high)) if _finite_pos(r.ci_low) else lx
@@ -132,7 +134,7 @@ class ForestPlotWidget(FigureWidget):
     def set_cox_model(self, model: Any, *, title: str = "") -> None:
         """One row per model term: 'Variable: level vs reference'."""
         rows = [ForestRow(f"{t.label}: {t.level} vs {t.reference}", t.hazard_ratio, t.ci[0], t.ci[1],
-                          t.p_value) for t in model.terms]
+                          t.p_value, t.estimable) for t in model.terms]
         self.set_rows(rows, title=title)
 
     def _before_export(self) -> None:

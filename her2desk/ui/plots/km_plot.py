@@ -18,6 +18,7 @@ from PySide6.QtCore import QPointF, Qt, Signal
 from PySide6.QtGui import QColor, QFontMetrics, QPainterPath
 from PySide6.QtWidgets import QLabel, QSizePolicy, QWidget
 
+from ...report.format import NR, format_number, format_percent
 from . import export, style
 from .figure import FigureWidget
 
@@ -87,9 +88,9 @@ def _fmt_time(value: float) -> str:
 def median_text(curve: Any, unit: str, scale: float) -> str:
     median = getattr(curve, "median", float("nan"))
     if median is None or not math.isfinite(median):
-        return "median not reached"
+        return f"median {NR}"
     short = "mo" if unit == "months" else "y"
-    return f"median {median * scale:.1f} {short}"
+    return f"median {format_number(median * scale, 1)} {short}"
 
 
 def legend_label(curve: Any, unit: str = "months", scale: float = 1.0) -> str:
@@ -239,7 +240,7 @@ class KMPlotWidget(FigureWidget):
         parts = []
         for curve in self.curves:
             s = value_at(curve.time, curve.survival, t)[0]
-            parts.append(f"{curve.label} {s * 100:.1f} %" if math.isfinite(s) else f"{curve.label} –")
+            parts.append(f"{curve.label} {format_percent(s)}")
         unit = self.time_unit
         return f"{t_display:.1f} {unit} — " + " · ".join(parts)
 
