@@ -34,9 +34,11 @@ def _add_settings_args(p: argparse.ArgumentParser) -> None:
 
 
 def _settings_from(args: argparse.Namespace, study: Path | None):
-    from .cohort.settings import StudySettings, load_settings, settings_path_for
+    """The saved settings (checked, with a sentence on stderr for anything refused or set
+    aside), overridden by the flags; a refused flag is exit 1."""
+    from .cohort.settings import StudySettings
 
-    settings = load_settings(settings_path_for(study)) if study else StudySettings()
+    settings = _saved_state(study).settings if study else StudySettings()
     changes = {k: v for k, v in {
         "cutoff": args.cutoff, "enrol_from": args.enrol_from, "enrol_to": args.enrol_to,
         "fish_threshold": args.fish_threshold}.items() if v is not None}
@@ -45,6 +47,27 @@ def _settings_from(args: argparse.Namespace, study: Path | None):
     if problems:
         raise UserError(problems[0])
     return settings
+
+
+_SAVED: dict[Path, object] = {}
+
+
+def _saved_state(study: Path):
+    """The study's side file, read once per run; its notices go to stderr once."""
+    from .cohort.saved_state import open_saved_state
+
+    key = Path(study).resolve()
+    if key not in _SAVED:
+        state = open_saved_state(study)
+        for sentence in state.notices:
+            print(f"her2desk: {sentence}", file=sys.stderr)
+        _SAVED[key] = state
+    return _SAVED[key]
+
+
+def _with_hint(message: str, study: Path) -> str:
+    hint = _saved_state(study).patient_id_hint()
+    return f"{message} {hint}" if hint else message
 
 
 def _crf_path(text: str) -> Path:
@@ -124,9 +147,9 @@ def _read(path: Path):
     from .crf.reader import read_crf
 
     try:
-        return read_crf(path)
+        return read_crf(path, _saved_state(path).mapping)
     except CRFReadError as exc:
-        raise UserError(str(exc)) from None
+        raise UserError(_with_hint(str(exc), path)) from None
 
 
 def _cmd_validate(args) -> int:
@@ -198,9 +221,9 @@ def _load(load_study, path, settings):
     from .crf.model import CRFReadError
 
     try:
-        return load_study(path, settings)
+        return load_study(path, settings, mapping=_saved_state(path).mapping)
     except CRFReadError as exc:
-        raise UserError(str(exc)) from None
+        raise UserError(_with_hint(str(exc), path)) from None
 
 
 def _cmd_report(args) -> int:
@@ -266,6 +289,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 def _dispatch(argv: list[str]) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
+    _SAVED.clear()
     if args.self_test:
         from .selftest import run_self_test
 

@@ -12,16 +12,13 @@ where ``""`` means "ignore this column".
 from __future__ import annotations
 
 import difflib
-import json
 import os
 import re
-import tempfile
 import unicodedata
 from pathlib import Path
 
 from . import codebook as cb
-
-MAPPING_KEY = "column_mapping"
+from .side_file import MAPPING_KEY, SideFile, read_side_file, side_file_path, update_side_file
 
 #: Sheet names the template writes for people (and its hidden drop-down ``Lists``), never data.
 SKIPPED_SHEETS = ("codebook", "instructions", "lists", "readme", "说明", "填写说明", "编码表")
@@ -150,54 +147,73 @@ def mapping_lookup(mapping: dict[str, str] | None, sheet: str, header: str) -> s
 
 def mapping_path(study_path: str | os.PathLike) -> Path:
     """``study.xlsx`` -> ``study.her2desk.json`` (the file the settings share)."""
-    p = Path(study_path)
-    return p.with_name(p.stem + ".her2desk.json")
+    return side_file_path(study_path)
 
 
-def _read_json(path: Path) -> dict | None:
-    try:
-        data = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, ValueError):
+def mapping_from_side(side: SideFile) -> tuple[dict[str, str], tuple[str, ...]]:
+    """The usable column mapping of a side file, and sentences about any part that is not.
+
+    A ``column_mapping`` that is not an object is ignored as a whole, an entry whose
+    field is not text is dropped; each says so, so a mapping is never ignored silently.
+    (Entries naming an unknown field are reported by the reader, per column.)
+    """
+    raw = side.part(MAPPING_KEY)
+    if raw is None:
+        return {}, ()
+    name = side.path.name
+    if not isinstance(raw, dict):
+        return {}, (f"The saved column mapping in {name} is not a list of columns and fields, "
+                    "so it was ignored; map the columns again with File ▸ Map columns….",)
+    mapping: dict[str, str] = {}
+    bad: list[str] = []
+    for key, value in raw.items():
+        if value is None or isinstance(value, str):
+            mapping[str(key)] = "" if value is None else value
+        else:
+            bad.append(str(key))
+    problems = ()
+    if bad:
+        shown = ", ".join(f"'{b}'" for b in bad[:3]) + (f" and {len(bad) - 3} more" if len(bad) > 3 else "")
+        problems = (f"The saved column mapping in {name} gives no field name for {shown}, so "
+                    f"{'that column is' if len(bad) == 1 else 'those columns are'} matched "
+                    "automatically.",)
+    return mapping, problems
+
+
+def blanked_patient_id(mapping: dict[str, str] | None) -> list[str]:
+    """Mapping keys that tell the reader to ignore a column that is a Patient ID column."""
+    out = []
+    for key, value in (mapping or {}).items():
+        header = str(key).split("!", 1)[-1]
+        if value == "" and "patient_id" in match_header(header):
+            out.append(str(key))
+    return out
+
+
+def patient_id_hint(mapping: dict[str, str] | None, study_path: str | os.PathLike) -> str | None:
+    """The sentence to add when a sheet has no Patient ID because the saved mapping hid it."""
+    keys = blanked_patient_id(mapping)
+    if not keys:
         return None
-    return data if isinstance(data, dict) else None
+    shown = ", ".join(f"'{k}'" for k in keys[:3])
+    return (f"The saved column mapping in {mapping_path(study_path).name} tells her2desk to ignore "
+            f"{shown}, which is the Patient ID column; map it to Patient ID with File ▸ Map "
+            "columns… or delete that entry from the file.")
 
 
 def load_mapping(study_path: str | os.PathLike) -> dict[str, str]:
-    """The saved column mapping for this study (empty when none or unreadable)."""
-    data = _read_json(mapping_path(study_path)) or {}
-    mapping = data.get(MAPPING_KEY) or {}
-    if not isinstance(mapping, dict):
-        return {}
-    return {str(k): "" if v is None else str(v) for k, v in mapping.items()}
+    """The saved column mapping for this study (empty when none or unreadable).
+
+    Reads without setting anything aside; opening a study goes through
+    :func:`~.side_file.read_side_file` and :func:`mapping_from_side` to hear why.
+    """
+    return mapping_from_side(read_side_file(study_path, set_aside=False))[0]
 
 
 def save_mapping(study_path: str | os.PathLike, mapping: dict[str, str]) -> Path:
     """Store ``mapping`` under ``"column_mapping"``, keeping every other key of the file.
 
-    Read-modify-write, then an atomic replace (temp file in the same folder +
-    ``os.replace``), so a crash never leaves a half-written file. A file that is
-    not valid JSON is kept aside as ``.bak`` rather than silently discarded.
+    Through :func:`~.side_file.update_side_file`: merged, atomic, and an unreadable
+    file is set aside (``.corrupt-<time>``) rather than silently discarded.
     """
-    path = mapping_path(study_path)
-    data: dict = {}
-    if path.exists():
-        existing = _read_json(path)
-        if existing is None:
-            os.replace(path, path.with_name(path.name + ".bak"))
-        else:
-            data = existing
-    data[MAPPING_KEY] = {str(k): str(v) for k, v in mapping.items()}
-    fd, tmp = tempfile.mkstemp(prefix=path.name + ".", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as fh:
-            json.dump(data, fh, ensure_ascii=False, indent=2, sort_keys=False)
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        try:
-            os.unlink(tmp)
-        except OSError:
-            pass
-        raise
-    return path
+    return update_side_file(study_path, **{MAPPING_KEY: {str(k): str(v) for k, v in mapping.items()}})

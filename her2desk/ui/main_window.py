@@ -7,7 +7,7 @@ slow call runs through the :class:`~her2desk.ui.workers.TaskRunner`.
 """
 from __future__ import annotations
 
-import json
+import dataclasses
 import os
 import platform
 import sys
@@ -188,6 +188,9 @@ class MainWindow(QMainWindow):
         self.runner = TaskRunner(self)
         self.study_path: Path | None = None
         self.study_settings = study_settings          # None: from the file next to the study
+        self._settings_override = study_settings      # given by the caller: wins over the file
+        self._saved_state: Any = None                 # cohort.saved_state.SavedState of the study
+        self._save_failure: str | None = None         # a settings save that failed, until one works
         self.loaded: Any = None
         self.results: Any = None
 
@@ -346,14 +349,13 @@ class MainWindow(QMainWindow):
             return False
         self.banner.hide()
         self.runner.cancel("analyse")
-        chosen = settings if settings is not None else self.study_settings
+        chosen = self._settings_for(path, settings)
+        mapping = self._saved_state.mapping
 
         def work(progress, cancelled):
             from ..cohort.loading import load_study
-            from ..cohort.settings import load_settings, settings_path_for
 
-            study_settings = chosen or load_settings(settings_path_for(path))
-            return load_study(path, study_settings, progress=progress, cancelled=cancelled)
+            return load_study(path, chosen, mapping=mapping, progress=progress, cancelled=cancelled)
 
         if self.loaded is None:
             for panel in self.panels.values():
@@ -362,6 +364,37 @@ class MainWindow(QMainWindow):
                           on_failed=lambda msg: self._on_failed(path, msg))
         self.statusBar().showMessage(self.tr("Opening {0}…").format(path.name))
         return True
+
+    def _settings_for(self, path: Path, settings: Any) -> Any:
+        """The settings to open ``path`` with, reading (and checking) its side file.
+
+        Explicit ``settings`` win; reopening the study that is open keeps the settings in
+        memory (they may not have been saved, in a read-only folder); otherwise the
+        caller's override or what the side file holds, refused values replaced by defaults.
+        """
+        from ..cohort.saved_state import open_saved_state
+
+        same = self.study_path is not None and Path(path).resolve() == self.study_path.resolve()
+        if not same:
+            self._save_failure = None
+        self._saved_state = open_saved_state(path)
+        if settings is not None:
+            return settings
+        if same and self.study_settings is not None:
+            return self.study_settings
+        return self._settings_override or self._saved_state.settings
+
+    def _saved_state_messages(self, loaded: Any = None) -> list[str]:
+        """Sentences about the side file that every reload shows again, so none is hidden."""
+        state = self._saved_state
+        messages = list(state.notices) if state is not None else []
+        if self._save_failure:
+            messages.append(self._save_failure)
+        findings = getattr(getattr(loaded, "validation", None), "findings", None) or ()
+        hint = state.patient_id_hint() if state is not None else None
+        if hint and (loaded is None or any(getattr(f, "rule", "") == "no_patient_id" for f in findings)):
+            messages.append(hint)
+        return messages
 
     def _on_loaded(self, loaded: Any) -> None:
         self.loaded, self.results = loaded, None
@@ -378,6 +411,7 @@ class MainWindow(QMainWindow):
         self._update_counts()
         n_err = getattr(loaded.validation, "n_errors", 0)
         messages = list(getattr(loaded, "form_notes", ()))   # forms the file lacks, first
+        messages += self._saved_state_messages(loaded)
         if n_err:
             messages.append(self._errors_message(loaded, n_err))
         n_unmatched = len(getattr(loaded.crf, "unmatched_columns", None) or ())
@@ -432,6 +466,12 @@ class MainWindow(QMainWindow):
                 "The Data, Validation and Eligibility pages still show the study.")
 
     def _on_results(self, results: Any) -> None:
+        from ..cohort.settings import Stage, changed_stage
+
+        current = getattr(self.loaded, "settings", None)
+        if current is not None and changed_stage(results.settings, current) == Stage.DISPLAY:
+            # A display setting changed while the analyses ran: draw with the new one.
+            results = dataclasses.replace(results, settings=current)
         self.results = results
         unit = getattr(results.settings, "time_unit", "months")
         cohort = self.loaded.cohort if self.loaded is not None else None
@@ -445,7 +485,8 @@ class MainWindow(QMainWindow):
         self.results_ready.emit(results)
 
     def _on_failed(self, path: Path, message: str) -> None:
-        self.show_banner(f"{path.name} could not be opened. {message}", "error")
+        extra = "".join(f"<br>{m}" for m in self._saved_state_messages())
+        self.show_banner(f"{path.name} could not be opened. {message}{extra}", "error")
 
     # -- work in progress -------------------------------------------------------------
     def cancel_work(self) -> None:
@@ -577,23 +618,70 @@ class MainWindow(QMainWindow):
         self.apply_settings(dialog.settings())
 
     def apply_settings(self, new_settings: Any) -> None:
-        """Use ``new_settings``, save them next to the study, and reload it."""
+        """Use ``new_settings``, save them next to the study, and re-run only what they touch.
+
+        A display setting (time unit) redraws the results; an analysis setting re-runs the
+        analyses on the cohort in memory; a cohort setting re-derives the cohort from the
+        CRF in memory. None reads the workbook again. A failed save is a sentence that
+        stays in the banner (it is shown again after every reload) until a save works.
+        """
+        from ..cohort.settings import Stage, changed_stage
+
         self.study_settings = new_settings
         if self.study_path is None:
+            self._settings_override = new_settings
             return
-        from ..cohort.settings import settings_path_for
-        from ..crf.atomic import atomic_write
+        self._save_study_settings(new_settings)
+        loaded = self.loaded
+        if loaded is None or self.runner.is_busy("load"):
+            self.open_study(self.study_path, new_settings)
+            return
+        stage = changed_stage(loaded.settings, new_settings)
+        self.loaded = dataclasses.replace(loaded, settings=new_settings)
+        if stage == Stage.COHORT:
+            self.rederive_cohort(new_settings)
+            return
+        if self._save_failure:
+            self.show_banner("<br>".join(self._saved_state_messages(self.loaded)), "warning")
+        if stage == Stage.ANALYSIS:
+            self.results = None
+            for name in RESULT_PAGES:
+                self.panels[name].clear_results(self.tr("Computing the study's analyses…"))
+            self.start_analysis()
+        elif stage == Stage.DISPLAY and self.results is not None:
+            self._on_results(dataclasses.replace(self.results, settings=new_settings))
 
-        target = settings_path_for(self.study_path)
-        text = json.dumps({"settings": new_settings.to_dict()}, indent=2)
+    def _save_study_settings(self, settings: Any) -> None:
+        from ..cohort.saved_state import save_settings
+        from ..crf.side_file import SideFileError
+        from .workers import describe_error
+
         try:
-            atomic_write(target, lambda tmp: Path(tmp).write_text(text, encoding="utf-8"))
-        except Exception as exc:  # noqa: BLE001 - reloading still works without the file
-            from .workers import describe_error
+            save_settings(self.study_path, settings)
+        except (SideFileError, ValueError) as exc:
+            reason = str(exc)
+        except Exception as exc:  # noqa: BLE001 - the study goes on with the settings in memory
+            reason = describe_error(exc)
+        else:
+            self._save_failure = None
+            return
+        self._save_failure = (f"The settings could not be saved next to the study, so they last only "
+                              f"until her2desk is closed. {reason}")
 
-            self.show_banner(f"The settings could not be saved next to the study. {describe_error(exc)}",
-                             "warning")
-        self.open_study(self.study_path, new_settings)
+    def rederive_cohort(self, settings: Any) -> None:
+        """Eligibility and derived variables again, from the CRF already in memory."""
+        crf, path = self.loaded.crf, self.study_path
+        self.banner.hide()
+        self.runner.cancel("analyse")
+
+        def work(progress, cancelled):
+            from ..cohort.loading import study_from_crf
+
+            return study_from_crf(crf, settings, path=path, progress=progress)
+
+        self.runner.start("load", work, on_finished=self._on_loaded,
+                          on_failed=lambda msg: self._on_failed(path, msg))
+        self.statusBar().showMessage(self.tr("Applying the new settings…"))
 
     # -- recent files -----------------------------------------------------------------
     def recent_files(self) -> list[str]:

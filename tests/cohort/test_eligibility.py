@@ -126,6 +126,6 @@ def test_fish_ratio_exactly_on_the_threshold_is_positive():
 def test_settings_problems_are_plain_sentences():
     bad = StudySettings(km_conf_type="arcsine", cox_ties="exact", time_unit="weeks")
     assert bad.validate() == [
-        "The confidence-interval type 'arcsine' is not one of log, log-log or plain.",
-        "The ties method 'exact' is not one of efron or breslow.",
-        "The time unit 'weeks' is not one of months or years."]
+        "The confidence-interval type (km_conf_type) 'arcsine' is not one of log, log-log or plain.",
+        "The ties method (cox_ties) 'exact' is not one of efron or breslow.",
+        "The time unit (time_unit) 'weeks' is not one of months or years."]

@@ -117,7 +117,8 @@ def test_save_mapping_keeps_a_corrupt_file_aside(tmp_path):
     assert h.load_mapping(study) == {}
     h.save_mapping(study, {"A": "sex"})
     assert h.load_mapping(study) == {"A": "sex"}
-    assert (tmp_path / "s.her2desk.json.bak").read_text(encoding="utf-8") == "{not json"
+    aside = [p for p in tmp_path.iterdir() if p.name.startswith("s.her2desk.json.corrupt-")]
+    assert len(aside) == 1 and aside[0].read_text(encoding="utf-8") == "{not json"
 
 
 def test_generic_header_means_the_sheets_own_field():

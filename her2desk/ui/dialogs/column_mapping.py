@@ -122,8 +122,11 @@ class ColumnMappingDialog(QDialog):
         try:
             self.save()
         except OSError as exc:
-            self.error.setText(f"The mapping could not be saved next to {self.study_path.name}: "
-                               f"{exc.strerror or exc}. Is the folder read-only?")
+            from ...crf.atomic import AtomicWriteError
+
+            reason = str(exc) if isinstance(exc, AtomicWriteError) else f"{exc.strerror or exc}."
+            self.error.setText(f"The mapping could not be saved next to {self.study_path.name}. "
+                               f"{reason}")
             self.error.show()
             return
         self.accept()
