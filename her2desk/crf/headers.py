@@ -196,9 +196,10 @@ def patient_id_hint(mapping: dict[str, str] | None, study_path: str | os.PathLik
     if not keys:
         return None
     shown = ", ".join(f"'{k}'" for k in keys[:3])
-    return (f"The saved column mapping in {mapping_path(study_path).name} tells her2desk to ignore "
-            f"{shown}, which is the Patient ID column; map it to Patient ID with File ▸ Map "
-            "columns… or delete that entry from the file.")
+    name = mapping_path(study_path).name
+    return (f"The saved column mapping in {name} tells her2desk to ignore {shown}, which is the "
+            f"Patient ID column; delete that entry from {name} (or map the column to Patient ID) "
+            "and open the study again.")
 
 
 def load_mapping(study_path: str | os.PathLike) -> dict[str, str]:

@@ -131,7 +131,7 @@ def test_a_mapping_that_hides_the_patient_id_gives_a_hint(tmp_path):
     study = tmp_path / "study.xlsx"
     save_mapping(study, {"Patients!Patient ID": "", "Notes": ""})
     hint = open_saved_state(study).patient_id_hint()
-    assert "'Patients!Patient ID'" in hint and "Patient ID column" in hint and "Map columns" in hint
+    assert "'Patients!Patient ID'" in hint and "Patient ID column" in hint and "delete that entry from study.her2desk.json" in hint
     save_mapping(study, {"Notes": ""})
     assert open_saved_state(study).patient_id_hint() is None
 
