@@ -5,7 +5,7 @@ from collections.abc import Mapping
 from typing import Any
 
 import pandas as pd
-from PySide6.QtCore import Qt
+from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
@@ -20,7 +20,7 @@ from PySide6.QtWidgets import (
 )
 
 from ..models.dataframe_model import DataFrameFilterProxyModel, DataFrameTableModel, IssueMap
-from ..workers import TaskRunner
+from ..workers import TaskCancelled, TaskRunner
 
 ALL = "All"
 
@@ -90,7 +90,16 @@ class Panel(QWidget):
 
 
 class FilterableTable(QWidget):
-    """A table of a DataFrame with a "filter rows" box and an optional choice filter."""
+    """A table of a DataFrame with a "filter rows" box and an optional choice filter.
+
+    Typing is debounced (:attr:`FILTER_DELAY_MS` after the last key) and the rows
+    are matched on a worker thread, so a 100,000-row form never freezes the
+    window; the proxy then only installs the finished mask.
+    """
+
+    FILTER_DELAY_MS = 200
+    #: Forms with at least this many cells get their text index built as soon as they are shown.
+    PREBUILD_CELLS = 200_000
 
     def __init__(self, parent: QWidget | None = None, *, filter_column: str | None = None,
                  filter_label: str = ""):
@@ -98,6 +107,14 @@ class FilterableTable(QWidget):
         self.model = DataFrameTableModel(parent=self)
         self.proxy = DataFrameFilterProxyModel(self)
         self.proxy.setSourceModel(self.model)
+        self.proxy.background_text = True
+        self.proxy.text_mask_needed.connect(self._mask_needed)
+        self._requested: tuple[str, int] | None = None
+        self._filter_timer = QTimer(self)
+        self._filter_timer.setSingleShot(True)
+        self._filter_timer.setInterval(self.FILTER_DELAY_MS)
+        self._filter_timer.timeout.connect(self._run_filter)
+        self._filter_runner = TaskRunner(self, max_threads=1)
         self.view = QTableView()
         self.view.setModel(self.proxy)
         self.view.setSortingEnabled(True)
@@ -154,6 +171,12 @@ class FilterableTable(QWidget):
             self.choice.setCurrentText(previous if previous in values else ALL)
             self.choice.blockSignals(False)
             self._choice_changed(self.choice.currentText())
+        if frame.size >= self.PREBUILD_CELLS:
+            # A big form: build the text index on the worker now, so the first key is quick.
+            index = self.model.text_index()
+            self._filter_runner.start("index", lambda _p, _c: index.rows())
+        if self.search.text().strip():
+            self._run_filter()  # the typed filter applies to the new frame too
         self.view.resizeColumnsToContents()
         for c in range(self.model.columnCount()):
             if self.view.columnWidth(c) > 320:
@@ -161,8 +184,37 @@ class FilterableTable(QWidget):
         self._update_count()
 
     def _text_changed(self, text: str) -> None:
-        self.proxy.set_text_filter(text)
-        self._update_count()
+        self._schedule_filter()
+
+    def _mask_needed(self) -> None:
+        if self._requested != (self.search.text().strip().casefold(), self.model.generation):
+            self._schedule_filter()
+
+    def _schedule_filter(self) -> None:
+        self._filter_timer.start()  # restarts: only the last key of a burst filters
+
+    def _run_filter(self) -> None:
+        text = self.search.text().strip().casefold()
+        index, generation = self.model.text_index(), self.model.generation
+        self._requested = (text, generation)
+
+        def work(_progress, cancelled):
+            if cancelled():
+                raise TaskCancelled
+            return text, (index.mask(text) if text else None), generation
+
+        self._filter_runner.start("filter", work, on_finished=self._filter_ready)
+
+    def _filter_ready(self, result) -> None:
+        text, mask, generation = result
+        if self.proxy.apply_text_mask(text, mask, generation):
+            self._update_count()
+        else:  # the table got another frame meanwhile
+            self._schedule_filter()
+
+    def filter_pending(self) -> bool:
+        """True while a typed filter is waiting for its delay or its worker (for tests)."""
+        return self._filter_timer.isActive() or self._filter_runner.is_busy("filter")
 
     def _choice_changed(self, value: str) -> None:
         if not self.filter_column:
