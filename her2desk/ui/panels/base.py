@@ -99,7 +99,7 @@ class FilterableTable(QWidget):
 
     FILTER_DELAY_MS = 200
     #: Forms with at least this many cells get their text index built as soon as they are shown.
-    PREBUILD_CELLS = 200_000
+    PREBUILD_CELLS = 1_000_000
 
     def __init__(self, parent: QWidget | None = None, *, filter_column: str | None = None,
                  filter_label: str = ""):
