@@ -19,5 +19,10 @@ def write_workbook(path: Path, workbook: Workbook) -> Path:
     return atomic_write(path, lambda tmp: workbook.save(tmp))
 
 
+def write_docx(path: Path, document) -> Path:
+    """A python-docx ``Document``, saved whole or not at all."""
+    return atomic_write(path, lambda tmp: document.save(tmp))
+
+
 def write_bytes(path: Path, data: bytes) -> Path:
     return atomic_write(path, lambda tmp: Path(tmp).write_bytes(data))

@@ -1,0 +1,403 @@
+"""The study's tables as plain data, walked by every writer (report.xlsx, report.docx, table exports).
+
+Each cell keeps the text a manuscript shows ("52 (11.2)", "0.66 (0.44–0.99)", "<0.001") and the
+numbers behind it. A writer that can hold numbers (Excel) writes each number in a column of its
+own with a number format; a writer that prints (Word) writes the text. Building the tables once
+means the workbook and the document cannot disagree about a single value, and a new output
+format is a new walker, not a new copy of the study's layout.
+"""
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from typing import Iterable, Sequence
+
+from ..analysis.compare import (ALL, CategoricalComparison, ContinuousComparison, format_n_percent,
+                                format_p)
+from ..analysis.study import StudyResults
+from ..analysis.tables import BaselineTable, CountTable
+
+#: Excel number formats (the P format shows "<0.001" while the cell stays a number).
+P_FORMAT = '[<0.001]"<0.001";0.000'
+INT_FORMAT = "0"
+PCT_FORMAT = "0.0"
+RATIO_FORMAT = "0.00"
+MONTHS_FORMAT = "0.0"
+
+NOT_ESTIMABLE = "not estimable"
+NOT_REACHED = "not reached"
+
+
+@dataclass(frozen=True)
+class Part:
+    """One number of a column, as the workbook writes it in a column of its own."""
+    header: str
+    number_format: str
+
+
+@dataclass(frozen=True)
+class Column:
+    """A column of the printed table; ``parts`` when Excel splits it into numbers ("n", "%")."""
+    header: str
+    parts: tuple[Part, ...] = ()
+
+
+@dataclass(frozen=True)
+class Cell:
+    """The printed text and the numbers behind it (one per part of its column, ``None`` = blank)."""
+    text: str = ""
+    values: tuple[float | int | None, ...] = ()
+
+    @property
+    def is_blank(self) -> bool:
+        return not self.text
+
+
+@dataclass(frozen=True)
+class Row:
+    cells: tuple[Cell, ...]
+    style: str = "body"            # "body" | "heading" (a variable's name) | "section" (spans all)
+    indent: int = 0
+
+
+@dataclass(frozen=True)
+class ReportTable:
+    """One table of the report: its sheet name, caption, columns, rows and footnotes."""
+    key: str                        # short name: the workbook's sheet, the document's anchor
+    title: str                      # caption as the manuscript prints it
+    columns: tuple[Column, ...]
+    rows: tuple[Row, ...]
+    footnotes: tuple[str, ...] = ()
+    kind: str = "table"             # "table" (a paper table) | "supplement" | "settings"
+
+
+# ---- cells ---------------------------------------------------------------------------------
+
+
+def _nan(x) -> bool:
+    return x is None or (isinstance(x, float) and math.isnan(x))
+
+
+def _finite(x) -> bool:
+    try:
+        return x is not None and math.isfinite(float(x))
+    except (TypeError, ValueError):
+        return False
+
+
+def text(value: object) -> Cell:
+    return Cell("" if value is None else str(value))
+
+
+def count(n: int | None) -> Cell:
+    return Cell("" if n is None else str(int(n)), (None if n is None else int(n),))
+
+
+def n_percent(n: int, total: int) -> Cell:
+    pct = 100.0 * n / total if total else None
+    return Cell(format_n_percent(int(n), int(total)), (int(n), None if pct is None else round(pct, 1)))
+
+
+def p_value(p: float | None) -> Cell:
+    if _nan(p):
+        return Cell("")
+    return Cell(format_p(p), (float(p),))
+
+
+def months(x: float | None) -> Cell:
+    if _nan(x):
+        return Cell(NOT_REACHED, (None,))
+    return Cell(f"{x:.1f}", (round(float(x), 1),))
+
+
+def percent(x: float | None) -> Cell:
+    """A proportion (0–1) printed as a percentage with one decimal."""
+    if _nan(x):
+        return Cell("—", (None,))
+    return Cell(f"{100 * x:.1f}", (round(100 * float(x), 1),))
+
+
+def estimable(hr, ci) -> bool:
+    """A hazard ratio worth printing: finite and positive, with a finite CI (not 0–inf)."""
+    return _finite(hr) and float(hr) > 0 and _finite(ci[0]) and _finite(ci[1])
+
+
+def hazard_ratio(hr, ci, ok: bool = True) -> Cell:
+    """"0.66 (0.44–0.99)" over three numbers: HR, lower and upper limit."""
+    if not ok or not estimable(hr, ci):
+        return Cell(NOT_ESTIMABLE, (None, None, None))
+    return Cell(f"{hr:.2f} ({ci[0]:.2f}–{ci[1]:.2f})",
+                (round(float(hr), 2), round(float(ci[0]), 2), round(float(ci[1]), 2)))
+
+
+def median_ci(ci, median: float | None) -> Cell:
+    """Median CI with R's NA limits spelled out: NR (not reached) or NA (not estimable)."""
+    lo, hi = ci
+    if lo is None or hi is None:
+        return Cell("", (None, None))
+    reached = not _nan(median)
+    lo_s = ("NA" if reached else "NR") if _nan(lo) else f"{lo:.1f}"
+    hi_s = "NR" if _nan(hi) else f"{hi:.1f}"
+    return Cell(f"{lo_s}–{hi_s}", (None if _nan(lo) else round(lo, 1), None if _nan(hi) else round(hi, 1)))
+
+
+N_PCT = (Part("n", INT_FORMAT), Part("%", PCT_FORMAT))
+HR_CI = (Part("HR", RATIO_FORMAT), Part("95% CI lower", RATIO_FORMAT), Part("95% CI upper", RATIO_FORMAT))
+P_PART = (Part("P", P_FORMAT),)
+CI_MONTHS = (Part("95% CI lower", MONTHS_FORMAT), Part("95% CI upper", MONTHS_FORMAT))
+
+
+def _col(header: str, *parts: Part) -> Column:
+    return Column(header, tuple(parts))
+
+
+# ---- the tables --------------------------------------------------------------------------
+
+
+def flowchart_table(results: StudyResults) -> ReportTable:
+    f = results.flowchart
+    rows = [Row((text("Admitted"), count(f.admitted)))]
+    rows += [Row((text(f"Excluded: {label}"), count(n)), indent=1) for label, n in f.excluded.items()]
+    rows.append(Row((text("Excluded in total"), count(f.excluded_total))))
+    rows.append(Row((text("Eligible"), count(f.eligible)), style="heading"))
+    rows += [Row((text(label), count(n)), indent=1) for label, n in f.groups.items()]
+    return ReportTable("Flowchart", "Fig 1. Patient selection",
+                       (Column("Step"), _col("n", Part("n", INT_FORMAT))), tuple(rows),
+                       kind="supplement")
+
+
+def _range_cell(comp: ContinuousComparison, group: str) -> Cell:
+    if comp.n[group] == 0:
+        return Cell("—", (None, None, None))
+    return Cell(comp.median_range(group), (float(comp.median[group]), float(comp.minimum[group]),
+                                          float(comp.maximum[group])))
+
+
+def baseline_report_table(name: str, table: BaselineTable) -> ReportTable:
+    groups = list(table.groups) + [ALL]
+    columns = (Column("Characteristic"),
+               *[_col(f"{g} (n = {table.group_n[g]})", *N_PCT) for g in groups],
+               _col("P", *P_PART), Column("Test"))
+    rows: list[Row] = []
+    notes = [table.footnote] if table.footnote else []
+    for comp in table.comparisons:
+        if isinstance(comp, ContinuousComparison):
+            rows.append(Row((text(f"{comp.label}, median (range)"),
+                             *[_range_cell(comp, g) for g in groups],
+                             p_value(comp.p_value), text(comp.test)), style="heading"))
+        else:
+            assert isinstance(comp, CategoricalComparison)
+            rows.append(Row((text(comp.label), *[Cell()] * len(groups), p_value(comp.p_value),
+                             text(comp.test)), style="heading"))
+            for level in comp.levels:
+                rows.append(Row((text(str(level)),
+                                 *[n_percent(int(comp.counts.at[level, g]), int(comp.totals[g]))
+                                   for g in groups], Cell(), Cell()), indent=1))
+        if getattr(comp, "footnote", ""):
+            notes.append(f"{comp.label}: {comp.footnote}")
+    return ReportTable(name, table.title, columns, tuple(rows), tuple(notes))
+
+
+def count_report_table(name: str, table: CountTable) -> ReportTable:
+    groups = list(table.groups) + [ALL]
+    columns = (Column("Regimen"), *[_col(f"{g} (n = {table.group_n[g]})", *N_PCT) for g in groups])
+    rows = tuple(Row((text(r.level), *[n_percent(r.counts[g], table.group_n[g]) for g in groups]),
+                     style="body" if r.indent else "heading", indent=r.indent)
+                 for r in table.rows)
+    return ReportTable(name, table.title, columns, rows,
+                       (table.footnote,) if table.footnote else ())
+
+
+def pcr_report_table(results: StudyResults) -> ReportTable:
+    neo = results.neoadjuvant
+    columns = (Column("Group"), _col("n", Part("n", INT_FORMAT)), _col("pCR", Part("pCR", INT_FORMAT)),
+               _col("pCR rate, % (95% CI)", Part("pCR %", PCT_FORMAT), Part("95% CI lower", PCT_FORMAT),
+                    Part("95% CI upper", PCT_FORMAT)),
+               _col("P vs reference", *P_PART), Column("Test"),
+               *[_col(f"MP{k}", Part(f"MP{k}", INT_FORMAT)) for k in range(1, 6)])
+    width = len(columns)
+    rows: list[Row] = []
+    for a in neo.analyses:
+        rows.append(Row((text(a.title), *[Cell()] * (width - 1)), style="section"))
+        pair = {str(p.group): p for p in a.pcr.pairwise}
+        for r in a.pcr.rates:
+            p = pair.get(str(r.group))
+            if r.rate is None:
+                rate = Cell("—", (None, None, None))
+            else:
+                rate = Cell(f"{100 * r.rate:.1f} ({100 * r.ci_low:.1f}–{100 * r.ci_high:.1f})",
+                            (round(100 * r.rate, 1), round(100 * r.ci_low, 1), round(100 * r.ci_high, 1)))
+            ref = r.group == a.pcr.reference
+            grades = [count(int(a.grades.counts.at[k, r.group])) if r.group in a.grades.groups
+                      else Cell() for k in a.grades.grades]
+            rows.append(Row((text(str(r.group)), count(r.n), count(r.k), rate,
+                             text("reference") if ref else (p_value(p.p_value) if p else Cell()),
+                             text("" if ref or not p else p.test), *grades), indent=1))
+        rows.append(Row((text("Overall P"), Cell(), Cell(), Cell(), p_value(a.pcr.overall.p_value),
+                         text(a.pcr.overall.test), *[Cell()] * 5), indent=1))
+    return ReportTable("pCR", f"Pathological complete response after neoadjuvant therapy "
+                       f"(n = {neo.n})", columns, tuple(rows),
+                       (neo.footnote,) if neo.footnote else ())
+
+
+SURVIVAL_FOOTNOTE = (
+    "—: the group's follow-up ends before that time (R gives NA). Median CI: NR, the limit is not "
+    "reached within follow-up; NA, the lower limit cannot be estimated (R gives NA) although the "
+    "median is reached. HR not estimable: the hazard ratio or its CI is not finite (e.g. no "
+    "events in a group), or its Cox fit did not converge; no Cox P is shown.")
+
+
+def survival_report_table(results: StudyResults) -> ReportTable:
+    columns = (Column("Group"), _col("n", Part("n", INT_FORMAT)),
+               _col("Events", Part("Events", INT_FORMAT)),
+               _col("Median, months", Part("Median, months", MONTHS_FORMAT)),
+               _col("95% CI", *CI_MONTHS),
+               *[_col(f"{y}-year, %", Part(f"{y}-year %", PCT_FORMAT)) for y in (1, 3, 5)],
+               _col("HR (95% CI)", *HR_CI), _col("Cox P", *P_PART), _col("Log-rank P", *P_PART))
+    width = len(columns)
+    rows: list[Row] = []
+    notes: list[str] = []
+    for s in results.survival:
+        rows.append(Row((text(s.title), *[Cell()] * (width - 1)), style="section"))
+        hrs = {h.group: h for h in s.hazard_ratios}
+        for i, g in enumerate(s.groups):
+            h = hrs.get(g.label)
+            if h is not None:
+                hr = hazard_ratio(h.hazard_ratio, h.ci, h.estimable)
+                cox_p = p_value(h.p_value) if h.estimable else Cell("—", (None,))
+            else:
+                hr = text("reference") if g.label == s.reference_group else Cell()
+                cox_p = Cell()
+            rows.append(Row((text(g.label), count(g.n), count(g.events), months(g.median),
+                             median_ci(g.median_ci, g.median),
+                             *[percent(g.landmarks.get(t, (float("nan"),))[0]) for t in (12.0, 36.0, 60.0)],
+                             hr, cox_p,
+                             p_value(s.logrank_p) if i == 0 and s.logrank_p is not None else Cell()),
+                            indent=1))
+        notes += [f"{s.title}: {n}" for n in s.notes]
+    footnotes = [results.survival[0].footnote] if results.survival and results.survival[0].footnote else []
+    return ReportTable("Survival", "Survival: Kaplan–Meier medians and rates, log-rank test and "
+                       "Cox hazard ratios", columns, tuple(rows),
+                       tuple(footnotes + [SURVIVAL_FOOTNOTE] + notes))
+
+
+COX_FOOTNOTE = (
+    "HR with Wald 95% CI and P. PH test: score test of a time-varying effect on the Kaplan–Meier "
+    "time scale, as R's cox.zph; P < 0.05 flags non-proportional hazards. Not estimable: the "
+    "term's hazard ratio or its CI is not finite (e.g. no events in a level); its P is not shown.")
+
+
+def _cox_rows(m, width: int, with_n: bool) -> list[Row]:
+    rows = []
+    for t in m.terms:
+        ok = estimable(t.hazard_ratio, t.ci) and m.converged
+        cells = [text(t.label), text(f"{t.level} vs {t.reference}"), hazard_ratio(t.hazard_ratio, t.ci, ok),
+                 p_value(t.p_value) if ok else Cell("—", (None,)),
+                 p_value(t.ph_p) if t.ph_p is not None else Cell()]
+        if with_n:
+            cells += [count(m.n), count(m.events)]
+        rows.append(Row(tuple(cells + [Cell()] * (width - len(cells))), indent=1))
+    return rows
+
+
+def cox_report_table(results: StudyResults) -> ReportTable:
+    columns = (Column("Covariate"), Column("Level vs reference"), _col("HR (95% CI)", *HR_CI),
+               _col("P", *P_PART), _col("PH test P", *P_PART), _col("n", Part("n", INT_FORMAT)),
+               _col("Events", Part("Events", INT_FORMAT)))
+    width = len(columns)
+    cox = results.cox
+    title = f"Cox proportional-hazards models ({cox.ties.capitalize()} ties)" if cox else \
+        "Cox proportional-hazards models"
+    if cox is None:
+        return ReportTable("Cox", title, columns, (), ("No Cox model could be fitted.",))
+    rows: list[Row] = []
+    notes: list[str] = []
+    for m in cox.models:
+        if m.kind != "multivariate":
+            continue
+        rows.append(Row((text(f"{m.endpoint}: multivariate model (n = {m.n}, events = {m.events}, "
+                              f"{m.n_dropped} rows dropped for missing values)"),
+                         *[Cell()] * (width - 1)), style="section"))
+        rows += _cox_rows(m, width, with_n=False)
+        notes += [f"{m.endpoint}: {w}" for w in (*m.warnings, *m.ph_flags)]
+    for ep in sorted({m.endpoint for m in cox.models}):
+        rows.append(Row((text(f"{ep}: univariate models"), *[Cell()] * (width - 1)), style="section"))
+        for m in cox.univariate(ep):
+            rows += _cox_rows(m, width, with_n=True)
+    return ReportTable("Cox", title, columns, tuple(rows), (COX_FOOTNOTE, *notes, *cox.notes))
+
+
+def hazard_report_table(results: StudyResults) -> ReportTable:
+    groups = list(results.hazard_over_time)
+    columns = (Column("Year after surgery"),
+               *[_col(f"{g}: events / person-years", Part(f"{g} events", INT_FORMAT),
+                      Part(f"{g} person-years", "0.0")) for g in groups],
+               *[_col(f"{g}: per 100 person-years", Part(f"{g} per 100 person-years", "0.0"))
+                 for g in groups])
+    curves = [results.hazard_over_time[g] for g in groups]
+    years = max((len(h.start) for h in curves), default=0)
+    rows = []
+    for i in range(years):
+        counts, rates = [], []
+        for h in curves:
+            if i < len(h.start):
+                py = h.person_time[i] / 12
+                counts.append(Cell(f"{int(h.events[i])} / {py:.1f}", (int(h.events[i]), round(py, 1))))
+                rate = 100 * 12 * h.hazard[i]
+                rates.append(Cell(f"{rate:.1f}", (round(rate, 1),)))
+            else:
+                counts.append(Cell("", (None, None)))
+                rates.append(Cell("", (None,)))
+        rows.append(Row((text(f"{i}–{i + 1}"), *counts, *rates)))
+    return ReportTable("Hazard by year", "Annual hazard of a DFS event, by HR status", columns,
+                       tuple(rows), ("Events per person-time in each year of follow-up (constant "
+                                     "hazard within the year); it shows when risk accrues, which a "
+                                     "single hazard ratio averages away.",), kind="supplement")
+
+
+def conversion_report_table(results: StudyResults) -> ReportTable:
+    c = results.conversion
+    columns = (Column("Receptor"), *[_col(h, *N_PCT) for h in
+                                     ("Concordant", "Positive → negative", "Negative → positive",
+                                      "Discordant")])
+    rows = tuple(Row((text(r.receptor), *[n_percent(r.counts[k], r.n) for k in
+                                          ("concordant", "pos->neg", "neg->pos")],
+                      n_percent(r.discordant, r.n))) for r in c.rows)
+    return ReportTable("Conversion", f"Table S7. Receptor conversion, primary → metastasis (n = {c.n})",
+                       columns, rows, (c.footnote,) if c.footnote else ())
+
+
+def study_report_tables(results: StudyResults) -> tuple[ReportTable, ...]:
+    """Every table of the study, in the paper's order."""
+    tables = [flowchart_table(results)]
+    for key, name in (("table1", "Table 1"), ("table2", "Table 2"), ("table3", "Table 3")):
+        tables.append(baseline_report_table(name, results.tables[key]))
+    tables.append(count_report_table("Table 4", results.tables["table4"]))
+    tables += [pcr_report_table(results), survival_report_table(results),
+               hazard_report_table(results), cox_report_table(results),
+               conversion_report_table(results)]
+    return tuple(tables)
+
+
+def column_count(table: ReportTable, *, split: bool) -> int:
+    """How many sheet columns the table takes: one per part when numbers are split out."""
+    return sum(max(1, len(c.parts)) if split else 1 for c in table.columns)
+
+
+def flat_values(row: Row, columns: Sequence[Column]) -> Iterable[float | int | str | None]:
+    """A row as the workbook writes it: each column's numbers in their own cells, else its text."""
+    for cell, col in zip(row.cells, columns):
+        if col.parts:
+            values = cell.values
+            if len(values) != len(col.parts) or all(v is None for v in values):
+                # no number to write ("reference", "not estimable", "—"): the text, once
+                yield cell.text or None
+                yield from (None,) * (len(col.parts) - 1)
+            else:
+                yield from values
+        else:
+            yield cell.text or None
+
+
+__all__ = ["Cell", "Column", "Part", "ReportTable", "Row", "study_report_tables", "flat_values",
+           "column_count", "P_FORMAT"]
