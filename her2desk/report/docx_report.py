@@ -31,6 +31,7 @@ from .report_tables import ReportTable, Row, study_report_tables
 DEFAULT_FIGURE_WIDTH_MM = 170.0
 _BODY_PT = 10
 _TABLE_PT = 8
+_TEXT_WIDTH_MM = 170.0          # A4 with 20 mm margins
 
 
 def _rule(cell, edge: str, size: int = 8) -> None:
@@ -75,6 +76,16 @@ def _set_cell(cell, value: str, *, bold: bool = False, italic: bool = False, ind
     run.italic = italic
 
 
+def _column_widths(word, ncols: int) -> None:
+    """The row labels get a third of the text width (they wrap badly), the numbers share the rest."""
+    first = _TEXT_WIDTH_MM * (0.34 if ncols > 3 else 0.5)
+    other = (_TEXT_WIDTH_MM - first) / max(1, ncols - 1)
+    word.autofit = False
+    for row in word.rows:
+        for j, cell in enumerate(row.cells):
+            cell.width = Mm(first if j == 0 else other)
+
+
 def _row_texts(row: Row) -> list[str]:
     return [c.text for c in row.cells]
 
@@ -105,6 +116,7 @@ def add_report_table(doc, table: ReportTable) -> None:
                       indent=row.indent if j == 0 else 0, align_right=j > 0)
     for j in range(ncols):
         _rule(word.cell(len(table.rows), j), "bottom", 12)
+    _column_widths(word, ncols)
     for text in table.footnotes:
         note = doc.add_paragraph()
         note.paragraph_format.space_after = Pt(0)
