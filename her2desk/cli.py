@@ -112,10 +112,12 @@ def build_parser() -> argparse.ArgumentParser:
     c.add_argument("--json", help="write settings, flowchart counts and group sizes to this file")
     _add_settings_args(c)
 
-    r = sub.add_parser("report", help="run every analysis and write report.xlsx and results.json")
+    r = sub.add_parser("report", help="run every analysis and write report.xlsx, results.json "
+                                      "and report.docx")
     r.add_argument("crf")
-    r.add_argument("--out", required=True, help="folder for report.xlsx and results.json")
+    r.add_argument("--out", required=True, help="folder for report.xlsx, results.json and report.docx")
     r.add_argument("--no-figures", action="store_true", help="leave the KM and pCR figures out")
+    r.add_argument("--no-docx", action="store_true", help="do not write report.docx")
     _add_settings_args(r)
     return p
 
@@ -239,7 +241,8 @@ def _cmd_report(args) -> int:
     figures = None if args.no_figures else _render_figures(results)
     out = Path(args.out)
     try:
-        files = write_study_report(results, out, source=path, figures=figures)
+        files = write_study_report(results, out, source=path, figures=figures,
+                                   docx=not args.no_docx)
     except OSError as exc:
         raise UserError(_write_failure(out, exc)) from None
     for f in files:

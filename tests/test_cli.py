@@ -108,6 +108,19 @@ def test_report_writes_tables_json_and_figures(tmp_path, capsys):
     data = json.loads((out / "results.json").read_text(encoding="utf-8"))
     assert data["source"]["sha256"] == before == sha(src)
     assert data["cohort"]["eligible"] == 828
+    from docx import Document
+
+    doc = Document(out / "report.docx")
+    assert len(doc.inline_shapes) == len(wb["Figures"]._images)
+
+
+def test_report_no_docx_leaves_word_out(tmp_path):
+    src = sample_study_path()
+    if not src.exists():
+        pytest.skip("sample not generated")
+    out = tmp_path / "report"
+    assert main(["report", str(src), "--out", str(out), "--no-docx", "--no-figures"]) == 0
+    assert sorted(p.name for p in out.iterdir()) == ["report.xlsx", "results.json"]
 
 
 def test_usage_mistakes_are_one_sentence_and_exit_1(capsys):

@@ -12,10 +12,10 @@ import math
 from dataclasses import dataclass
 from typing import Iterable, Sequence
 
-from ..analysis.compare import (ALL, CategoricalComparison, ContinuousComparison, format_n_percent,
-                                format_p)
+from ..analysis.compare import ALL, CategoricalComparison, ContinuousComparison
 from ..analysis.study import StudyResults
 from ..analysis.tables import BaselineTable, CountTable
+from .format import format_median_range, format_n_percent, format_p
 
 #: Excel number formats (the P format shows "<0.001" while the cell stays a number).
 P_FORMAT = '[<0.001]"<0.001";0.000'
@@ -169,7 +169,8 @@ def flowchart_table(results: StudyResults) -> ReportTable:
 def _range_cell(comp: ContinuousComparison, group: str) -> Cell:
     if comp.n[group] == 0:
         return Cell("—", (None, None, None))
-    return Cell(comp.median_range(group), (float(comp.median[group]), float(comp.minimum[group]),
+    return Cell(format_median_range(comp.median[group], comp.minimum[group], comp.maximum[group]),
+                (float(comp.median[group]), float(comp.minimum[group]),
                                           float(comp.maximum[group])))
 
 

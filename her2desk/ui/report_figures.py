@@ -17,7 +17,7 @@ from typing import Any
 
 FIGURE_SIZE = (900, 640)
 PNG_WIDTH = 1800
-REPORT_FILES = ("report.xlsx", "results.json")
+REPORT_FILES = ("report.xlsx", "results.json", "report.docx")
 
 #: (title in the workbook, survival comparison key), in the paper's order.
 KM_FIGURES = (
@@ -201,7 +201,7 @@ class ReportExport:
         def work(progress, cancelled):
             from ..report.study_report import write_study_report
 
-            progress(0.7, "Writing report.xlsx and results.json")
+            progress(0.7, "Writing report.xlsx, results.json and report.docx")
             return write_study_report(results, out_dir, source=Path(source) if source else None,
                                       figures=figures)
 

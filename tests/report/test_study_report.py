@@ -119,7 +119,7 @@ def test_existing_report_survives_a_failed_write(sample_results, tmp_path, monke
     with pytest.raises(OSError):
         write_study_report(sample_results, tmp_path)
     assert (tmp_path / "report.xlsx").read_bytes() == before
-    assert not [p for p in tmp_path.iterdir() if p.name not in ("report.xlsx", "results.json")]
+    assert not [p for p in tmp_path.iterdir() if p.name not in ("report.xlsx", "results.json", "report.docx")]
 
 
 def test_hazard_by_year_accounts_for_every_dfs_event(results_json, workbook):

@@ -51,10 +51,10 @@ def _export(window, qtbot, folder, overwrite=True):
     return done["paths"], done["message"]
 
 
-def test_export_writes_both_files_with_images(window, qtbot, tmp_path):
+def test_export_writes_all_three_files_with_images(window, qtbot, tmp_path):
     paths, message = _export(window, qtbot, tmp_path)
     assert message == ""
-    assert sorted(p.name for p in paths) == ["report.xlsx", "results.json"]
+    assert sorted(p.name for p in paths) == ["report.docx", "report.xlsx", "results.json"]
     wb = openpyxl.load_workbook(tmp_path / "report.xlsx")
     ws = wb["Figures"]
     n_figures = len(figure_plan(window.results))
