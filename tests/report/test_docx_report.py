@@ -88,3 +88,22 @@ def test_figures_are_placed_at_the_journal_width_with_their_legend(sample_result
     texts = [p.text for p in doc.paragraphs]
     for legend in figures:
         assert legend in texts
+
+
+@pytest.mark.skipif(__import__("shutil").which("soffice") is None, reason="LibreOffice not installed")
+def test_libreoffice_renders_the_document(sample_results, tmp_path):
+    """The document opens in a real word processor: LibreOffice lays it out as a multi-page PDF."""
+    import shutil
+    import subprocess
+
+    path = tmp_path / "report.docx"
+    build_report_document(sample_results).save(path)
+    env = {**__import__("os").environ, "HOME": str(tmp_path)}
+    subprocess.run(["soffice", "--headless", "--convert-to", "pdf", "--outdir", str(tmp_path), str(path)],
+                   check=True, capture_output=True, timeout=120, env=env)
+    pdf = tmp_path / "report.pdf"
+    assert pdf.read_bytes().startswith(b"%PDF")
+    if shutil.which("pdfinfo"):
+        info = subprocess.run(["pdfinfo", str(pdf)], capture_output=True, text=True, check=True).stdout
+        pages = int(next(line.split()[-1] for line in info.splitlines() if line.startswith("Pages:")))
+        assert pages >= len(study_report_tables(sample_results)) // 2
