@@ -191,6 +191,7 @@ class MainWindow(QMainWindow):
         self._settings_override = study_settings      # given by the caller: wins over the file
         self._saved_state: Any = None                 # cohort.saved_state.SavedState of the study
         self._save_failure: str | None = None         # a settings save that failed, until one works
+        self._opening: Path | None = None             # the workbook a running "load" is reading
         self.loaded: Any = None
         self.results: Any = None
 
@@ -360,6 +361,7 @@ class MainWindow(QMainWindow):
         if self.loaded is None:
             for panel in self.panels.values():
                 panel.clear_results(self.tr("Opening {0}…").format(path.name))
+        self._opening = path
         self.runner.start("load", work, on_finished=self._on_loaded,
                           on_failed=lambda msg: self._on_failed(path, msg))
         self.statusBar().showMessage(self.tr("Opening {0}…").format(path.name))
@@ -631,10 +633,18 @@ class MainWindow(QMainWindow):
         if self.study_path is None:
             self._settings_override = new_settings
             return
-        self._save_study_settings(new_settings)
         loaded = self.loaded
-        if loaded is None or self.runner.is_busy("load"):
+        if self.runner.is_busy("load") and self._opening is not None:
+            self._save_study_settings(self._opening, new_settings)
+            self.open_study(self._opening, new_settings)     # still reading: start it over
+            return
+        self._save_study_settings(self.study_path, new_settings)
+        if loaded is None:
             self.open_study(self.study_path, new_settings)
+            return
+        if self.runner.is_busy("load"):                      # re-deriving: again, with these
+            self.loaded = dataclasses.replace(loaded, settings=new_settings)
+            self.rederive_cohort(new_settings)
             return
         stage = changed_stage(loaded.settings, new_settings)
         self.loaded = dataclasses.replace(loaded, settings=new_settings)
@@ -651,13 +661,13 @@ class MainWindow(QMainWindow):
         elif stage == Stage.DISPLAY and self.results is not None:
             self._on_results(dataclasses.replace(self.results, settings=new_settings))
 
-    def _save_study_settings(self, settings: Any) -> None:
+    def _save_study_settings(self, study: Path, settings: Any) -> None:
         from ..cohort.saved_state import save_settings
         from ..crf.side_file import SideFileError
         from .workers import describe_error
 
         try:
-            save_settings(self.study_path, settings)
+            save_settings(study, settings)
         except (SideFileError, ValueError) as exc:
             reason = str(exc)
         except Exception as exc:  # noqa: BLE001 - the study goes on with the settings in memory
@@ -671,6 +681,7 @@ class MainWindow(QMainWindow):
     def rederive_cohort(self, settings: Any) -> None:
         """Eligibility and derived variables again, from the CRF already in memory."""
         crf, path = self.loaded.crf, self.study_path
+        self._opening = None
         self.banner.hide()
         self.runner.cancel("analyse")
 

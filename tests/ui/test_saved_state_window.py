@@ -121,6 +121,18 @@ def test_each_setting_re_runs_only_its_stage(window, qtbot, study, calls):
     assert "her2desk.json" not in window.banner.text()
 
 
+def test_a_change_while_the_cohort_is_re_derived_is_not_lost(window, qtbot, study, calls):
+    _open(window, qtbot, study)
+    calls.clear()
+    window.apply_settings(window.study_settings.replace(fish_threshold=2.4))
+    assert window.runner.is_busy("load")
+    with qtbot.waitSignal(window.results_ready, timeout=60000):
+        window.apply_settings(window.study_settings.replace(cox_ties="breslow"))
+    qtbot.waitUntil(lambda: not window.runner.is_busy(), timeout=10000)
+    assert window.results.settings == StudySettings(fish_threshold=2.4, cox_ties="breslow")
+    assert window.loaded.settings == window.results.settings and calls["read_crf"] == 0
+
+
 def test_saved_settings_and_mapping_are_used_when_the_study_is_opened(window, qtbot, study, calls):
     chosen = StudySettings(fish_threshold=2.0, time_unit="years")
     _side(study).write_text(json.dumps({"settings": chosen.to_dict(), "column_mapping": MAPPING}),
