@@ -610,13 +610,15 @@ def ph_test(fit: CoxResult, transform: str = "km", alpha: float = PH_ALPHA,
     ug = np.concatenate((np.zeros(p), u2))
     glob = _chisq(float(ug @ np.linalg.solve(imat, ug)), p)
     pv = special.chdtrc(df, chisq)
+    # Verdicts only: the P values themselves are in ``p``/``global_test`` and are written by
+    # report.format beside these sentences (one way to print a P).
     flags = tuple(
-        f"Proportional hazards is doubtful for '{n}' (p = {pj:.3g}): its effect seems to change "
-        "over follow-up; look at the KM curves/Schoenfeld plot and consider a time-split or "
-        "stratified model."
+        f"Proportional hazards is doubtful for '{n}' (PH test P < {alpha:g}): its effect seems to "
+        "change over follow-up; look at the KM curves/Schoenfeld plot and consider a time-split "
+        "or stratified model."
         for n, pj in zip(term_names, pv) if pj < alpha)
     if glob.p < alpha:
-        flags += (f"The global proportional-hazards test is significant (p = {glob.p:.3g}).",)
+        flags += (f"The global proportional-hazards test is significant (P < {alpha:g}).",)
     df.setflags(write=False)
     return PHTestResult(terms=tuple(term_names), chisq=_ro(chisq), df=df,
                         p=_ro(pv), global_test=glob, transform=transform, flags=flags)

@@ -289,6 +289,8 @@ def _cox_terms(sh: _Sheet, m) -> None:
                format_p(t.ph_p) if t.ph_p is not None else "")
     for w in (*m.warnings, *m.ph_flags):
         sh.note(w)
+    if m.ph_global_p is not None:
+        sh.note(f"Global proportional-hazards test P = {format_p(m.ph_global_p)}.")
 
 
 def _conversion_sheet(wb: Workbook, results: StudyResults) -> None:

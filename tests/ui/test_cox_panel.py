@@ -12,6 +12,7 @@ from her2desk.analysis.cox_models import MULTIVARIATE_DEFAULT, fit_model  # noqa
 from her2desk.analysis.study import run_study  # noqa: E402
 from her2desk.cohort.loading import load_study  # noqa: E402
 from her2desk.ui.panels.cox_panel import CoxPanel  # noqa: E402
+from her2desk.report.format import format_hr_with_ci, pretty_label  # noqa: E402
 from her2desk.ui.plots.forest_plot import ForestPlotWidget, ForestRow, hr_text  # noqa: E402
 
 
@@ -53,7 +54,7 @@ def test_default_model_is_the_papers(panel, study):
     cells = _multi_cells(panel)
     assert cells, "the multivariate column shows hazard ratios"
     for t in want.terms:
-        assert cells[t.level] == f"{t.hazard_ratio:.2f} ({t.ci[0]:.2f}–{t.ci[1]:.2f})"
+        assert cells[pretty_label(t.level)] == format_hr_with_ci(t.hazard_ratio, t.ci)
     assert f"{want.n} patients, {want.events} events" in panel.model_label.text()
 
 
@@ -68,7 +69,7 @@ def test_picker_change_refits_in_background(panel, study, qtbot):
     assert [t.hazard_ratio for t in model.terms] == pytest.approx([t.hazard_ratio for t in want.terms])
     cells = _multi_cells(panel)
     for t in want.terms:
-        assert cells[t.level] == f"{t.hazard_ratio:.2f} ({t.ci[0]:.2f}–{t.ci[1]:.2f})"
+        assert cells[pretty_label(t.level)] == format_hr_with_ci(t.hazard_ratio, t.ci)
     # Covariates left out say so instead of showing a number.
     assert "not in model" in panel.table.column_texts("Multivariate\nHR (95 % CI)")
     # Forest plot draws the same hazard ratios.
@@ -97,9 +98,9 @@ def test_endpoint_switch_and_warnings(panel, study, qtbot):
     assert panel.warnings_label.isHidden() == (not want.warnings and not want.ph_flags and want.converged)
     uni = results.cox.univariate("DFS")
     hr_row = next(r for r in range(panel.table.table_model.rowCount())
-                  if panel.table.text(r, "Level") == uni[0].terms[0].level)
+                  if panel.table.text(r, "Level") == pretty_label(uni[0].terms[0].level))
     t = uni[0].terms[0]
-    assert panel.table.text(hr_row, "Univariate\nHR (95 % CI)") == f"{t.hazard_ratio:.2f} ({t.ci[0]:.2f}–{t.ci[1]:.2f})"
+    assert panel.table.text(hr_row, "Univariate\nHR (95 % CI)") == format_hr_with_ci(t.hazard_ratio, t.ci)
 
 
 def test_too_few_events_per_variable_is_visible(qtbot, study):

@@ -26,7 +26,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from ...report.format import DASH, format_hr_with_ci, not_estimable_text
+from ...report.format import DASH, format_hr_with_ci, not_estimable_text, pretty_label
 from ..plots.forest_plot import ForestPlotWidget
 from ..text import p_text
 from .base import Panel
@@ -324,13 +324,13 @@ class CoxPanel(Panel):
                           f"{um.n_dropped} patient{'s' * (um.n_dropped != 1)} with this covariate missing "
                           "left out." if um and um.n_dropped else "")
             ref_multi = "1" if cov.variable in in_model else "not in model"
-            rows.append([Cell(cov.label, cov.label, bold=True), Cell(f"{cov.reference} (ref.)", muted=True),
+            rows.append([Cell(cov.label, cov.label, bold=True), Cell(f"{pretty_label(cov.reference)} (ref.)", muted=True),
                          n_cell, Cell("1", "Reference level.", muted=True), "", "",
                          Cell(ref_multi, muted=True), "", ""])
             for level in levels:
                 u = uni_terms.get((cov.variable, level))
                 mt = multi_terms.get((cov.variable, level))
-                row = [Cell(""), Cell(level), Cell("")]
+                row = [Cell(""), Cell(pretty_label(level)), Cell("")]
                 row += [hr_cell(u), Cell(p_text(u.p_value), "Wald test.", u.p_value), ph_cell(u)] if u else \
                     [Cell(DASH), Cell(""), Cell("")]
                 if mt is not None:
@@ -352,7 +352,8 @@ class CoxPanel(Panel):
         which = self.forest_box.currentData()
         ep = self.endpoint
         if which == "univariate":
-            rows = [ForestRow(f"{t.label}: {t.level} vs {t.reference}", t.hazard_ratio, t.ci[0], t.ci[1],
+            rows = [ForestRow(f"{t.label}: {pretty_label(t.level)} vs {pretty_label(t.reference)}",
+                              t.hazard_ratio, t.ci[0], t.ci[1],
                               t.p_value, t.estimable) for m in self.univariate for t in m.terms]
             self.forest.set_rows(rows, title=f"Univariate Cox models, {ep}")
         elif self.model is not None:

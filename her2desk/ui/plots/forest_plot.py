@@ -17,7 +17,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QFontMetrics
 from PySide6.QtWidgets import QWidget
 
-from ...report.format import format_hr_with_ci
+from ...report.format import format_hr_with_ci, pretty_label
 from . import style
 from .figure import FigureWidget
 
@@ -133,7 +133,8 @@ class ForestPlotWidget(FigureWidget):
 
     def set_cox_model(self, model: Any, *, title: str = "") -> None:
         """One row per model term: 'Variable: level vs reference'."""
-        rows = [ForestRow(f"{t.label}: {t.level} vs {t.reference}", t.hazard_ratio, t.ci[0], t.ci[1],
+        rows = [ForestRow(f"{t.label}: {pretty_label(t.level)} vs {pretty_label(t.reference)}",
+                          t.hazard_ratio, t.ci[0], t.ci[1],
                           t.p_value, t.estimable) for t in model.terms]
         self.set_rows(rows, title=title)
 
