@@ -107,6 +107,8 @@ class CategoricalComparison:
     test_levels: tuple
     test_groups: tuple
     excluded_levels: tuple = ()
+    #: Monte Carlo standard error of ``p_value`` when it was simulated (else None).
+    mc_se: float | None = None
     kind: str = field(default="categorical", init=False)
 
 
@@ -201,6 +203,7 @@ def categorical_comparison(
         test_levels=test_levels,
         test_groups=test_groups,
         excluded_levels=excluded,
+        mc_se=result.mc_se,
     )
 
 

@@ -1,9 +1,10 @@
 """Hypothesis tests on counts and ranks, with the conventions of the paper's tables and R.
 
 * contingency tables: Pearson's chi-square *without* continuity correction; Fisher's exact
-  test when any expected count is < 5 (2x2: exact as R ``fisher.test``; larger tables: exact
-  Freeman-Halton enumeration when the table has two rows or two columns and is small enough,
-  else a seeded Monte Carlo p-value as R ``fisher.test(simulate.p.value=TRUE)``);
+  test when any expected count is < 5 (2x2 and r x 2: exact as R ``fisher.test``; any r x c:
+  exact network enumeration in :mod:`her2desk.analysis.fisher_exact`, also where R's FEXACT runs
+  out of workspace, and only beyond a desktop's seconds a seeded Monte Carlo p-value as R
+  ``fisher.test(simulate.p.value=TRUE)``, its standard error carried in ``TestResult.mc_se``);
 * continuous values between groups: Mann-Whitney U (= R ``wilcox.test(exact=FALSE,
   correct=TRUE)``) for two groups, Kruskal-Wallis (= R ``kruskal.test``) for more.
 
@@ -21,6 +22,8 @@ from typing import Literal
 
 import numpy as np
 from scipy import special, stats
+
+from .fisher_exact import fisher_exact_rxc
 
 __all__ = [
     "TEST_CHISQ",
@@ -77,6 +80,8 @@ class TestResult:
     #: Monte Carlo replicates and seed, when the p-value was simulated.
     replicates: int | None = None
     seed: int | None = None
+    #: Monte Carlo standard error of a simulated p-value (None when exact or not simulated).
+    mc_se: float | None = None
 
 
 def contingency_test(
@@ -137,14 +142,20 @@ def contingency_test(
         if p is not None:
             how = "" if (r, c) == (2, 2) else f", Freeman–Halton exact for the {r}×{c} table"
             return TestResult(TEST_FISHER, p, f"Fisher's exact test{how}{forced}: {small_txt}")
-    p = fisher_monte_carlo(obs, replicates=mc_replicates, seed=seed)
+    res = fisher_exact_rxc(obs, seed=seed, batch=mc_replicates)
+    if res.exact:
+        return TestResult(TEST_FISHER, res.p_value,
+                          f"Fisher's exact test, Freeman–Halton exact for the {r}×{c} table "
+                          f"(network enumeration){forced}: {small_txt}")
     return TestResult(
         TEST_FISHER_MC,
-        p,
-        f"Fisher's exact test, Monte Carlo p-value ({mc_replicates} tables with fixed margins, "
-        f"seed {seed}) for the {r}×{c} table{forced}: {small_txt}",
-        replicates=mc_replicates,
+        res.p_value,
+        f"Fisher's exact test, Monte Carlo p-value ({res.replicates} tables with fixed margins, "
+        f"seed {seed}; Monte Carlo SE {res.mc_se:.2g}) for the {r}×{c} table, too large to "
+        f"enumerate exactly{forced}: {small_txt}",
+        replicates=res.replicates,
         seed=seed,
+        mc_se=res.mc_se,
     )
 
 

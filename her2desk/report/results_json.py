@@ -40,7 +40,8 @@ def _baseline_rows(table: BaselineTable) -> list[dict]:
                     "variable": comp.variable, "label": comp.label, "level": str(level),
                     "counts": {str(g): int(comp.counts.at[level, g]) for g in comp.groups},
                     "total": int(comp.counts.at[level, ALL]),
-                    "p_value": _num(comp.p_value), "test": comp.test})
+                    "p_value": _num(comp.p_value), "test": comp.test,
+                    "mc_se": _num(comp.mc_se)})
         elif isinstance(comp, ContinuousComparison):
             rows.append({
                 "variable": comp.variable, "label": comp.label, "level": "median (range)",
@@ -48,14 +49,14 @@ def _baseline_rows(table: BaselineTable) -> list[dict]:
                 "median": {str(g): _num(comp.median[g]) for g in (*comp.groups, ALL)},
                 "range": {str(g): [_num(comp.minimum[g]), _num(comp.maximum[g])]
                           for g in (*comp.groups, ALL)},
-                "p_value": _num(comp.p_value), "test": comp.test})
+                "p_value": _num(comp.p_value), "test": comp.test, "mc_se": None})
     return rows
 
 
 def _count_rows(table: CountTable) -> list[dict]:
     return [{"variable": r.variable, "level": r.level,
              "counts": {g: int(r.counts[g]) for g in table.groups}, "total": int(r.counts[ALL]),
-             "p_value": None, "test": None} for r in table.rows]
+             "p_value": None, "test": None, "mc_se": None} for r in table.rows]
 
 
 def _survival(results: StudyResults) -> list[dict]:
@@ -99,11 +100,15 @@ def _pcr(results: StudyResults) -> dict:
             "groups": [{"label": str(r.group), "n": r.n, "pcr": r.k, "rate": _num(r.rate),
                         "ci": [_num(r.ci_low), _num(r.ci_high)]} for r in a.pcr.rates],
             "p_value": _num(a.pcr.overall.p_value), "test": a.pcr.overall.test,
+            "mc_se": _num(a.pcr.overall.mc_se),
             "reference_group": None if a.pcr.reference is None else str(a.pcr.reference),
             "pairwise": [{"group": str(p.group), "reference": str(p.reference),
                           "p_value": _num(p.p_value), "test": p.test} for p in a.pcr.pairwise],
             "miller_payne": {str(g): {str(k): int(a.grades.counts.at[k, g])
                                       for k in a.grades.grades} for g in a.grades.groups},
+            "miller_payne_p_value": _num(a.grades.overall.p_value),
+            "miller_payne_test": a.grades.overall.test,
+            "miller_payne_mc_se": _num(a.grades.overall.mc_se),
         })
     return {"n": neo.n, "analyses": analyses}
 

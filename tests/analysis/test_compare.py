@@ -233,15 +233,11 @@ def test_n_stage_with_nx_included_uses_exact_test():
 
 
 @pytest.mark.parametrize("case", R["fisher_rxc"], ids=lambda c: str(c["table"]))
-def test_monte_carlo_fisher_close_to_r_exact(case):
+def test_rxc_fisher_is_exact_as_r(case):
+    """r x c tables are enumerated exactly now (her2desk.analysis.fisher_exact), not simulated."""
     res = contingency_test(case["table"])
-    assert res.test == TEST_FISHER_MC
-    assert res.replicates == 20_000 and res.seed is not None
-    p = case["p"]
-    se = np.sqrt(p * (1 - p) / res.replicates)
-    assert abs(res.p_value - p) < 4 * se + 1 / res.replicates
-    # Seeded: the same call gives the same P.
-    assert contingency_test(case["table"]).p_value == res.p_value
+    assert res.test == TEST_FISHER and res.replicates is None and res.mc_se is None
+    assert res.p_value == pytest.approx(case["p"], rel=1e-9)
 
 
 def test_monte_carlo_p_has_r_form():

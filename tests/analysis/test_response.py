@@ -9,7 +9,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from her2desk.analysis.contingency import TEST_CHISQ, TEST_FISHER, TEST_FISHER_MC
+from her2desk.analysis.contingency import TEST_CHISQ, TEST_FISHER
 from her2desk.analysis.response import grade_distribution, rate_by_group, wilson_ci
 
 R = json.loads(
@@ -126,12 +126,12 @@ def test_grade_distribution_matches_r():
     assert res.p_value == pytest.approx(ref["p"], rel=1e-9)
 
 
-def test_grade_distribution_three_groups_monte_carlo_and_empty_grade():
+def test_grade_distribution_three_groups_exact_and_empty_grade():
     grade = pd.Series([1, 2, 2, 3, 5, 5, 5, 3, 2, 5, 5, 4])
     groups = pd.Series(list("aaaabbbbcccc"))
     res = grade_distribution(grade, groups)
     assert res.counts.loc[4].tolist() == [0, 0, 1]
-    assert res.test == TEST_FISHER_MC
+    assert res.test == TEST_FISHER      # r x c tables are exact now (fisher_exact)
     assert 0 < res.p_value <= 1
     with pytest.raises(ValueError):
         grade_distribution(pd.Series([1, 6]), pd.Series(["a", "b"]))

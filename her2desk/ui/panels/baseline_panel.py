@@ -60,7 +60,10 @@ def p_tooltip(comp: Any) -> str:
     if reason:
         lines.append(reason if reason.endswith(".") else reason + ".")
     p = getattr(comp, "p_value", None)
-    if p is not None:
+    se = getattr(comp, "mc_se", None)
+    if p is not None and se is not None:
+        lines.append(f"P = {p:.4g} ± {se:.2g} (Monte Carlo standard error)")
+    elif p is not None:
         lines.append(f"P = {p:.4g}")
     note = (getattr(comp, "footnote", "") or "").strip()
     if note:
