@@ -140,6 +140,16 @@ def test_events_per_variable_warning():
     assert gb.warnings == ()
 
 
+def test_every_event_alone_in_its_risk_set_is_na_like_r_not_a_crash():
+    """Information 0 and log-likelihood exactly 0 for every beta (found by the property tests:
+    an HR group of two where only the later patient dies). Before the toler.chol rule this
+    raised ZeroDivisionError out of run_study; R reports NA, and so do we: no estimable
+    covariate, which survival_comparison turns into a note."""
+    with pytest.raises(ValueError, match="no estimable covariates"):
+        hazard_ratio(np.array([1.0, 2.0]), np.array([False, True]), pd.Series(["A", "B"]),
+                     reference="A")
+
+
 def test_collinear_covariate_gets_nan_like_r():
     gb = datasets()["gbsg"].copy()
     gb["age2"] = 2 * gb["age"] + 1
