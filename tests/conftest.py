@@ -1,9 +1,32 @@
-"""Test-wide set-up: Qt must never need a display, and the sample study is loaded once."""
+"""Test-wide set-up: Qt must never need a display, the sample study is loaded once, and the
+Hypothesis profiles are registered."""
 import os
+import tempfile
+from pathlib import Path
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 import pytest  # noqa: E402
+from hypothesis import HealthCheck, Phase, settings  # noqa: E402
+from hypothesis.configuration import set_hypothesis_home_dir  # noqa: E402
+
+# Hypothesis profiles (tests/property). "ci", the default: few examples, the same ones on
+# every run (derandomized, no example database) and no shrinking, so CI is deterministic and
+# the property suite stays within about half a minute even when a property fails. "ci-shrink":
+# the same examples, a failure shrunk to a minimal study (minutes: each example is a whole
+# study). "thorough": many fresh random examples, shrunk, for a long run before a release:
+#   pytest tests/property --hypothesis-profile=thorough
+# None keeps a database, and Hypothesis's own cache lives in the temp folder: tests never
+# write into the checkout.
+_SLOW_OK = [HealthCheck.too_slow, HealthCheck.data_too_large]
+settings.register_profile("ci", max_examples=12, deadline=None, derandomize=True, database=None,
+                          suppress_health_check=_SLOW_OK, print_blob=False,
+                          phases=(Phase.explicit, Phase.reuse, Phase.generate))
+settings.register_profile("ci-shrink", settings.get_profile("ci"), phases=tuple(Phase))
+settings.register_profile("thorough", max_examples=400, deadline=None, database=None,
+                          suppress_health_check=_SLOW_OK, print_blob=True)
+set_hypothesis_home_dir(Path(tempfile.gettempdir()) / "her2desk-hypothesis")
+settings.load_profile("ci")    # --hypothesis-profile=NAME loads another after this
 
 
 @pytest.fixture(scope="session")
