@@ -247,6 +247,15 @@ def studies(draw, layouts: tuple[str, ...] = LAYOUTS, min_patients: int = 1,
     return Study(patients, rebiopsies, layout, drop)
 
 
+def issue_8_study() -> Study:
+    """Issue 8's own report, as an explicit example: ER 150 % and PR 250 % in a HER2 3+
+    patient, beside one clean HR+ and one clean HR− patient."""
+    def clean(pid: str, **changes) -> dict:
+        return dict(BASE, patient_id=pid, death_date=None, cause_of_death=None, **changes)
+    return Study([clean("P001", er_percent=150.0, pr_percent=250.0), clean("P002"),
+                  clean("P003", er_percent=0.0, pr_percent=0.0)])
+
+
 # ---------------------------------------------------------------------------- writing
 
 

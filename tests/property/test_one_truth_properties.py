@@ -6,7 +6,7 @@ The studies and their pipeline run are shared with test_pipeline_properties.py.
 """
 from __future__ import annotations
 
-from hypothesis import given
+from hypothesis import example, given
 
 from her2desk.analysis.compare import ALL
 from her2desk.analysis.tables import ER_PR_GROUPS, HR_GROUPS, flag
@@ -14,12 +14,13 @@ from her2desk.cohort.derive import UNMASKED_RULES
 from her2desk.crf import codebook as cb
 from her2desk.crf.model import ROW_COL, SHEET_COL
 
-from crf_strategies import studies
+from crf_strategies import issue_8_study, studies
 from pipeline import analysed, eligible_ids, outcome, same_studies
 
 
 @same_studies
 @given(studies())
+@example(issue_8_study())
 def test_every_eligible_patient_is_in_one_hr_group_and_one_er_pr_subgroup(study):
     o = outcome(study)
     if not analysed(o):
@@ -62,6 +63,7 @@ def _rows_in_use(crf) -> set[tuple[str, int]]:
 
 @same_studies
 @given(studies())
+@example(issue_8_study())
 def test_an_error_cell_is_missing_for_eligibility_too(study):
     """A cell validation calls an error is missing everywhere: no eligible patient rests on one.
 
