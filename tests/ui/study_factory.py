@@ -8,10 +8,9 @@ import numpy as np
 import pandas as pd
 
 from her2desk.crf import codebook as cb
-from her2desk.cohort.sample import typed_form
 from her2desk.crf.template import write_crf_workbook
 
-from tests.cohort.cohort_factory import BASE  # one healthy patient, shared with the cohort tests
+from tests.cohort.cohort_factory import BASE, typed_form  # BASE: one healthy patient
 
 
 def patients(n: int = 60, seed: int = 7) -> list[dict]:
