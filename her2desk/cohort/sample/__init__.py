@@ -22,12 +22,13 @@ potential follow-up (so the published numbers of deaths hold exactly), and
 calendar dates are anchored last.
 
 The excluded patients are plausible: mostly HER2-negative, and a few of each
-other reason. A handful of **planted data errors** sit in excluded patients or in a duplicated
-row, so validation has something to find while eligibility and every table count
-stay as published; ``generate_study()`` returns the record of what it planted
-(:class:`~.planted.PlantedError`).
+other reason. A handful of **planted data errors** sit mostly in excluded patients or in a duplicated
+row; two sit in eligible patients, in cells whose masking changes one DFS and one PFS
+time but no published count. ``generate_study()`` returns the record of what it planted
+(:class:`~.planted.PlantedError`: patient, sheet, field, rule, eligible).
 
-``python -m her2desk.cohort.sample OUTDIR`` writes ``sample_study.xlsx``.
+``python -m her2desk.cohort.sample OUTDIR`` writes ``sample_study.xlsx`` and
+``sample_study_planted.json`` (that record).
 
 One module a job: :mod:`.targets` (the paper's counts), :mod:`.dealing` (exact-count
 tools), :mod:`.eligible` and :mod:`.metastatic` (the eligible patients),
@@ -38,8 +39,10 @@ patients), :mod:`.rows` (form rows), :mod:`.planted` (planted errors and their r
 from .planted import PlantedError
 from .study import generate_forms, generate_study
 from .targets import CUTOFF, EXCLUSIONS, GROUPS, HR_NEG, HR_POS, N_ADMITTED, SEED, GroupSpec
-from .writers import SAMPLE_NAME, flat_headers, flat_table, write_flat_copy, write_sample_workbook
+from .writers import (PLANTED_NAME, SAMPLE_NAME, flat_headers, flat_table, write_flat_copy,
+                      write_planted_record, write_sample_workbook)
 
-__all__ = ["CUTOFF", "EXCLUSIONS", "GROUPS", "HR_NEG", "HR_POS", "N_ADMITTED", "SAMPLE_NAME", "SEED",
-           "GroupSpec", "PlantedError", "flat_headers", "flat_table", "generate_forms",
-           "generate_study", "write_flat_copy", "write_sample_workbook"]
+__all__ = ["CUTOFF", "EXCLUSIONS", "GROUPS", "HR_NEG", "HR_POS", "N_ADMITTED", "PLANTED_NAME",
+           "SAMPLE_NAME", "SEED", "GroupSpec", "PlantedError", "flat_headers", "flat_table",
+           "generate_forms", "generate_study", "write_flat_copy", "write_planted_record",
+           "write_sample_workbook"]

@@ -83,7 +83,7 @@ def generate_study(seed: int = SEED) -> tuple[dict[str, pd.DataFrame], list[Plan
     forms["rebiopsy"] = forms["rebiopsy"].sort_values(["patient_id", "rebiopsy_date"],
                                                       kind="stable", ignore_index=True)
     excluded_ids = {r: sorted(excl.loc[excl["reason"] == r, "patient_id"]) for r in EXCLUSIONS}
-    planted = plant_errors(rng, forms, excluded_ids)
+    planted = plant_errors(rng, forms, excluded_ids, sorted(elig["patient_id"]))
     return forms, planted
 
 

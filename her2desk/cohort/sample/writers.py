@@ -1,21 +1,29 @@
-"""Files of the sample study: the CRF template workbook and the flat Chinese export.
+"""Files of the sample study: the CRF template workbook, its planted-error record, the flat copy.
 
 ``write_sample_workbook`` writes the template layout (``resources/sample_study.xlsx``);
-``write_flat_copy`` the same study as one flat sheet the way a hospital export looks
-(Chinese headers and codes, mixed date formats, shuffled columns).
+``write_planted_record`` the generator's record of the errors it planted, as JSON beside
+the workbook (``resources/sample_study_planted.json``), so tests of the shipped workbook
+read what was planted instead of keeping IDs by hand; ``write_flat_copy`` the same study as
+one flat sheet the way a hospital export looks (Chinese headers and codes, mixed date
+formats, shuffled columns).
 """
 from __future__ import annotations
 
+import json
 from pathlib import Path
+from typing import Sequence
 
 import numpy as np
 import pandas as pd
 
 from ...crf import codebook as cb
+from ...crf.atomic import atomic_write
+from .planted import PlantedError
 from .study import generate_forms
 from .targets import SEED
 
 SAMPLE_NAME = "sample_study.xlsx"
+PLANTED_NAME = "sample_study_planted.json"
 
 
 def write_sample_workbook(path: str | Path, forms: dict[str, pd.DataFrame] | None = None) -> Path:
@@ -23,6 +31,15 @@ def write_sample_workbook(path: str | Path, forms: dict[str, pd.DataFrame] | Non
     from ...crf.template import write_crf_workbook
     path = Path(path)
     write_crf_workbook(path, forms if forms is not None else generate_forms())
+    return path
+
+
+def write_planted_record(planted: Sequence[PlantedError], path: str | Path) -> Path:
+    """The record of planted errors as JSON: one object per error (patient_id, sheet, form,
+    field, rule, eligible, note), in planting order."""
+    path = Path(path)
+    text = json.dumps([e.as_dict() for e in planted], ensure_ascii=False, indent=1) + "\n"
+    atomic_write(path, lambda tmp: Path(tmp).write_text(text, encoding="utf-8"))
     return path
 
 
