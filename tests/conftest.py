@@ -1,10 +1,15 @@
-"""Test-wide set-up: Qt must never need a display, the sample study is loaded once, and the
-Hypothesis profiles are registered."""
+"""Test-wide set-up: Qt must never need a display, tests never write into the checkout, the
+sample study is loaded once, and the Hypothesis profiles are registered."""
 import os
+import sys
 import tempfile
 from pathlib import Path
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+# No __pycache__ in the checkout, from this process or from the subprocesses tests start
+# (they inherit the environment).
+sys.dont_write_bytecode = True
+os.environ["PYTHONDONTWRITEBYTECODE"] = "1"
 
 import pytest  # noqa: E402
 from hypothesis import HealthCheck, Phase, settings  # noqa: E402

@@ -170,7 +170,8 @@ def test_versions_without_importing_lifelines():
             "text = m.versions_text(); print('lifelines' in sys.modules, 'scipy' in sys.modules); print(text)"
             % str(ROOT))
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60,
-                         env={"QT_QPA_PLATFORM": "offscreen", "PATH": "/usr/bin:/bin"})
+                         env={"QT_QPA_PLATFORM": "offscreen", "PATH": "/usr/bin:/bin",
+                              "PYTHONDONTWRITEBYTECODE": "1"})   # no .pyc in the checkout
     first, *rest = out.stdout.splitlines()
     assert first == "False False", out.stderr
     text = "\n".join(rest)
