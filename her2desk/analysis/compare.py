@@ -11,7 +11,6 @@ Everything here is pure: Series in, frozen dataclasses out.
 
 from __future__ import annotations
 
-import math
 from collections.abc import Hashable, Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Literal
@@ -76,10 +75,6 @@ def _crosstab(v: np.ndarray, g: np.ndarray, levels: Sequence[Hashable],
     ok = (vi >= 0) & (gi >= 0)
     flat = np.bincount(vi[ok] * len(groups) + gi[ok], minlength=len(levels) * len(groups))
     return flat.reshape(len(levels), len(groups)).astype(np.int64)
-
-
-def _is_missing(x: object) -> bool:
-    return x is None or (isinstance(x, float) and math.isnan(x)) or x is pd.NA or x is pd.NaT
 
 
 @dataclass(frozen=True, eq=False)

@@ -112,13 +112,6 @@ class CoxResult:
     #: Per covariate: dropped as collinear/constant by R's ``toler.chol`` rule (NA coefficient).
     aliased: tuple[bool, ...] = ()
 
-    def summary_frame(self) -> pd.DataFrame:
-        """Coefficient table (one row per covariate), for display/export."""
-        return pd.DataFrame({
-            "coef": self.coef, "se": self.se, "z": self.z, "p": self.p,
-            "hazard_ratio": self.hazard_ratio, "ci_low": self.ci_low, "ci_high": self.ci_high,
-        }, index=pd.Index(self.names, name="covariate"))
-
 
 # --------------------------------------------------------------------------------------
 # Engine

@@ -10,10 +10,9 @@ import math
 from dataclasses import dataclass
 from datetime import date, datetime
 from enum import IntEnum
-from pathlib import Path
 from typing import Any
 
-from ..crf.side_file import SETTINGS_KEY, SideFile, read_side_file, side_file_path
+from ..crf.side_file import SETTINGS_KEY, SideFile
 
 DAYS_PER_MONTH = 30.4375  # 365.25 / 12: months as the paper counts them
 
@@ -230,16 +229,3 @@ def settings_from_saved(side: SideFile) -> tuple[StudySettings, tuple[str, ...]]
                         "enrolment window and cutoff are used instead.")
     return settings, tuple(problems)
 
-
-def settings_path_for(study: Path) -> Path:
-    """Settings live next to the study workbook: ``study.xlsx`` -> ``study.her2desk.json``."""
-    return side_file_path(study)
-
-
-def load_settings(path: Path) -> StudySettings:
-    """The settings saved in the side file ``path``; refused values become the defaults.
-
-    Reads without setting a bad file aside; see :func:`settings_from_saved` for the
-    sentences a caller should show.
-    """
-    return settings_from_saved(read_side_file(path, set_aside=False))[0]

@@ -113,12 +113,6 @@ class ValidationReport:
                 out.setdefault(f.patient_id, set()).add(f.field)
         return out
 
-    def for_patient(self, patient_id: str) -> tuple[Finding, ...]:
-        return tuple(f for f in self.findings if f.patient_id == patient_id)
-
-    def by_rule(self, rule: str) -> tuple[Finding, ...]:
-        return tuple(f for f in self.findings if f.rule == rule)
-
     def to_frame(self) -> pd.DataFrame:
         columns = {c: [getattr(f, c) for f in self.findings] for c in FINDING_COLUMNS}
         frame = pd.DataFrame(columns, columns=list(FINDING_COLUMNS))

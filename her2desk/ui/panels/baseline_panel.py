@@ -233,9 +233,6 @@ class BaselinePanel(Panel):
     def current_key(self) -> str:
         return TABLE_KEYS[max(self.tab_bar.currentIndex(), 0)]
 
-    def set_current_table(self, key: str) -> None:
-        self.tab_bar.setCurrentIndex(TABLE_KEYS.index(key))
-
     def current_table(self) -> Any:
         return self.tables.get(self.grouping, {}).get(self.current_key())
 

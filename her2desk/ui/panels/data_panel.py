@@ -94,9 +94,6 @@ class DataPanel(Panel):
         tips["_row"], labels["_row"] = "Row number in the worksheet, as Excel shows it", "Excel row"
         return tips, labels
 
-    def current_form(self) -> str | None:
-        return self.form_choice.currentData()
-
     def _show_form(self, index: int) -> None:
         name = self.form_choice.itemData(index)
         if name is None:

@@ -17,7 +17,6 @@ from PySide6.QtWidgets import (
     QAbstractItemView,
     QDialog,
     QDialogButtonBox,
-    QHeaderView,
     QLabel,
     QListWidget,
     QTableView,
@@ -180,12 +179,3 @@ def show_patients(parent: QWidget, title: str, ids: Sequence[str], cohort: pd.Da
         dialog.show()
         return dialog
     return show_patient_list(parent, title, list(ids), cohort, **kwargs)
-
-
-def fit_height(table: QTableView, max_rows: int = 12) -> None:
-    """Size a short table to its rows so the figure above gets the rest of the space."""
-    rows = min(table.model().rowCount(), max_rows)
-    h = table.horizontalHeader().height() + rows * table.verticalHeader().defaultSectionSize() + 6
-    table.setMinimumHeight(min(h, 90))
-    table.setMaximumHeight(h + 2)
-    table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Interactive)

@@ -470,10 +470,3 @@ class SurvivalPanel(Panel):
         if self.current is None:
             return None
         return self.table.frame()
-
-    def at_risk_frame(self) -> pd.DataFrame | None:
-        if self.current is None:
-            return None
-        ticks, rows = self.plot.at_risk_table()
-        return pd.DataFrame({label: counts for label, counts in rows},
-                            index=pd.Index(ticks, name=f"time ({self.time_unit})"))

@@ -8,7 +8,6 @@ a ``key`` ("admitted", "excluded", "excluded:<rule label>", "eligible",
 """
 from __future__ import annotations
 
-import re
 from typing import Any
 
 from PySide6.QtCore import QLineF, QPointF, QRect, QRectF, Qt, Signal
