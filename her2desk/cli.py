@@ -12,9 +12,13 @@ from pathlib import Path
 from typing import Sequence
 
 from . import __version__
+from .errors import Her2deskError
+
+#: Findings printed by ``validate``; the rest are counted (all of them go to ``--out``).
+MAX_PRINTED_FINDINGS = 500
 
 
-class UserError(Exception):
+class UserError(Her2deskError):
     """Bad input from the user: shown as one sentence, exit code 1."""
 
 
@@ -71,10 +75,9 @@ def _with_hint(message: str, study: Path) -> str:
 
 
 def _crf_path(text: str) -> Path:
-    path = Path(text)
-    if not path.exists():
-        raise UserError(f"There is no file at {path}.")
-    return path
+    from .crf.source import check_crf_path
+
+    return check_crf_path(text)           # the window's door too: same formats, same sentences
 
 
 class _Parser(argparse.ArgumentParser):
@@ -165,9 +168,19 @@ def _cmd_validate(args) -> int:
     frame = report.to_frame()
     errors = int((frame["severity"] == "error").sum()) if len(frame) else 0
     warnings = len(frame) - errors
-    for f in report.findings:
-        where = f"{f.sheet}!{f.column} row {f.row}" if f.sheet else "file"
-        print(f"{f.severity.upper():8} {f.patient_id or '-':14} {where}: {f.message}")
+    from .crf.escape import printable
+
+    for f in report.findings[:MAX_PRINTED_FINDINGS]:
+        where = f.sheet or "file"
+        if f.sheet and f.column:
+            where += f"!{f.column}"
+        if f.row:
+            where += f" row {f.row}"
+        print(printable(f"{f.severity.upper():8} {f.patient_id or '-':14} {where}: {f.message}"))
+    rest = len(report.findings) - MAX_PRINTED_FINDINGS
+    if rest > 0:
+        print(f"... and {rest:,} more findings not listed here"
+              f"{'' if args.out else '; add --out findings.xlsx to get all of them'}.")
     print(f"{errors} errors, {warnings} warnings in {crf.forms['patients']['patient_id'].notna().sum()} patients")
     _print_form_notes(crf)
     if args.out:
@@ -300,14 +313,40 @@ def _dispatch(argv: list[str]) -> int:
     command = args.command or "app"
     handler = {"app": _cmd_app, "template": _cmd_template, "validate": _cmd_validate,
                "cohort": _cmd_cohort, "report": _cmd_report}[command]
+    from .crf.escape import printable
+
     try:
         return handler(args)
-    except UserError as exc:
-        print(f"her2desk: {exc}", file=sys.stderr)
+    except Her2deskError as exc:
+        _flush_quietly()
+        print(f"her2desk: {printable(exc)}", file=sys.stderr)
+        return 1
+    except BrokenPipeError:
+        # `her2desk validate ... | head`: the reader left; say nothing more, no traceback.
+        _silence_stdout()
         return 1
     except KeyboardInterrupt:
         print("her2desk: interrupted", file=sys.stderr)
         return 130
+
+
+def _flush_quietly() -> None:
+    try:
+        sys.stdout.flush()
+    except (BrokenPipeError, OSError, ValueError):
+        _silence_stdout()
+
+
+def _silence_stdout() -> None:
+    """Point stdout at the null device so the interpreter's final flush cannot fail again."""
+    import os
+
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        os.close(devnull)
+    except (OSError, ValueError, AttributeError):
+        pass
 
 
 if __name__ == "__main__":

@@ -22,8 +22,10 @@ import tempfile
 from pathlib import Path
 from typing import Callable, Iterator
 
+from ..errors import WriteError
 
-class AtomicWriteError(OSError):
+
+class AtomicWriteError(WriteError, OSError):
     """The target could not be written; ``str(error)`` is a sentence for the user."""
 
     def __init__(self, message: str, path: Path | str | None = None):

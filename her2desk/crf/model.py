@@ -80,5 +80,4 @@ class CRFData:
         return self.forms["rebiopsy"][cols].dropna(subset=["patient_id"]).reset_index(drop=True)
 
 
-class CRFReadError(Exception):
-    """A file that cannot be read as a CRF; the message is one sentence for the user."""
+from ..errors import CRFReadError  # noqa: E402,F401 (re-exported: defined with the other user errors)

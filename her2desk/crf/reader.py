@@ -9,9 +9,16 @@ Shapes understood:
 * any mix of the two; other sheets and unknown columns are ignored and reported.
 
 The header need not be row 1: the row among the first :data:`HEADER_SEARCH_ROWS`
-with most cells naming codebook fields is taken. Every cell is read as its raw
-value (no type guessing), the source is opened read-only from an in-memory copy
-of its bytes, and ``sha256`` is the digest of exactly those bytes.
+with most cells naming codebook fields is taken (a sheet with content but no header
+there gets a finding). Every cell is read as its raw value (no type guessing), the
+source is opened read-only from an in-memory copy of its bytes, and ``sha256`` is
+the digest of exactly those bytes.
+
+Hostile or unusual files (see :mod:`.archive` and :mod:`.source`): the archive is
+inspected before an engine reads it; a sheet whose extent is too large for the
+dense engine (a stray value in XFD1048576) is streamed and read only as far as
+:data:`MAX_COLUMNS`; the 1904 date system, zero-padded ID formats (``000001``),
+formulas without a saved result and hidden sheets are honoured or reported.
 
 Public API: :func:`read_crf`, :class:`ReadCancelled`, and re-exported from
 :mod:`.headers`: :func:`load_mapping`, :func:`save_mapping`, :func:`suggest_field`.
@@ -23,6 +30,7 @@ import hashlib
 import io
 import itertools
 import os
+import re
 from collections import Counter
 from dataclasses import dataclass, field as _field
 from pathlib import Path
@@ -33,6 +41,8 @@ import pandas as pd
 
 from . import codebook as cb
 from . import values as vals
+from .archive import WorkbookFacts, column_letters, inspect_workbook
+from .source import CSV_EXTENSIONS, EXCEL_EXTENSIONS, read_source_bytes
 from .headers import (is_skipped_sheet, load_mapping, mapping_lookup, match_header_in_form,
                       save_mapping, sheet_form, suggest_field)
 from .model import ERROR, ROW_COL, SHEET_COL, WARNING, CRFData, CRFReadError, Finding
@@ -40,9 +50,9 @@ from .model import ERROR, ROW_COL, SHEET_COL, WARNING, CRFData, CRFReadError, Fi
 __all__ = ["read_crf", "ReadCancelled", "load_mapping", "save_mapping", "suggest_field",
            "EXCEL_EXTENSIONS", "CSV_EXTENSIONS", "HEADER_SEARCH_ROWS"]
 
-EXCEL_EXTENSIONS = (".xlsx", ".xlsm", ".xls")
-CSV_EXTENSIONS = (".csv", ".tsv")
-HEADER_SEARCH_ROWS = 15
+HEADER_SEARCH_ROWS = 200
+#: Columns read per sheet; cells beyond (a stray value in column XFD) get one finding.
+MAX_COLUMNS = 2_000
 ENGINES = ("calamine", "openpyxl")
 
 _OLE2 = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
@@ -89,14 +99,21 @@ def read_crf(path: str | os.PathLike, mapping: dict[str, str] | None = None, *,
     if mapping is None:
         mapping = load_mapping(p)
 
+    notes: list[Finding] = []
+    facts = WorkbookFacts()
     if ext in CSV_EXTENSIONS:
-        sheets = [(p.stem, _csv_rows(data, p.name, ext))]
+        sheets = [(p.stem, _csv_rows(data, p.name, ext, notes))]
         layout_hint = "csv"
     else:
+        if data.startswith(_ZIP):
+            facts = inspect_workbook(data, p.name)
+            if facts.needs_streaming:
+                engine = "openpyxl"       # calamine would allocate the dense rectangle
         sheets = _excel_sheets(data, p.name, ext, engine, ctx)
+        sheets = [(name, _tidy_rows(name, rows, facts, notes)) for name, rows in sheets]
         layout_hint = None
     ctx.check()
-    return _assemble(sheets, mapping or {}, p, digest, layout_hint, ctx)
+    return _assemble(sheets, mapping or {}, p, digest, layout_hint, ctx, facts, notes)
 
 
 # ------------------------------------------------------------------ progress
@@ -121,24 +138,8 @@ class _Context:
 
 
 def _read_source(p: Path) -> tuple[bytes, str]:
-    if p.is_dir():
-        raise CRFReadError(f"'{p.name}' is a folder, not a file; choose the CRF workbook inside it.")
-    if not p.exists():
-        raise CRFReadError(f"There is no file at {p}; it may have been moved or renamed.")
+    data = read_source_bytes(p, EXCEL_EXTENSIONS + CSV_EXTENSIONS)   # read-only; never written
     ext = p.suffix.casefold()
-    if ext not in EXCEL_EXTENSIONS + CSV_EXTENSIONS:
-        shown = f"'{p.suffix}' files" if p.suffix else "Files without an extension"
-        raise CRFReadError(f"{shown} cannot be read; save the CRF as an Excel workbook (.xlsx) "
-                           f"or a CSV file (.csv).")
-    try:
-        with open(p, "rb") as fh:          # read-only; never written
-            data = fh.read()
-    except PermissionError:
-        raise CRFReadError(f"'{p.name}' could not be opened because access was refused; "
-                           f"close it in other programs or check its permissions.") from None
-    except OSError as exc:
-        raise CRFReadError(f"'{p.name}' could not be opened ({(exc.strerror or 'system error').lower()}); "
-                           f"check that the file is still there and readable.") from None
     if not data:
         raise CRFReadError(f"'{p.name}' is empty (0 bytes); it may not have been saved completely.")
     if ext in (".xlsx", ".xlsm"):
@@ -239,21 +240,127 @@ def _read_openpyxl(data: bytes, ctx: _Context) -> list[tuple[str, Rows]]:
         wb.close()
 
 
-def _csv_rows(data: bytes, name: str, ext: str) -> Rows:
-    for encoding in ("utf-8-sig", "gb18030"):
-        try:
-            text = data.decode(encoding)
-            break
-        except UnicodeDecodeError:
-            continue
-    else:
-        raise CRFReadError(f"'{name}' is not in a text encoding this program can read; save it "
-                           f"from Excel as 'CSV UTF-8' or as an Excel workbook.")
+def _tidy_rows(sheet: str, rows: Rows, facts: WorkbookFacts, notes: list[Finding]) -> Rows:
+    """Cut rows at :data:`MAX_COLUMNS`, show zero-padded IDs as Excel does, note sheet facts."""
+    sf = facts.sheets.get(sheet)
+    if sf is not None and sf.uncached_formulas:
+        n = sf.uncached_formulas
+        notes.append(Finding(WARNING, "", sheet, None, "", "",
+                             f"Sheet '{sheet}' has {n:,} formula{'s' if n > 1 else ''} without a "
+                             f"saved result (the file was written by a program that does not "
+                             f"calculate), read as empty; open the file in Excel and save it so "
+                             f"the results are stored.", "", "formula_without_value"))
+    if sf is not None and sf.padded:
+        rows = list(rows)
+        for (r, c), width in sf.padded.items():
+            if r < len(rows) and c < len(rows[r]):
+                if not isinstance(rows[r], list):
+                    rows[r] = list(rows[r])
+                v = rows[r][c]
+                if isinstance(v, (int, float)) and not isinstance(v, bool) and float(v).is_integer() \
+                        and v >= 0:
+                    rows[r][c] = str(int(v)).zfill(width)
+    if sf is None or sf.max_col > MAX_COLUMNS:
+        long_rows = [i for i, r in enumerate(rows) if len(r) > MAX_COLUMNS]
+        filled = [i for i in long_rows if _filled(rows[i][MAX_COLUMNS:])]
+        if filled:
+            far = max(len(rows[i]) for i in filled)
+            notes.append(Finding(WARNING, "", sheet, filled[0] + 1, "", "",
+                                 f"Sheet '{sheet}' has cells as far out as column "
+                                 f"{column_letters(far)} (rows {filled[0] + 1:,}–{filled[-1] + 1:,}), "
+                                 f"beyond the {MAX_COLUMNS:,} columns this program reads; they were "
+                                 f"ignored. If they are stray, select them in Excel (Ctrl+End shows "
+                                 f"the last one), delete them and save.", "", "outside_table"))
+        if long_rows:
+            rows = list(rows)
+            for i in long_rows:
+                rows[i] = rows[i][:MAX_COLUMNS]
+    # Rows after the last filled one (Excel's "used range" often runs far past the data).
+    n = len(rows)
+    while n and (not rows[n - 1] or not _filled(rows[n - 1])):
+        n -= 1
+    if n < len(rows):
+        rows = rows[:n]
+    return rows
+
+
+def _filled(cells) -> bool:
+    """Any cell in ``cells`` holds something (C-speed counts: rows can be 16,384 wide)."""
+    cells = list(cells)
+    return len(cells) - cells.count(None) - cells.count("") > 0
+
+
+def _csv_rows(data: bytes, name: str, ext: str, notes: list[Finding]) -> Rows:
+    text = _decode_text(data, name, notes)
     lines = text.splitlines()
     if not any(line.strip() for line in lines):
         raise CRFReadError(f"'{name}' holds no data; it has no header row and no patients.")
     delimiter = "\t" if ext == ".tsv" else _sniff_delimiter(lines[:30])
-    return list(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter))
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+    try:
+        return list(reader)
+    except csv.Error as exc:
+        raise CRFReadError(f"'{name}' could not be read as CSV at line {reader.line_num:,} "
+                           f"({str(exc).rstrip('.')}); a cell probably opens a quote (\") that is "
+                           f"never closed: open the file in Excel and save it again as CSV.") from None
+
+
+_BOMS = ((b"\xef\xbb\xbf", "utf-8-sig"), (b"\xff\xfe", "utf-16"), (b"\xfe\xff", "utf-16"))
+
+
+def _decode_text(data: bytes, name: str, notes: list[Finding]) -> str:
+    """Decode CSV bytes honestly: UTF-8/UTF-16 by BOM (or UTF-16's zero bytes), UTF-8, GB18030
+    only when the bytes look like Chinese text, else Windows-1252 with a finding naming it."""
+    def refuse(what: str) -> CRFReadError:
+        return CRFReadError(f"'{name}' is {what}, which this program does not read; save it from "
+                            f"Excel as 'CSV UTF-8' or as an Excel workbook.")
+
+    for bom, encoding in _BOMS:
+        if data.startswith(bom):
+            try:
+                return data.decode(encoding)
+            except UnicodeDecodeError:
+                raise refuse(f"marked as {encoding.upper().replace('-SIG', '')} text but is "
+                             f"damaged") from None
+    head = data[:4096]
+    if b"\x00" in head:
+        even, odd = head[0::2].count(0), head[1::2].count(0)
+        guess = "utf-16-le" if odd > 3 * max(1, even) else "utf-16-be" if even > 3 * max(1, odd) else ""
+        if guess:
+            try:
+                return data.decode(guess)
+            except UnicodeDecodeError:
+                pass
+        raise CRFReadError(f"'{name}' is not a text (CSV) file; export the CRF again as CSV "
+                           f"or as an Excel workbook.")
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError:
+        pass
+    sample = data[:1 << 20]
+    pairs = re.findall(rb"[\x81-\xfe][\x00-\xff]", sample)
+    gb2312 = sum(1 for pr in pairs if 0xB0 <= pr[0] <= 0xF7 and pr[1] >= 0xA1)
+    if pairs and gb2312 >= 0.8 * len(pairs):
+        try:
+            return data.decode("gb18030")
+        except UnicodeDecodeError:
+            pass
+    try:
+        data.decode("big5")
+        big5_trail = sum(1 for pr in pairs if 0xA4 <= pr[0] <= 0xF9 and 0x40 <= pr[1] <= 0x7E)
+        if pairs and big5_trail >= 0.1 * len(pairs):
+            raise refuse("in Big5 (Traditional Chinese) encoding")
+    except UnicodeDecodeError:
+        pass
+    try:
+        text = data.decode("cp1252")
+    except UnicodeDecodeError:
+        raise refuse("in a text encoding that is not UTF-8") from None
+    notes.append(Finding(WARNING, "", "", None, "", "",
+                         f"'{name}' is not UTF-8; it was read as Western European (Windows-1252) "
+                         f"text, so check names with accents, or save it from Excel as "
+                         f"'CSV UTF-8'.", "", "encoding"))
+    return text
 
 
 def _sniff_delimiter(lines: list[str]) -> str:
@@ -370,18 +477,25 @@ class _SheetData:
 
 
 def _parse_sheet(plan: _SheetPlan, rows: Rows, findings: list[Finding], ctx: _Context,
-                 base: float, span: float) -> _SheetData:
+                 base: float, span: float, date1904: bool = False) -> _SheetData:
     body = rows[plan.header_index + 1:]
     n = len(body)
-    grid = _grid(body)
-    width = grid.shape[1]
+    widths = {len(r) for r in body}
+    # A dense grid is fastest; a ragged, sparse sheet (rows of very different widths) is
+    # read column by column instead so no rows x width rectangle is ever allocated.
+    grid = _grid(body) if len(widths) <= 1 or n * max(widths) <= 4_000_000 else None
+    width = grid.shape[1] if grid is not None else 0
     parsed: dict[str, vals.Parsed] = {}
     order = sorted(plan.columns.items(), key=lambda kv: kv[1])
     for k, (name, j) in enumerate(order):
         ctx.step(base + span * k / max(1, len(order)),
                  f"Reading '{plan.name}': {plan.header_text[name]}")
-        col = grid[:, j] if j < width else np.full(n, None, dtype=object)
-        parsed[name] = vals.parse_column(cb.BY_NAME[name], col)
+        if grid is None:
+            col = np.empty(n, dtype=object)
+            col[:] = [r[j] if j < len(r) else None for r in body]
+        else:
+            col = grid[:, j] if j < width else np.full(n, None, dtype=object)
+        parsed[name] = vals.parse_column(cb.BY_NAME[name], col, date1904=date1904)
     del grid
     keep = np.zeros(n, dtype=bool)
     for p in parsed.values():
@@ -457,8 +571,11 @@ def _empty_frames(form: str) -> tuple[pd.DataFrame, pd.DataFrame]:
 
 
 def _assemble(sheets: list[tuple[str, Rows]], mapping: dict[str, str], source: Path,
-              digest: str, layout_hint: str | None, ctx: _Context) -> CRFData:
+              digest: str, layout_hint: str | None, ctx: _Context,
+              facts: WorkbookFacts | None = None, notes: list[Finding] | None = None) -> CRFData:
+    facts = facts or WorkbookFacts()
     findings: list[Finding] = []
+    headerless: list[str] = []
     unmatched: list[tuple[str, str]] = []
     ignored: list[str] = []
     plans: list[tuple[_SheetPlan, Rows]] = []
@@ -471,6 +588,8 @@ def _assemble(sheets: list[tuple[str, Rows]], mapping: dict[str, str], source: P
         plan = _plan_sheet(sheet, rows, mapping, findings, sheet_unmatched) if rows else None
         if plan is None:
             ignored.append(sheet)
+            if len(rows) > HEADER_SEARCH_ROWS and any(_filled(r) for r in rows[HEADER_SEARCH_ROWS:]):
+                headerless.append(sheet)
             continue
         if not plan.forms:
             ignored.append(sheet)
@@ -488,10 +607,27 @@ def _assemble(sheets: list[tuple[str, Rows]], mapping: dict[str, str], source: P
         raise CRFReadError(f"Sheet '{only_id[0]}' has a patient ID column but no other column this "
                            f"program recognises; rename the headers as in the template or map "
                            f"them to fields.")
+    if not plans and headerless:
+        raise CRFReadError(f"Sheet '{headerless[0]}' has no header row in its first "
+                           f"{HEADER_SEARCH_ROWS} rows (headers are looked for there only); delete "
+                           f"the rows above the header row, or move the header row up.")
     if not plans:
         raise CRFReadError("No sheet has a Patient ID column; each sheet needs a header row "
                            "with columns such as Patient ID, Sex and Diagnosis date, as in the "
                            "template.")
+    for sheet in headerless:
+        findings.append(Finding(WARNING, "", sheet, None, "", "",
+                                f"Sheet '{sheet}' has no header row in its first "
+                                f"{HEADER_SEARCH_ROWS} rows, so it was not imported; delete the "
+                                f"rows above its header row, or move the header row up.", "",
+                                "no_header"))
+    for plan, _ in plans:
+        sf = facts.sheets.get(plan.name)
+        if sf is not None and sf.hidden:
+            findings.append(Finding(WARNING, "", plan.name, None, "", "",
+                                    f"Sheet '{plan.name}' is hidden in Excel; it was imported like "
+                                    f"the visible sheets (right-click a sheet tab and choose "
+                                    f"Unhide to check it).", "", "hidden_sheet"))
     for sheet in without_id:
         findings.append(Finding(ERROR, "", sheet, None, "", "",
                                 f"Sheet '{sheet}' has no patient ID column, so its rows cannot be "
@@ -504,7 +640,7 @@ def _assemble(sheets: list[tuple[str, Rows]], mapping: dict[str, str], source: P
     total_rows = 0
     for i, (plan, rows) in enumerate(plans):
         base = 0.5 + 0.45 * i / len(plans)
-        sd = _parse_sheet(plan, rows, findings, ctx, base, 0.45 / len(plans))
+        sd = _parse_sheet(plan, rows, findings, ctx, base, 0.45 / len(plans), facts.date1904)
         total_rows += int(sd.keep.sum())
         for name, text in plan.header_text.items():
             mapping_used[f"{plan.name}!{text}"] = name
@@ -516,6 +652,10 @@ def _assemble(sheets: list[tuple[str, Rows]], mapping: dict[str, str], source: P
 
     if total_rows == 0:
         names = ", ".join(f"'{p.name}'" for p, _ in plans)
+        if any(facts.sheets.get(p.name) and facts.sheets[p.name].uncached_formulas for p, _ in plans):
+            raise CRFReadError(f"The data rows of {names} are formulas without a saved result "
+                               f"(the file was written by a program that does not calculate); "
+                               f"open the file in Excel and save it so the results are stored.")
         raise CRFReadError(f"The sheet{'s' if len(plans) > 1 else ''} {names} "
                            f"{'have' if len(plans) > 1 else 'has'} headers but no data rows; "
                            f"enter one row per patient below the header row.")
@@ -539,6 +679,7 @@ def _assemble(sheets: list[tuple[str, Rows]], mapping: dict[str, str], source: P
         layout = "flat"
     else:
         layout = "template"
+    findings[:0] = notes or []
     sheet_order = {p.name: k for k, (p, _) in enumerate(plans)}
     findings.sort(key=lambda f: (sheet_order.get(f.sheet, -1), f.row or 0))
     ctx.step(1.0, "Done")

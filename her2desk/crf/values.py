@@ -11,7 +11,8 @@ cells it could not read as :class:`Issue` (position in the column, severity,
 rule, message); the reader turns those into :class:`~her2desk.crf.model.Finding`.
 
 Dates (``datetime64[ns]``, day precision: a time of day is dropped): Excel date cells;
-Excel serial numbers (1900 system, 1 = 1900-01-01, must land in 1900–2100); text
+Excel serial numbers (1900 system, 1 = 1900-01-01, or the 1904 system when the
+workbook uses it; must land in 1900–2100); text
 ``2019-03-05``, ``2019/3/5``, ``2019.3.5``, ``05.03.2019`` (day.month.year),
 ``2019年3月5日`` (also ``2019 年 3 月 5 日``, ``2019年03月05号``, with a time of day) and
 ``20190305`` (text or number). A bare whole number 1900–2100 is
@@ -235,8 +236,15 @@ def _ymd(y: str | int, m: str | int, d: str | int) -> _dt.date | None:
     return out if _MIN_DATE <= out <= _MAX_DATE else None
 
 
-def to_date(value: object) -> tuple[_dt.date | None, str]:
-    """(date, '') or (None, reason) where reason is '' (empty/unknown), 'bad' or 'year'."""
+#: 1904-system serial 0 (1904-01-01) is 1900-system serial 1462.
+DAYS_1904 = 1462
+
+
+def to_date(value: object, *, date1904: bool = False) -> tuple[_dt.date | None, str]:
+    """(date, '') or (None, reason) where reason is '' (empty/unknown), 'bad' or 'year'.
+
+    ``date1904``: the workbook counts serial numbers from 1904-01-01 (Mac Excel's date
+    system); date cells come already converted, but plain numbers need the offset."""
     if value is None:
         return None, ""
     if isinstance(value, _dt.datetime):
@@ -247,7 +255,7 @@ def to_date(value: object) -> tuple[_dt.date | None, str]:
     if isinstance(value, bool):
         return None, "bad"
     if isinstance(value, (int, float)):
-        return _number_to_date(float(value))
+        return _number_to_date(float(value), date1904=date1904)
     if not isinstance(value, str):
         return None, "bad"
     s = unicodedata.normalize("NFKC", value).strip().casefold()
@@ -262,13 +270,15 @@ def to_date(value: object) -> tuple[_dt.date | None, str]:
             d = _ymd(a, b, c) if order == "ymd" else _ymd(c, b, a)
             return (d, "") if d else (None, "bad")
     if re.fullmatch(r"\d+(?:\.\d+)?", s):
-        return _number_to_date(float(s), compact=s if len(s) == 8 and s.isdigit() else None)
+        return _number_to_date(float(s), compact=s if len(s) == 8 and s.isdigit() else None,
+                               date1904=date1904)
     if is_unknown_word(s):
         return None, ""
     return None, "bad"
 
 
-def _number_to_date(n: float, compact: str | None = None) -> tuple[_dt.date | None, str]:
+def _number_to_date(n: float, compact: str | None = None,
+                    date1904: bool = False) -> tuple[_dt.date | None, str]:
     if math.isnan(n):
         return None, ""
     if n.is_integer() and 19000101 <= n <= 21001231:
@@ -277,12 +287,12 @@ def _number_to_date(n: float, compact: str | None = None) -> tuple[_dt.date | No
         return (d, "") if d else (None, "bad")
     if n.is_integer() and 1900 <= n <= 2100:
         return None, "year"
-    d = excel_serial_to_date(n)
+    d = excel_serial_to_date(n + DAYS_1904 if date1904 and n >= 0 else n)
     return (d, "") if d else (None, "bad")
 
 
-def _parse_date_unique(f: cb.Field, value: object):
-    d, reason = to_date(value)
+def _parse_date_unique(f: cb.Field, value: object, date1904: bool = False):
+    d, reason = to_date(value, date1904=date1904)
     if d is not None or reason == "":
         return d, None
     text = _quote(cell_text(value))
@@ -387,8 +397,10 @@ _UNIQUE_PARSERS: dict[str, Callable] = {
 }
 
 
-def parse_column(f: cb.Field, values: Sequence[object]) -> Parsed:
+def parse_column(f: cb.Field, values: Sequence[object], *, date1904: bool = False) -> Parsed:
     """Typed values, cell text and issues for one column of raw cells of field ``f``.
+
+    ``date1904``: plain numbers in a date column count from 1904-01-01 (see :func:`to_date`).
 
     dtypes: id/text/code -> object (``str`` or None); date -> ``datetime64[ns]``;
     integer/number/percent -> float64; yes/no -> pandas ``boolean``.
@@ -400,7 +412,10 @@ def parse_column(f: cb.Field, values: Sequence[object]) -> Parsed:
         vals, problems = _percent_uniques(f, uniques, texts)
     else:
         parser = _UNIQUE_PARSERS[f.type]
-        pairs = [parser(f, u) for u in uniques]
+        if f.type == cb.DATE and date1904:
+            pairs = [_parse_date_unique(f, u, True) for u in uniques]
+        else:
+            pairs = [parser(f, u) for u in uniques]
         vals = [p[0] for p in pairs]
         problems = [p[1] for p in pairs]
     issues = _issues(problems, codes)

@@ -46,10 +46,11 @@ from .panels.neoadjuvant_panel import NeoadjuvantPanel
 from .panels.survival_panel import SurvivalPanel
 from .panels.validation_panel import ValidationPanel
 from .workers import TaskRunner
+from ..crf.source import CRF_EXTENSIONS
 
 ORGANISATION = "her2desk"
 APPLICATION = "her2desk"
-SPREADSHEET_SUFFIXES = (".xlsx", ".xlsm", ".csv")
+SPREADSHEET_SUFFIXES = CRF_EXTENSIONS     # one front door: the formats the command line reads
 MAX_RECENT = 8
 #: The pages filled by the analyses (the others by loading).
 RESULT_PAGES = ("Baseline", "Neoadjuvant", "Survival", "Cox", "First-line & conversion")
@@ -89,7 +90,19 @@ def versions_text() -> str:
 
 
 def is_spreadsheet(path: str | os.PathLike) -> bool:
-    return Path(path).suffix.lower() in SPREADSHEET_SUFFIXES
+    return Path(path).suffix.casefold() in SPREADSHEET_SUFFIXES
+
+
+def _path_key(path: str | os.PathLike) -> str:
+    """The absolute path for the recent-files list (a symlink loop cannot be resolved)."""
+    try:
+        return str(Path(path).resolve())
+    except (OSError, RuntimeError):
+        return os.path.abspath(path)
+
+
+#: What the window says a CRF can be (same formats as the command line reads).
+FORMATS_TEXT = "her2desk opens .xlsx, .xlsm, .xls, .csv or .tsv files."
 
 
 class DropOverlay(QWidget):
@@ -324,7 +337,8 @@ class MainWindow(QMainWindow):
     def choose_and_open(self) -> None:
         start = str(self.study_path.parent) if self.study_path else str(Path.home())
         path, _ = QFileDialog.getOpenFileName(
-            self, "Open CRF", start, "CRF workbooks (*.xlsx *.xlsm *.csv);;All files (*)")
+            self, "Open CRF", start, "CRF workbooks (" + " ".join(f"*{s}" for s in SPREADSHEET_SUFFIXES)
+            + ");;All files (*)")
         if path:
             self.open_study(path)
 
@@ -339,14 +353,16 @@ class MainWindow(QMainWindow):
 
     def open_study(self, path: str | os.PathLike, settings: Any = None) -> bool:
         """Start loading ``path`` in the background; False (with a message) if refused."""
+        from ..crf.source import check_crf_path
+        from ..errors import CRFReadError
+
         path = Path(path)
-        if not is_spreadsheet(path):
-            self.show_banner(f"{path.name} is not a CRF workbook: her2desk opens .xlsx, .xlsm "
-                             "or .csv files.", "error")
-            return False
-        if not path.is_file():
-            self.show_banner(f"{path} could not be found; was it moved or renamed?", "error")
-            self._forget_recent(path)
+        try:
+            check_crf_path(path)          # the same door and sentences as the command line
+        except CRFReadError as exc:
+            self.show_banner(str(exc), "error")
+            if not os.path.lexists(path) or os.path.isdir(path):
+                self._forget_recent(path)
             return False
         self.banner.hide()
         self.runner.cancel("analyse")
@@ -702,13 +718,13 @@ class MainWindow(QMainWindow):
         return [str(v) for v in (value or [])]
 
     def _add_recent(self, path: Path) -> None:
-        text = str(Path(path).resolve())
+        text = _path_key(path)
         files = [text] + [f for f in self.recent_files() if f != text]
         self.store.setValue("recent_files", files[:MAX_RECENT])
         self._rebuild_recent_menu()
 
     def _forget_recent(self, path: Path) -> None:
-        text = str(Path(path).resolve())
+        text = _path_key(path)
         self.store.setValue("recent_files", [f for f in self.recent_files() if f != text])
         self._rebuild_recent_menu()
 
@@ -760,7 +776,8 @@ class MainWindow(QMainWindow):
         if any(is_spreadsheet(p) for p in paths):
             self.overlay.show_for(True, "Drop the CRF workbook to open it")
         else:
-            self.overlay.show_for(False, f"{paths[0].name} is not a CRF workbook\n(.xlsx, .xlsm or .csv)")
+            self.overlay.show_for(False, f"{paths[0].name} is not a CRF workbook\n"
+                                         f"({', '.join(SPREADSHEET_SUFFIXES)})")
         # Accepted either way, so that a refused file gets its message on drop.
         event.acceptProposedAction()
 
@@ -784,7 +801,7 @@ class MainWindow(QMainWindow):
         if wanted is None:
             names = ", ".join(p.name for p in paths[:3])
             self.show_banner(f"{names} {'is' if len(paths) == 1 else 'are'} not a CRF workbook: "
-                             "her2desk opens .xlsx, .xlsm or .csv files.", "error")
+                             + FORMATS_TEXT, "error")
             return
         # Let the drop finish (the file manager waits for it) before starting work.
         QTimer.singleShot(0, lambda: self.open_study(wanted))

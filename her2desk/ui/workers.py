@@ -43,7 +43,9 @@ def register_user_error(exc_type: type[BaseException]) -> type[BaseException]:
 
 def describe_error(exc: BaseException) -> str:
     """One sentence for the user; unexpected errors are also logged with traceback."""
-    if isinstance(exc, tuple(_USER_ERROR_TYPES)) or any(
+    from ..errors import Her2deskError
+
+    if isinstance(exc, (Her2deskError, *_USER_ERROR_TYPES)) or any(
             cls.__name__ in _USER_ERROR_NAMES for cls in type(exc).__mro__):
         text = str(exc).strip()
         if text:

@@ -491,8 +491,8 @@ def test_password_protected(tmp_path):
 def test_unsupported_extension(tmp_path):
     p = tmp_path / "crf.pdf"
     p.write_bytes(b"%PDF-1.4")
-    assert _error(p) == ("'.pdf' files cannot be read; save the CRF as an Excel workbook (.xlsx) "
-                         "or a CSV file (.csv).")
+    assert _error(p) == ("'.pdf' files cannot be read; her2desk opens Excel workbooks (.xlsx, "
+                         ".xlsm, .xls) and CSV files (.csv, .tsv), so save the CRF as one of those.")
 
 
 def test_no_patient_id_column(tmp_path):

@@ -68,8 +68,8 @@ def test_dropping_a_non_spreadsheet_is_refused_inline(window, tmp_path):
     enter, drop = _drop(window, _mime(pdf))
     assert enter.isAccepted()  # accepted so that the refusal can be explained on drop
     assert window.banner.isVisible() and window.banner.kind == "error"
-    assert window.banner.text() == ("protocol.pdf is not a CRF workbook: her2desk opens .xlsx, .xlsm "
-                                    "or .csv files.")
+    assert window.banner.text() == ("protocol.pdf is not a CRF workbook: her2desk opens .xlsx, .xlsm, "
+                                    ".xls, .csv or .tsv files.")
     assert not window.overlay.isVisible()
     assert not window.runner.is_busy() and window.loaded is None
 
@@ -147,7 +147,8 @@ def test_unreadable_workbook_gives_a_sentence_not_a_crash(window, qtbot, tmp_pat
     assert window.banner.text().startswith("broken.xlsx could not be opened.")
     assert "Traceback" not in window.banner.text()
     window.open_study(tmp_path / "missing.xlsx")
-    assert "could not be found" in window.banner.text()
+    assert window.banner.text() == (f"There is no file at {tmp_path / 'missing.xlsx'}; it may have "
+                                    f"been moved or renamed.")
 
 
 def test_cancel_stops_loading(window, qtbot, study_file):

@@ -18,6 +18,8 @@ from PySide6.QtCore import QMarginsF, QRectF, QSize, QSizeF, Qt
 from PySide6.QtGui import QColor, QImage, QPageSize, QPainter, QPdfWriter
 from PySide6.QtWidgets import QGraphicsScene, QGraphicsView
 
+from ...errors import Her2deskError
+
 DEFAULT_PNG_WIDTH = 2400  # ~ 8 inches at 300 dpi
 #: Set this attribute to True on a scene item (crosshair, hover text) to leave it out of exports.
 NO_EXPORT = "her2desk_no_export"
@@ -27,7 +29,7 @@ def mark_no_export(item) -> None:
     setattr(item, NO_EXPORT, True)
 
 
-class ExportError(Exception):
+class ExportError(Her2deskError):
     """An export that could not be written; the message is one sentence for the user."""
 
 
