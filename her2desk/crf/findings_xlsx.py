@@ -2,19 +2,24 @@
 
 Two sheets: Findings (one row per cell, filterable, coloured by severity) and Summary
 (counts by rule). Written write-only and atomically, so a failed export never leaves a
-half-written file.
+half-written file. Every text cell goes through :mod:`.escape` (a CRF value such as
+``=HYPERLINK(…)`` stays text), and at most :data:`MAX_ROWS` findings are listed (an
+Excel sheet holds 1,048,576 rows); the last row then counts the rest.
 """
 from __future__ import annotations
 
 import os
 
 from .atomic import atomic_path
+from .escape import safe_cell
 from .model import ERROR, WARNING
 from .validation_report import ValidationReport
 
 _HEADERS = ("Severity", "Patient ID", "Sheet", "Row", "Column", "Value", "Message", "Field",
             "Rule")
 _WIDTHS = (10, 14, 16, 7, 28, 18, 90, 26, 26)
+#: Findings listed on the Findings sheet; the Summary sheet counts them all.
+MAX_ROWS = 1_000_000
 
 
 def write_validation_report(report: ValidationReport, path: str | os.PathLike) -> None:
@@ -47,16 +52,21 @@ def write_validation_report(report: ValidationReport, path: str | os.PathLike) -
         for i, width in enumerate(_WIDTHS, 1):
             ws.column_dimensions[get_column_letter(i)].width = width
         ws.freeze_panes = "A2"
-        ws.auto_filter.ref = f"A1:{get_column_letter(len(_HEADERS))}{len(report) + 1}"
+        listed = report.findings[:MAX_ROWS]
+        ws.auto_filter.ref = f"A1:{get_column_letter(len(_HEADERS))}{len(listed) + 1}"
         ws.append(header_row(ws, _HEADERS))
-        for f in report.findings:
-            sev = WriteOnlyCell(ws, value=f.severity)
+        for f in listed:
+            sev = safe_cell(ws, f.severity)
             if f.severity in sev_fill:
                 sev.fill = sev_fill[f.severity]
-            msg = WriteOnlyCell(ws, value=f.message)
+            msg = safe_cell(ws, f.message)
             msg.alignment = wrap
-            ws.append([sev, f.patient_id or None, f.sheet or None, f.row, f.column or None,
-                       f.value or None, msg, f.field or None, f.rule or None])
+            ws.append([sev] + [safe_cell(ws, v) for v in (
+                f.patient_id or None, f.sheet or None, f.row, f.column or None, f.value or None)]
+                + [msg, safe_cell(ws, f.field or None), safe_cell(ws, f.rule or None)])
+        if len(report.findings) > len(listed):
+            ws.append([None] * 6 + [f"... and {len(report.findings) - len(listed):,} more findings "
+                                    f"(counted on the Summary sheet)."])
 
         summary = wb.create_sheet("Summary")
         for i, width in enumerate((28, 50, 10, 10, 10), 1):
@@ -66,7 +76,8 @@ def write_validation_report(report: ValidationReport, path: str | os.PathLike) -
         summary.append(header_row(summary, ["Rule", "Description", "Errors", "Warnings",
                                             "Total"]))
         for rec in table.itertuples(index=False):
-            summary.append([rec[0], rec[1], int(rec[2]), int(rec[3]), int(rec[4])])
+            summary.append([safe_cell(summary, rec[0]), safe_cell(summary, rec[1]), int(rec[2]),
+                            int(rec[3]), int(rec[4])])
         total = WriteOnlyCell(summary, value="Total")
         total.font = bold
         summary.append([total, None, report.n_errors, report.n_warnings, len(report)])

@@ -16,6 +16,7 @@ from openpyxl.drawing.image import Image as XLImage
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
 
+from ..crf.escape import neutralise_workbook, xlsx_value
 from .. import __version__
 from ..analysis.compare import ALL, CategoricalComparison, ContinuousComparison
 from ..analysis.study import StudyResults
@@ -65,7 +66,7 @@ class _Sheet:
 
     def row(self, *values, font: Font | None = None, fill: PatternFill | None = None,
             border: bool = False) -> int:
-        self.ws.append(list(values))
+        self.ws.append([xlsx_value(v) for v in values])
         r = self.ws.max_row
         for i, v in enumerate(values, start=1):
             cell = self.ws.cell(r, i)
@@ -337,7 +338,7 @@ def build_report_workbook(results: StudyResults, *, source: Path | None = None, 
     _conversion_sheet(wb, results)
     if figures:
         _figures_sheet(wb, figures)
-    return wb
+    return neutralise_workbook(wb)     # no text (a file named '=1+1.xlsx') becomes a formula
 
 
 def sheet_names(with_figures: bool = False) -> Iterable[str]:

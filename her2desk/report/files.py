@@ -3,11 +3,15 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from openpyxl import Workbook
 
+if TYPE_CHECKING:
+    import pandas as pd
+
 from ..crf.atomic import atomic_write
+from ..crf.escape import neutralise_workbook, safe_cell, safe_value
 
 
 def write_json(path: Path, payload: Any) -> Path:
@@ -16,6 +20,8 @@ def write_json(path: Path, payload: Any) -> Path:
 
 
 def write_workbook(path: Path, workbook: Workbook) -> Path:
+    """Save ``workbook`` atomically, every text cell neutralised (:mod:`her2desk.crf.escape`)."""
+    neutralise_workbook(workbook)
     return atomic_write(path, lambda tmp: workbook.save(tmp))
 
 
@@ -26,3 +32,51 @@ def write_docx(path: Path, document) -> Path:
 
 def write_bytes(path: Path, data: bytes) -> Path:
     return atomic_write(path, lambda tmp: Path(tmp).write_bytes(data))
+
+
+def write_table(path: Path, frame: "pd.DataFrame") -> Path:
+    """A table as .csv (UTF-8 with BOM, for Excel) or .xlsx, atomically, every cell escaped.
+
+    The window's table exports come here: a CRF value such as ``=HYPERLINK(…)`` or
+    ``+cmd|…`` is written as text (a leading ``'`` in CSV, Excel's quote prefix in
+    .xlsx) and control characters are shown as ``\\x1b``, so opening the export never
+    runs anything.
+    """
+    import pandas as pd
+
+    path = Path(path)
+    if path.suffix.casefold() == ".csv":
+        safe = frame.copy()
+        safe.columns = [safe_value(str(c)) for c in safe.columns]
+        for col in safe.columns:
+            if safe[col].dtype == object:
+                safe[col] = safe[col].map(safe_value)
+        return atomic_write(path, lambda tmp: safe.to_csv(tmp, index=False, encoding="utf-8-sig"))
+
+    def cell_value(v):
+        if v is None or v is pd.NaT or (isinstance(v, float) and v != v):
+            return None
+        if isinstance(v, pd.Timestamp):
+            return v.to_pydatetime()
+        if hasattr(v, "item") and not isinstance(v, (str, bytes)):
+            try:
+                return v.item()
+            except (ValueError, AttributeError):
+                return str(v)
+        if isinstance(v, (str, int, float, bool)) or v is None:
+            return v
+        return str(v)
+
+    def build(tmp: Path) -> None:
+        from openpyxl import Workbook
+
+        from ..crf.template import save_write_only
+
+        wb = Workbook(write_only=True)
+        ws = wb.create_sheet("Table")
+        ws.append([safe_cell(ws, str(c)) for c in frame.columns])
+        for row in frame.itertuples(index=False, name=None):
+            ws.append([safe_cell(ws, cell_value(v)) for v in row])
+        save_write_only(wb, tmp)
+
+    return atomic_write(path, build)

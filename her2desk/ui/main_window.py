@@ -567,14 +567,10 @@ class MainWindow(QMainWindow):
         target = Path(path)
 
         def work(progress, cancelled):
-            from ..crf.atomic import atomic_write
+            from ..report.files import write_table
 
             progress(0.1, f"Writing {target.name}")
-            if target.suffix.lower() == ".csv":
-                atomic_write(target, lambda tmp: frame.to_csv(tmp, index=False, encoding="utf-8-sig"))
-            else:
-                atomic_write(target, lambda tmp: frame.to_excel(tmp, index=False, engine="openpyxl"))
-            return target
+            return write_table(target, frame)     # every cell escaped: no live formula
 
         self.runner.start("export", work,
                           on_finished=lambda p: self.show_banner(f"Table saved as {p}.", "info"),
