@@ -48,10 +48,10 @@ MAX_CELLS = 10_000_000
 DENSE_CELLS = 8_000_000
 
 _CHUNK = 4 << 20
-_CELL_REF = re.compile(rb'<(?:\w+:)?c\s[^>]*?\br="([A-Z]{1,3})([0-9]{1,7})"')
-_ROW_REF = re.compile(rb'<(?:\w+:)?row\s[^>]*?\br="([0-9]{1,7})"')
-_NO_CACHED = re.compile(rb'(?:</(?:\w+:)?f>|<(?:\w+:)?f\b[^>]*/>)\s*(?:<(?:\w+:)?v\s*/>|'
-                        rb'<(?:\w+:)?v>\s*</(?:\w+:)?v>)?\s*</(?:\w+:)?c>')
+# Simple patterns only: a sheet of 100,000 patients is some 150 MB of XML, scanned once.
+_CELL_COL = re.compile(rb' r="([A-Z]{1,3})[0-9]')
+_ROW_REF = re.compile(rb'<(?:\w+:)?row [^>]*?r="([0-9]{1,7})"')
+_PREFIX = re.compile(rb'<(\w+:)?sheetData\b')
 _SHEET = re.compile(rb'<(?:\w+:)?sheet\s([^>]*?)/?>')
 _ATTR = re.compile(rb'([\w:]+)\s*=\s*"([^"]*)"')
 _REL = re.compile(rb'<(?:\w+:)?Relationship\s([^>]*?)/?>')
@@ -70,6 +70,7 @@ class SheetFacts:
     max_col: int = 0
     cells: int = 0
     uncached_formulas: int = 0
+    rows_seen: int = 0
     padded: dict[tuple[int, int], int] = field(default_factory=dict)  # (row0, col0) -> width
 
 
@@ -245,6 +246,8 @@ def _scan_sheet(zf: zipfile.ZipFile, info: zipfile.ZipInfo, sf: SheetFacts,
                                rb'[^>]*>\s*<(?:\w+:)?v>(\d+)</')
     carry = b""
     cols: set[bytes] = set()
+    prefix = b""
+    started = False
 
     def feed(chunk: bytes) -> None:
         nonlocal carry
@@ -259,15 +262,26 @@ def _scan_sheet(zf: zipfile.ZipFile, info: zipfile.ZipInfo, sf: SheetFacts,
         _count(body)
 
     def _count(body: bytes) -> None:
-        refs = _CELL_REF.findall(body)
-        if refs:
-            sf.cells += len(refs)
-            cols.update(c for c, _ in refs)
-            sf.max_row = max(sf.max_row, int(refs[-1][1]))
-        rows = _ROW_REF.findall(body)
-        if rows:
-            sf.max_row = max(sf.max_row, int(rows[-1]))
-        sf.uncached_formulas += len(_NO_CACHED.findall(body))
+        nonlocal prefix, started
+        if not started:
+            m = _PREFIX.search(body)
+            if m is None:
+                return                       # still in the sheet's head (no cells yet)
+            started, prefix = True, m.group(1) or b""
+            body = body[m.start():]
+        # Counts and one simple regex run at C speed; no Python work per cell.
+        sf.cells += body.count(b"<" + prefix + b"c ") + body.count(b"<" + prefix + b"c>")
+        cols.update(_CELL_COL.findall(body))
+        sf.rows_seen += body.count(b"<" + prefix + b"row ") + body.count(b"<" + prefix + b"row>")
+        sf.max_row = max(sf.max_row, sf.rows_seen)   # rows may leave out their number
+        last = body.rfind(b"<" + prefix + b"row ")
+        if last >= 0:
+            m = _ROW_REF.match(body, last)
+            if m:
+                sf.max_row = max(sf.max_row, int(m.group(1)))
+        f_end, c_end = b"</" + prefix + b"f>", b"</" + prefix + b"c>"
+        sf.uncached_formulas += body.count(f_end + c_end) + body.count(b"/>" + c_end) \
+            + body.count(f_end + b"<" + prefix + b"v></" + prefix + b"v>" + c_end)
         if padded_rx is not None:
             for style, letters, row, _v in padded_rx.findall(body):
                 sf.padded[(int(row) - 1, column_index(letters) - 1)] = padded_styles[int(style)]

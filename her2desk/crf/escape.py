@@ -22,7 +22,7 @@ import re
 from typing import Any
 
 __all__ = ["printable", "safe_text", "formula_like", "neutralise_cell", "neutralise_workbook",
-           "safe_value", "xlsx_value", "safe_cell"]
+           "safe_value", "xlsx_value", "safe_cell", "needs_escaping"]
 
 _CONTROL = re.compile("[\x00-\x1f\x7f-\x9f\u200e\u200f\u202a-\u202e\u2066-\u2069\ufeff]")
 _CONTROL_KEEP_NL = re.compile("[\x00-\x09\x0b-\x1f\x7f-\x9f\u200e\u200f\u202a-\u202e\u2066-\u2069\ufeff]")
@@ -50,6 +50,11 @@ def safe_text(text: str) -> str:
     """A CSV cell: controls escaped (line breaks kept), formula-looking text after a ``'``."""
     out = _CONTROL_KEEP_NL.sub(_escape, text)
     return "'" + out if formula_like(text) or formula_like(out) else out
+
+
+def needs_escaping(text: str) -> bool:
+    """Whether :func:`safe_text` would change ``text`` (a quick test for bulk writers)."""
+    return formula_like(text) or _CONTROL_KEEP_NL.search(text) is not None
 
 
 def safe_value(value: Any) -> Any:

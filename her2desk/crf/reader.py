@@ -152,9 +152,6 @@ def _read_source(p: Path) -> tuple[bytes, str]:
     elif ext == ".xls" and not (data.startswith(_OLE2) or data.startswith(_ZIP)):
         raise CRFReadError(f"'{p.name}' is not a real Excel workbook (some systems export web "
                            f"pages or text named .xls); open it in Excel and save it as .xlsx.")
-    elif ext in CSV_EXTENSIONS and b"\x00" in data[:4096]:
-        raise CRFReadError(f"'{p.name}' is not a text (CSV) file; export the CRF again as CSV "
-                           f"or as an Excel workbook.")
     return data, ext
 
 
@@ -295,7 +292,10 @@ def _csv_rows(data: bytes, name: str, ext: str, notes: list[Finding]) -> Rows:
     lines = text.splitlines()
     if not any(line.strip() for line in lines):
         raise CRFReadError(f"'{name}' holds no data; it has no header row and no patients.")
-    delimiter = "\t" if ext == ".tsv" else _sniff_delimiter(lines[:30])
+    try:
+        delimiter = "\t" if ext == ".tsv" else _sniff_delimiter(lines[:30])
+    except csv.Error:                     # a huge field in the sample: the reader says why below
+        delimiter = ","
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
     try:
         return list(reader)
@@ -479,11 +479,20 @@ class _SheetData:
 def _parse_sheet(plan: _SheetPlan, rows: Rows, findings: list[Finding], ctx: _Context,
                  base: float, span: float, date1904: bool = False) -> _SheetData:
     body = rows[plan.header_index + 1:]
+    # Rows the streaming engine gave as empty (gaps such as the million rows above a stray
+    # value in A1048576) are dropped here; excel_rows keeps every row's own number.
+    present = [i for i, r in enumerate(body) if len(r)]
+    if len(present) < len(body):
+        body = [body[i] for i in present]
+        offsets = np.asarray(present, dtype=np.int64)
+    else:
+        offsets = np.arange(len(body), dtype=np.int64)
     n = len(body)
     widths = {len(r) for r in body}
     # A dense grid is fastest; a ragged, sparse sheet (rows of very different widths) is
     # read column by column instead so no rows x width rectangle is ever allocated.
     grid = _grid(body) if len(widths) <= 1 or n * max(widths) <= 4_000_000 else None
+    widths.clear()
     width = grid.shape[1] if grid is not None else 0
     parsed: dict[str, vals.Parsed] = {}
     order = sorted(plan.columns.items(), key=lambda kv: kv[1])
@@ -500,7 +509,7 @@ def _parse_sheet(plan: _SheetPlan, rows: Rows, findings: list[Finding], ctx: _Co
     keep = np.zeros(n, dtype=bool)
     for p in parsed.values():
         keep |= p.text != ""
-    excel_rows = np.arange(n, dtype=np.int64) + plan.header_index + 2
+    excel_rows = offsets + plan.header_index + 2
     ids = parsed["patient_id"].values.to_numpy(dtype=object) if "patient_id" in parsed else None
     for name, j in order:
         p = parsed[name]

@@ -1,6 +1,7 @@
 """Atomic writers for the report's files: a half-written file never replaces a good one."""
 from __future__ import annotations
 
+import datetime as dt
 import json
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -11,7 +12,7 @@ if TYPE_CHECKING:
     import pandas as pd
 
 from ..crf.atomic import atomic_write
-from ..crf.escape import neutralise_workbook, safe_cell, safe_value
+from ..crf.escape import needs_escaping, neutralise_workbook, safe_cell, safe_value
 
 
 def write_json(path: Path, payload: Any) -> Path:
@@ -53,19 +54,26 @@ def write_table(path: Path, frame: "pd.DataFrame") -> Path:
                 safe[col] = safe[col].map(safe_value)
         return atomic_write(path, lambda tmp: safe.to_csv(tmp, index=False, encoding="utf-8-sig"))
 
-    def cell_value(v):
-        if v is None or v is pd.NaT or (isinstance(v, float) and v != v):
-            return None
+    def cell_value(ws, v):
+        if isinstance(v, str):
+            return safe_cell(ws, v) if needs_escaping(v) else v
+        if isinstance(v, (bool, int, float)):
+            return None if isinstance(v, float) and v != v else v
+        try:
+            if pd.isna(v):
+                return None
+        except (TypeError, ValueError):
+            pass
         if isinstance(v, pd.Timestamp):
             return v.to_pydatetime()
-        if hasattr(v, "item") and not isinstance(v, (str, bytes)):
+        if hasattr(v, "item"):
             try:
-                return v.item()
+                return cell_value(ws, v.item())
             except (ValueError, AttributeError):
-                return str(v)
-        if isinstance(v, (str, int, float, bool)) or v is None:
+                pass
+        if isinstance(v, (dt.date, dt.datetime, dt.time)):
             return v
-        return str(v)
+        return safe_cell(ws, str(v))
 
     def build(tmp: Path) -> None:
         from openpyxl import Workbook
@@ -76,7 +84,7 @@ def write_table(path: Path, frame: "pd.DataFrame") -> Path:
         ws = wb.create_sheet("Table")
         ws.append([safe_cell(ws, str(c)) for c in frame.columns])
         for row in frame.itertuples(index=False, name=None):
-            ws.append([safe_cell(ws, cell_value(v)) for v in row])
+            ws.append([cell_value(ws, v) for v in row])
         save_write_only(wb, tmp)
 
     return atomic_write(path, build)
