@@ -311,6 +311,10 @@ def _dispatch(argv: list[str]) -> int:
 
         return run_self_test()
     command = args.command or "app"
+    if command != "app":
+        from .report.report_folder import terminate_as_interrupt
+
+        terminate_as_interrupt()          # SIGTERM unwinds: temporary files are removed
     handler = {"app": _cmd_app, "template": _cmd_template, "validate": _cmd_validate,
                "cohort": _cmd_cohort, "report": _cmd_report}[command]
     from .crf.escape import printable
@@ -325,9 +329,11 @@ def _dispatch(argv: list[str]) -> int:
         # `her2desk validate ... | head`: the reader left; say nothing more, no traceback.
         _silence_stdout()
         return 1
-    except KeyboardInterrupt:
-        print("her2desk: interrupted", file=sys.stderr)
-        return 130
+    except KeyboardInterrupt as exc:
+        terminated = type(exc).__name__ == "Terminated"
+        print(f"her2desk: {'stopped' if terminated else 'interrupted'}; no file was left "
+              f"half-written.", file=sys.stderr)
+        return 143 if terminated else 130
 
 
 def _flush_quietly() -> None:

@@ -47,7 +47,8 @@ def fmt_number(value) -> str:
     if value is None or pd.isna(value):
         return ""
     value = float(value)
-    return str(int(value)) if value.is_integer() else f"{value:g}"
+    # Whole numbers as digits, but not 1e308 as 309 of them.
+    return str(int(value)) if value.is_integer() and abs(value) < 1e15 else f"{value:g}"
 
 
 def fmt_bound(value: float | None) -> str:

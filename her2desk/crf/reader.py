@@ -254,8 +254,8 @@ def _tidy_rows(sheet: str, rows: Rows, facts: WorkbookFacts, notes: list[Finding
                 if not isinstance(rows[r], list):
                     rows[r] = list(rows[r])
                 v = rows[r][c]
-                if isinstance(v, (int, float)) and not isinstance(v, bool) and float(v).is_integer() \
-                        and v >= 0:
+                if isinstance(v, (int, float)) and not isinstance(v, bool) and 0 <= v < 1e15 \
+                        and float(v).is_integer():
                     rows[r][c] = str(int(v)).zfill(width)
     if sf is None or sf.max_col > MAX_COLUMNS:
         long_rows = [i for i, r in enumerate(rows) if len(r) > MAX_COLUMNS]

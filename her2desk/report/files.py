@@ -15,9 +15,14 @@ from ..crf.atomic import atomic_write
 from ..crf.escape import needs_escaping, neutralise_workbook, safe_cell, safe_value
 
 
+def json_text(payload: Any) -> str:
+    """The JSON text her2desk writes (indented, UTF-8, no NaN)."""
+    return json.dumps(payload, indent=2, ensure_ascii=False, allow_nan=False) + "\n"
+
+
 def write_json(path: Path, payload: Any) -> Path:
-    text = json.dumps(payload, indent=2, ensure_ascii=False, allow_nan=False)
-    return atomic_write(path, lambda tmp: Path(tmp).write_text(text + "\n", encoding="utf-8"))
+    text = json_text(payload)
+    return atomic_write(path, lambda tmp: Path(tmp).write_text(text, encoding="utf-8"))
 
 
 def write_workbook(path: Path, workbook: Workbook) -> Path:

@@ -1,13 +1,16 @@
-"""The whole study report: ``report.xlsx`` and ``results.json`` from one :class:`StudyResults`."""
+"""The whole study report: ``report.xlsx``, ``results.json`` and ``report.docx`` from one
+:class:`StudyResults`, replaced as one (:func:`~.report_folder.replace_as_one`)."""
 from __future__ import annotations
 
 import hashlib
 from pathlib import Path
-from typing import Mapping
+from typing import Callable, Mapping
 
 from ..analysis.study import StudyResults
+from ..crf.escape import neutralise_workbook
 from .excel_report import build_report_workbook
-from .files import write_docx, write_json, write_workbook
+from .files import json_text
+from .report_folder import replace_as_one
 from .results_json import results_to_dict
 
 
@@ -23,22 +26,25 @@ def write_study_report(results: StudyResults, out_dir: Path, *, source: Path | N
                        figures: Mapping[str, bytes] | None = None, docx: bool = True,
                        figure_width_mm: float | None = None) -> list[Path]:
     """Write report.xlsx, results.json and (unless ``docx=False``) report.docx into ``out_dir``
-    (created if needed); each replaced only on success."""
+    (created if needed). All are built first, then written into a fresh staging folder and
+    swapped in together: a reader never sees a new workbook beside old numbers."""
     out_dir = Path(out_dir)
-    out_dir.mkdir(parents=True, exist_ok=True)
     sha = file_sha256(source) if source and Path(source).is_file() else ""
     name = Path(source).name if source else ""
     workbook = build_report_workbook(results, source=Path(source) if source else None, sha256=sha,
                                      figures=figures)
     payload = results_to_dict(results, source_name=name, source_sha256=sha)
-    xlsx = write_workbook(out_dir / "report.xlsx", workbook)
-    js = write_json(out_dir / "results.json", payload)
-    written = [xlsx, js]
+    text = json_text(payload)             # serialised first: a bad value fails before any write
+    neutralise_workbook(workbook)
+    writers: dict[str, Callable[[Path], object]] = {
+        "report.xlsx": lambda tmp: workbook.save(tmp),
+        "results.json": lambda tmp: Path(tmp).write_text(text, encoding="utf-8"),
+    }
     if docx:
         from .docx_report import DEFAULT_FIGURE_WIDTH_MM, build_report_document
 
         document = build_report_document(
             results, figures=figures, source=Path(source) if source else None,
             figure_width_mm=figure_width_mm or DEFAULT_FIGURE_WIDTH_MM)
-        written.append(write_docx(out_dir / "report.docx", document))
-    return written
+        writers["report.docx"] = lambda tmp: document.save(str(tmp))
+    return replace_as_one(out_dir, writers)

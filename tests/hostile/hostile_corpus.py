@@ -38,7 +38,7 @@ class Case:
     path: Path
     exit: tuple[int, ...] = (0, 1)          # allowed exit codes for validate/cohort/report
     says: str = ""                          # text the answer (stdout+stderr) must contain
-    slow: bool = False                      # run in its own process (memory is measured)
+    slow: bool = False                      # heavy: run apart from the light files (memory)
     extra: dict = field(default_factory=dict)
 
 
@@ -273,7 +273,7 @@ def build_corpus(root: Path) -> list[Case]:
     p = root / "extremes.xlsx"
     _workbook([HEADERS] + [_row(1, er_percent=1e308), _row(2, er_percent=-1e308),
                            _row(3, pr_percent=1e-300)]).save(p)
-    add(Case("extremes", p, exit=(0,)))
+    add(Case("extremes", p, exit=(0,), says="ER 1e+308"))
 
     # -- the classics
     p = root / "empty.xlsx"

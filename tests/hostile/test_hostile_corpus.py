@@ -28,6 +28,11 @@ ROOT = Path(__file__).resolve().parents[2]
 DRIVER = Path(__file__).with_name("door_driver.py")
 MEMORY_MB = 1024
 SECONDS = 30
+#: Readable files whose report adds something (escaping, names, extent); every refused file
+#: goes through the report door too. The others' report is the cohort's load plus the
+#: analyses, which the rest of the suite covers (and would double this test's CI time).
+REPORT_TOO = {"clean", "stray_last_cell", "injection", "formula_name", "control_chars",
+              "long_name", "odd_name", "extremes", "mac_1904", "tsv"}
 
 
 def _env() -> dict:
@@ -59,7 +64,7 @@ def _run_job(job: list[dict], work: Path, tag: str) -> dict:
     spec = work / f"job-{tag}.json"
     spec.write_text(json.dumps(job))
     proc = subprocess.run([sys.executable, str(DRIVER), str(spec)], capture_output=True, text=True,
-                          env=_env(), cwd=work, timeout=60 + SECONDS * 3 * len(job))
+                          env=_env(), cwd=work, timeout=600 + SECONDS * 3 * len(job))
     assert proc.returncode == 0, f"{tag}: the process died ({proc.returncode}): {proc.stderr[-2000:]}"
     return json.loads(proc.stdout.strip().splitlines()[-1])
 
@@ -73,13 +78,14 @@ def door_results(corpus):
     outs = root / "out"
     jobs: list[tuple[str, list[dict]]] = []
     light = [c for c in cases if not c.slow]
-    for c in cases:
-        if c.slow:
-            jobs.append((c.name, [{"name": c.name, "path": str(c.path), "out": str(outs / c.name)}]))
+    def item(c: Case) -> dict:
+        return {"name": c.name, "path": str(c.path), "out": str(outs / c.name),
+                "report": c.exit != (0,) or c.name in REPORT_TOO}
+
+    jobs.append(("heavy", [item(c) for c in cases if c.slow]))   # memory measured apart
     half = (len(light) + 1) // 2
     for k, group in enumerate((light[:half], light[half:])):
-        jobs.append((f"light{k}", [{"name": c.name, "path": str(c.path), "out": str(outs / c.name)}
-                                   for c in group]))
+        jobs.append((f"light{k}", [item(c) for c in group]))
     with ThreadPoolExecutor(max_workers=3) as pool:
         results = list(pool.map(lambda j: (j[0], _run_job(j[1], root, j[0])), jobs))
     return {"cases": {c.name: c for c in cases}, "results": dict(results), "outs": outs,
@@ -103,14 +109,17 @@ def test_every_door_gives_a_clean_answer(door_results):
                 lines = [ln for ln in r["stderr"].splitlines() if ln.strip()]
                 if len(lines) != 1 or not lines[0].startswith("her2desk: "):
                     problems.append(f"{where}: stderr is not one sentence: {r['stderr'][:500]!r}")
-            if r["seconds"] > SECONDS:
-                problems.append(f"{where}: took {r['seconds']:.1f} s")
+            if r["cpu"] > SECONDS:
+                problems.append(f"{where}: took {r['cpu']:.1f} s of CPU")
             if case.says and (r["code"] == 1 or door == "validate") and case.says not in text:
                 problems.append(f"{where}: answer lacks {case.says!r}: {text[-400:]!r}")
             if "\x1b" in text or "\x07" in text:
                 problems.append(f"{where}: raw control characters reached the terminal")
         if result["peak_mb"] > MEMORY_MB:
             problems.append(f"{tag}: peak memory {result['peak_mb']:.0f} MB")
+    costly = sorted(((r["cpu"], r["case"], r["argv"][0]) for res in door_results["results"].values()
+                     for r in res["records"]), reverse=True)[:8]
+    print("most CPU:", ", ".join(f"{c}/{d} {t:.1f}s" for t, c, d in costly))
     assert not problems, "\n".join(problems)
 
 
@@ -166,6 +175,11 @@ def test_what_is_read_is_what_the_file_shows(corpus):
     assert [f.rule for f in stray.problems if f.rule == "outside_table"] == ["outside_table"]
 
 
+#: Readable files the window opens besides every refused one: the formats and odd names.
+WINDOW_TOO = {"clean", "tsv", "utf16_bom_csv", "cp1252_csv", "control_chars", "formula_name",
+              "odd_name", "long_name"}
+
+
 def test_the_window_opens_through_the_same_door(corpus, qtbot, qsettings):
     from her2desk.ui.main_window import MainWindow
 
@@ -176,7 +190,7 @@ def test_the_window_opens_through_the_same_door(corpus, qtbot, qsettings):
     qtbot.waitExposed(w)
     try:
         for case in cases:
-            if case.slow:
+            if case.slow or (case.exit == (0,) and case.name not in WINDOW_TOO):
                 continue
             w.loaded = None
             w.banner.hide()
