@@ -138,8 +138,15 @@ def _cmd_template(args) -> int:
         write_crf_workbook(out)
     except OSError as exc:
         raise UserError(_write_failure(out, exc)) from None
-    print(f"Wrote the CRF template to {out}")
+    print(_shown(f"Wrote the CRF template to {out}"))
     return 0
+
+
+def _shown(text: str) -> str:
+    """Text for the terminal: control characters in names shown as \\x1b, never sent raw."""
+    from .crf.escape import printable
+
+    return printable(text)
 
 
 def _write_failure(path: Path, exc: OSError) -> str:
@@ -192,7 +199,7 @@ def _cmd_validate(args) -> int:
             write_validation_report(report, out)
         except OSError as exc:
             raise UserError(_write_failure(out, exc)) from None
-        print(f"Wrote the findings to {args.out}")
+        print(_shown(f"Wrote the findings to {args.out}"))
     return 0
 
 
@@ -259,7 +266,7 @@ def _cmd_report(args) -> int:
     except OSError as exc:
         raise UserError(_write_failure(out, exc)) from None
     for f in files:
-        print(f"Wrote {f}")
+        print(_shown(f"Wrote {f}"))
     return 0
 
 

@@ -163,10 +163,11 @@ Rows = list  # list of row sequences of raw cell values
 def _excel_sheets(data: bytes, name: str, ext: str, engine: str | None,
                   ctx: _Context) -> list[tuple[str, Rows]]:
     use = engine or "calamine"
-    if ext == ".xls":
+    binary = ext == ".xls" and not data.startswith(_ZIP)
+    if binary:
         use = "calamine"                  # openpyxl cannot read the old binary format
     errors: list[Exception] = []
-    order = [use] if engine or ext == ".xls" else ["calamine", "openpyxl"]
+    order = [use] if engine or binary else ["calamine", "openpyxl"]
     for eng in order:
         try:
             reader = _read_calamine if eng == "calamine" else _read_openpyxl

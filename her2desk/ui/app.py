@@ -204,7 +204,32 @@ def run_app(path: str | os.PathLike | None = None, settings: Any = None) -> int:
     add_language_menu(window)
     _startup_report(window)
     window.show()
+    _close_on_signals(window)
     study = initial_study(window, path)
     if study is not None:
         window.open_study(study, settings)
     return app.exec()
+
+
+def _close_on_signals(window: Any) -> None:
+    """SIGTERM and Ctrl+C close the window like the close button: running work is cancelled
+    and waited for, so its temporary files are removed rather than left behind.
+
+    Python runs signal handlers only between bytecodes; a quarter-second no-op timer gives
+    the interpreter that chance while Qt's event loop waits."""
+    import signal
+
+    from PySide6.QtCore import QTimer
+
+    def handler(signum, frame):
+        QTimer.singleShot(0, window.close)
+
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        try:
+            signal.signal(sig, handler)
+        except (ValueError, OSError):     # not the main thread, or not supported here
+            return
+    heartbeat = QTimer(window)
+    heartbeat.timeout.connect(lambda: None)
+    heartbeat.start(250)
+    window._signal_heartbeat = heartbeat

@@ -119,6 +119,11 @@ def build_corpus(root: Path) -> list[Case]:
     wb.save(p)
     add(Case("stray_last_cell", p, exit=(0,), says="column XFD", slow=True))
 
+    # -- the same workbook saved with an .xls name (some exporters do): same door, same answer
+    p = root / "stray_last_cell_named.xls"
+    wb.save(p)
+    add(Case("stray_as_xls", p, exit=(0,), says="column XFD", slow=True))
+
     # -- a stray value far down column A: it is a (bad) patient row, read and reported
     p = root / "stray_far_row.xlsx"
     wb = _workbook(_valid_rows())
