@@ -234,8 +234,13 @@ def test_the_app_starts_on_a_symlink_loop(corpus, tmp_path):
     proc = subprocess.Popen([sys.executable, "-m", "her2desk", "app", str(loop)], env=env,
                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     try:
-        out, err = proc.communicate(timeout=6)
-    except subprocess.TimeoutExpired:      # still running: it survived start-up
-        proc.send_signal(signal.SIGTERM)
-        out, err = proc.communicate(timeout=20)
+        try:
+            out, err = proc.communicate(timeout=6)
+        except subprocess.TimeoutExpired:      # still running: it survived start-up
+            proc.send_signal(signal.SIGTERM)   # and closes like the close button
+            out, err = proc.communicate(timeout=30)
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+            proc.communicate()
     assert "Traceback" not in err, err
