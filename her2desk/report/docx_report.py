@@ -22,6 +22,7 @@ from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Mm, Pt
 
+from ..crf.escape import printable
 from .. import __version__
 from ..analysis.compare import CategoricalComparison, ContinuousComparison
 from ..analysis.study import StudyResults
@@ -197,7 +198,8 @@ def build_report_document(results: StudyResults, *, figures: Mapping[str, bytes]
         setattr(section, side, Mm(20))
     doc.add_heading("Study report", level=0)
     if source is not None:
-        doc.add_paragraph(f"Source: {Path(source).name}. her2desk {__version__}.")
+        # A control character in the name would make python-docx refuse the whole document.
+        doc.add_paragraph(f"Source: {printable(Path(source).name)}. her2desk {__version__}.")
     doc.add_heading("Methods", level=1)
     doc.add_paragraph(methods_paragraph(results))
     for note in results.notes:

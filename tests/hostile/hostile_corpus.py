@@ -265,6 +265,9 @@ def build_corpus(root: Path) -> list[Case]:
     p = root / ("x" * 240 + ".xlsx")
     _workbook(_valid_rows()).save(p)
     add(Case("long_name", p, exit=(0, 1)))
+    p = root / "escape\x1b[31m in name.xlsx"
+    _workbook(_valid_rows()).save(p)
+    add(Case("control_in_name", p, exit=(0,)))
     p = root / "odd name ,;'$`(1).xlsx"
     _workbook(_valid_rows()).save(p)
     add(Case("odd_name", p, exit=(0,)))
