@@ -9,13 +9,16 @@ format is a new walker, not a new copy of the study's layout.
 from __future__ import annotations
 
 import math
+import dataclasses
 from dataclasses import dataclass
-from typing import Iterable, Sequence
 
 from ..analysis.compare import ALL, CategoricalComparison, ContinuousComparison
 from ..analysis.study import StudyResults
 from ..analysis.tables import BaselineTable, CountTable
-from .format import format_median_range, format_n_percent, format_p
+from .format import (DASH, HR_NOTE, MEDIAN_NOTE, NE, NOT_ESTIMABLE, NR, REFERENCE, format_hr_with_ci,
+                     format_median, format_median_ci, format_median_range, format_n_percent,
+                     format_number, format_p, format_percent, format_rate_ci, is_number,
+                     not_estimable_text)
 
 #: Excel number formats (the P format shows "<0.001" while the cell stays a number).
 P_FORMAT = '[<0.001]"<0.001";0.000'
@@ -24,8 +27,6 @@ PCT_FORMAT = "0.0"
 RATIO_FORMAT = "0.00"
 MONTHS_FORMAT = "0.0"
 
-NOT_ESTIMABLE = "not estimable"
-NOT_REACHED = "not reached"
 
 
 @dataclass(frozen=True)
@@ -44,9 +45,10 @@ class Column:
 
 @dataclass(frozen=True)
 class Cell:
-    """The printed text and the numbers behind it (one per part of its column, ``None`` = blank)."""
+    """The printed text and the numbers behind it, one per part of its column: a number, ``None``
+    (blank) or a short marker such as "NR" where the number does not exist."""
     text: str = ""
-    values: tuple[float | int | None, ...] = ()
+    values: tuple[float | int | str | None, ...] = ()
 
     @property
     def is_blank(self) -> bool:
@@ -71,18 +73,16 @@ class ReportTable:
     kind: str = "table"             # "table" (a paper table) | "supplement" | "settings"
 
 
-# ---- cells ---------------------------------------------------------------------------------
+# ---- cells: the text from report.format, the numbers beside it ------------------------------
 
 
-def _nan(x) -> bool:
-    return x is None or (isinstance(x, float) and math.isnan(x))
+def _num(x) -> float | None:
+    return float(x) if is_number(x) else None
 
 
-def _finite(x) -> bool:
-    try:
-        return x is not None and math.isfinite(float(x))
-    except (TypeError, ValueError):
-        return False
+def _pct1(fraction) -> float | None:
+    """A proportion as the percentage the text prints (one decimal, half up)."""
+    return float(format_number(100.0 * fraction, 1)) if is_number(fraction) else None
 
 
 def text(value: object) -> Cell:
@@ -94,51 +94,43 @@ def count(n: int | None) -> Cell:
 
 
 def n_percent(n: int, total: int) -> Cell:
-    pct = 100.0 * n / total if total else None
-    return Cell(format_n_percent(int(n), int(total)), (int(n), None if pct is None else round(pct, 1)))
+    pct = float(format_number(100.0 * n / total, 1)) if total else None
+    return Cell(format_n_percent(int(n), int(total)), (int(n), pct))
 
 
 def p_value(p: float | None) -> Cell:
-    if _nan(p):
+    if not is_number(p):
         return Cell("")
     return Cell(format_p(p), (float(p),))
 
 
-def months(x: float | None) -> Cell:
-    if _nan(x):
-        return Cell(NOT_REACHED, (None,))
-    return Cell(f"{x:.1f}", (round(float(x), 1),))
+def median(value: float | None, n: int) -> Cell:
+    """A KM median; "NR" (not reached) stays in the number's cell as text, so no limit is lost."""
+    shown = format_median(value, n=n)
+    return Cell(shown, (float(value) if is_number(value) else (None if n == 0 else NR),))
+
+
+def median_ci(ci, value: float | None, n: int) -> Cell:
+    if n == 0 or ci is None:
+        return Cell("", (None, None))
+    lo = float(ci[0]) if is_number(ci[0]) else (NE if is_number(value) else NR)
+    hi = float(ci[1]) if is_number(ci[1]) else NR
+    return Cell(format_median_ci(ci[0], ci[1], value), (lo, hi))
 
 
 def percent(x: float | None) -> Cell:
-    """A proportion (0–1) printed as a percentage with one decimal."""
-    if _nan(x):
-        return Cell("—", (None,))
-    return Cell(f"{100 * x:.1f}", (round(100 * float(x), 1),))
+    """A proportion (0–1) under a "%" header, one decimal."""
+    if not is_number(x):
+        return Cell(DASH, (None,))
+    return Cell(format_percent(x, symbol=""), (float(format_percent(x, symbol="")),))
 
 
-def estimable(hr, ci) -> bool:
-    """A hazard ratio worth printing: finite and positive, with a finite CI (not 0–inf)."""
-    return _finite(hr) and float(hr) > 0 and _finite(ci[0]) and _finite(ci[1])
-
-
-def hazard_ratio(hr, ci, ok: bool = True) -> Cell:
+def hazard_ratio(hr, ci, ok: bool = True, reason: str = "") -> Cell:
     """"0.66 (0.44–0.99)" over three numbers: HR, lower and upper limit."""
-    if not ok or not estimable(hr, ci):
-        return Cell(NOT_ESTIMABLE, (None, None, None))
-    return Cell(f"{hr:.2f} ({ci[0]:.2f}–{ci[1]:.2f})",
-                (round(float(hr), 2), round(float(ci[0]), 2), round(float(ci[1]), 2)))
-
-
-def median_ci(ci, median: float | None) -> Cell:
-    """Median CI with R's NA limits spelled out: NR (not reached) or NA (not estimable)."""
-    lo, hi = ci
-    if lo is None or hi is None:
-        return Cell("", (None, None))
-    reached = not _nan(median)
-    lo_s = ("NA" if reached else "NR") if _nan(lo) else f"{lo:.1f}"
-    hi_s = "NR" if _nan(hi) else f"{hi:.1f}"
-    return Cell(f"{lo_s}–{hi_s}", (None if _nan(lo) else round(lo, 1), None if _nan(hi) else round(hi, 1)))
+    shown = format_hr_with_ci(hr, ci, ok)
+    if shown == NOT_ESTIMABLE:
+        return Cell(not_estimable_text(reason), (None, None, None))
+    return Cell(shown, (float(hr), float(ci[0]), float(ci[1])))
 
 
 N_PCT = (Part("n", INT_FORMAT), Part("%", PCT_FORMAT))
@@ -168,7 +160,7 @@ def flowchart_table(results: StudyResults) -> ReportTable:
 
 def _range_cell(comp: ContinuousComparison, group: str) -> Cell:
     if comp.n[group] == 0:
-        return Cell("—", (None, None, None))
+        return Cell(DASH, (None, None, None))
     return Cell(format_median_range(comp.median[group], comp.minimum[group], comp.maximum[group]),
                 (float(comp.median[group]), float(comp.minimum[group]),
                                           float(comp.maximum[group])))
@@ -224,10 +216,10 @@ def pcr_report_table(results: StudyResults) -> ReportTable:
         for r in a.pcr.rates:
             p = pair.get(str(r.group))
             if r.rate is None:
-                rate = Cell("—", (None, None, None))
+                rate = Cell(DASH, (None, None, None))
             else:
-                rate = Cell(f"{100 * r.rate:.1f} ({100 * r.ci_low:.1f}–{100 * r.ci_high:.1f})",
-                            (round(100 * r.rate, 1), round(100 * r.ci_low, 1), round(100 * r.ci_high, 1)))
+                rate = Cell(format_rate_ci(r.rate, r.ci_low, r.ci_high, symbol=""),
+                            tuple(_pct1(v) for v in (r.rate, r.ci_low, r.ci_high)))
             ref = r.group == a.pcr.reference
             grades = [count(int(a.grades.counts.at[k, r.group])) if r.group in a.grades.groups
                       else Cell() for k in a.grades.grades]
@@ -241,11 +233,8 @@ def pcr_report_table(results: StudyResults) -> ReportTable:
                        (neo.footnote,) if neo.footnote else ())
 
 
-SURVIVAL_FOOTNOTE = (
-    "—: the group's follow-up ends before that time (R gives NA). Median CI: NR, the limit is not "
-    "reached within follow-up; NA, the lower limit cannot be estimated (R gives NA) although the "
-    "median is reached. HR not estimable: the hazard ratio or its CI is not finite (e.g. no "
-    "events in a group), or its Cox fit did not converge; no Cox P is shown.")
+SURVIVAL_FOOTNOTE = (f"{DASH} in a year column: the group's follow-up ends before that time "
+                     f"(R gives NA). {MEDIAN_NOTE} {HR_NOTE}")
 
 
 def survival_report_table(results: StudyResults) -> ReportTable:
@@ -265,12 +254,12 @@ def survival_report_table(results: StudyResults) -> ReportTable:
             h = hrs.get(g.label)
             if h is not None:
                 hr = hazard_ratio(h.hazard_ratio, h.ci, h.estimable)
-                cox_p = p_value(h.p_value) if h.estimable else Cell("—", (None,))
+                cox_p = p_value(h.p_value) if h.estimable else Cell(DASH, (None,))
             else:
-                hr = text("reference") if g.label == s.reference_group else Cell()
+                hr = text(REFERENCE) if g.label == s.reference_group else Cell()
                 cox_p = Cell()
-            rows.append(Row((text(g.label), count(g.n), count(g.events), months(g.median),
-                             median_ci(g.median_ci, g.median),
+            rows.append(Row((text(g.label), count(g.n), count(g.events), median(g.median, g.n),
+                             median_ci(g.median_ci, g.median, g.n),
                              *[percent(g.landmarks.get(t, (float("nan"),))[0]) for t in (12.0, 36.0, 60.0)],
                              hr, cox_p,
                              p_value(s.logrank_p) if i == 0 and s.logrank_p is not None else Cell()),
@@ -284,16 +273,18 @@ def survival_report_table(results: StudyResults) -> ReportTable:
 
 COX_FOOTNOTE = (
     "HR with Wald 95% CI and P. PH test: score test of a time-varying effect on the Kaplan–Meier "
-    "time scale, as R's cox.zph; P < 0.05 flags non-proportional hazards. Not estimable: the "
-    "term's hazard ratio or its CI is not finite (e.g. no events in a level); its P is not shown.")
+    "time scale, as R's cox.zph; P < 0.05 flags non-proportional hazards. " + HR_NOTE +
+    " Not estimable (collinear): the term is a linear combination of the others and R's coxph "
+    "drops it (toler.chol).")
 
 
 def _cox_rows(m, width: int, with_n: bool) -> list[Row]:
     rows = []
     for t in m.terms:
-        ok = estimable(t.hazard_ratio, t.ci) and m.converged
-        cells = [text(t.label), text(f"{t.level} vs {t.reference}"), hazard_ratio(t.hazard_ratio, t.ci, ok),
-                 p_value(t.p_value) if ok else Cell("—", (None,)),
+        ok = t.estimable
+        cells = [text(t.label), text(f"{t.level} vs {t.reference}"),
+                 hazard_ratio(t.hazard_ratio, t.ci, ok, t.not_estimable),
+                 p_value(t.p_value) if ok else Cell(DASH, (None,)),
                  p_value(t.ph_p) if t.ph_p is not None else Cell()]
         if with_n:
             cells += [count(m.n), count(m.events)]
@@ -321,6 +312,8 @@ def cox_report_table(results: StudyResults) -> ReportTable:
                          *[Cell()] * (width - 1)), style="section"))
         rows += _cox_rows(m, width, with_n=False)
         notes += [f"{m.endpoint}: {w}" for w in (*m.warnings, *m.ph_flags)]
+        if m.ph_global_p is not None:
+            notes.append(f"{m.endpoint}: global proportional-hazards test P = {format_p(m.ph_global_p)}.")
     for ep in sorted({m.endpoint for m in cox.models}):
         rows.append(Row((text(f"{ep}: univariate models"), *[Cell()] * (width - 1)), style="section"))
         for m in cox.univariate(ep):
@@ -342,10 +335,10 @@ def hazard_report_table(results: StudyResults) -> ReportTable:
         counts, rates = [], []
         for h in curves:
             if i < len(h.start):
-                py = h.person_time[i] / 12
-                counts.append(Cell(f"{int(h.events[i])} / {py:.1f}", (int(h.events[i]), round(py, 1))))
-                rate = 100 * 12 * h.hazard[i]
-                rates.append(Cell(f"{rate:.1f}", (round(rate, 1),)))
+                py = format_number(h.person_time[i] / 12, 1)
+                counts.append(Cell(f"{int(h.events[i])} / {py}", (int(h.events[i]), float(py))))
+                rate = format_number(100 * 12 * h.hazard[i], 1)
+                rates.append(Cell(rate, (float(rate),)))
             else:
                 counts.append(Cell("", (None, None)))
                 rates.append(Cell("", (None,)))
@@ -368,11 +361,23 @@ def conversion_report_table(results: StudyResults) -> ReportTable:
                        columns, rows, (c.footnote,) if c.footnote else ())
 
 
+def followup_note(results: StudyResults) -> str:
+    parts = [f"{f.group} {format_number(f.reverse_km_median, 0)}" for f in results.followup
+             if is_number(f.reverse_km_median)]
+    if not parts:
+        return ""
+    return (f"Median follow-up by reverse Kaplan–Meier (months): {', '.join(parts)}. Follow-up "
+            "runs from diagnosis to death or last contact, capped at the cutoff.")
+
+
 def study_report_tables(results: StudyResults) -> tuple[ReportTable, ...]:
     """Every table of the study, in the paper's order."""
     tables = [flowchart_table(results)]
     for key, name in (("table1", "Table 1"), ("table2", "Table 2"), ("table3", "Table 3")):
         tables.append(baseline_report_table(name, results.tables[key]))
+    note = followup_note(results)
+    if note:
+        tables[1] = dataclasses.replace(tables[1], footnotes=(*tables[1].footnotes, note))
     tables.append(count_report_table("Table 4", results.tables["table4"]))
     tables += [pcr_report_table(results), survival_report_table(results),
                hazard_report_table(results), cox_report_table(results),
@@ -380,25 +385,4 @@ def study_report_tables(results: StudyResults) -> tuple[ReportTable, ...]:
     return tuple(tables)
 
 
-def column_count(table: ReportTable, *, split: bool) -> int:
-    """How many sheet columns the table takes: one per part when numbers are split out."""
-    return sum(max(1, len(c.parts)) if split else 1 for c in table.columns)
-
-
-def flat_values(row: Row, columns: Sequence[Column]) -> Iterable[float | int | str | None]:
-    """A row as the workbook writes it: each column's numbers in their own cells, else its text."""
-    for cell, col in zip(row.cells, columns):
-        if col.parts:
-            values = cell.values
-            if len(values) != len(col.parts) or all(v is None for v in values):
-                # no number to write ("reference", "not estimable", "—"): the text, once
-                yield cell.text or None
-                yield from (None,) * (len(col.parts) - 1)
-            else:
-                yield from values
-        else:
-            yield cell.text or None
-
-
-__all__ = ["Cell", "Column", "Part", "ReportTable", "Row", "study_report_tables", "flat_values",
-           "column_count", "P_FORMAT"]
+__all__ = ["Cell", "Column", "Part", "ReportTable", "Row", "study_report_tables", "P_FORMAT"]

@@ -16,6 +16,8 @@ from her2desk.report.format import format_median_ci
 from her2desk.report.results_json import _num, results_to_dict
 from her2desk.report.study_report import write_study_report
 
+from report_sheets import footnotes, row, table_rows
+
 EVENTS = ("os_event", "dfs_event", "advanced_os_event", "pfs_event")
 
 
@@ -26,29 +28,22 @@ def _write(cohort, out):
     results = run_study(cohort, flowchart=flowchart(cohort))
     write_study_report(results, out)
     payload = json.loads((out / "results.json").read_text(encoding="utf-8"))
-    wb = openpyxl.load_workbook(out / "report.xlsx", read_only=True)
-    sheets = {ws.title: [r for r in ws.iter_rows(values_only=True)] for ws in wb.worksheets}
-    wb.close()
-    return results, payload, sheets
+    wb = openpyxl.load_workbook(out / "report.xlsx")
+    return results, payload, wb
 
 
-def _no_nan_or_inf_text(sheets):
-    for name, rows in sheets.items():
-        for r in rows:
+def _no_nan_or_inf_text(wb):
+    for ws in wb.worksheets:
+        for r in ws.iter_rows(values_only=True):
             for v in r or ():
                 if isinstance(v, str):
                     assert not {"nan", "inf"} & set(v.replace("(", " ").replace(")", " ")
-                                                    .replace("–", " ").split()), (name, v)
+                                                    .replace("–", " ").split()), (ws.title, v)
+                elif isinstance(v, float):
+                    assert math.isfinite(v), (ws.title, v)
 
 
-def _row(rows, title, first_cell, second_cell=None):
-    start = next(i for i, r in enumerate(rows) if r and r[0] == title)
-    for r in rows[start + 1:]:
-        if not r or r[0] is None:
-            break
-        if r[0] == first_cell and (second_cell is None or r[1] == second_cell):
-            return r
-    raise AssertionError(f"{first_cell!r} not under {title!r}")
+HR, LO, HI = ("HR (95% CI)", "HR"), ("HR (95% CI)", "95% CI lower"), ("HR (95% CI)", "95% CI upper")
 
 
 # -- Cox sheet: a coefficient R reports as NA ---------------------------------------------------
@@ -62,22 +57,26 @@ def t4_not_estimable(sample_study, tmp_path_factory):
 
 
 def test_cox_sheet_prints_not_estimable_instead_of_nan(t4_not_estimable):
-    results, payload, sheets = t4_not_estimable
+    results, payload, wb = t4_not_estimable
     m = results.cox.multivariate("OS")
     t4 = next(t for t in m.terms if t.level == "T4")
     assert math.isnan(t4.hazard_ratio) and all(math.isnan(x) for x in t4.ci)
-    rows = sheets["Cox"]
+    ws = wb["Cox"]
     title = (f"OS: multivariate model (n = {m.n}, events = {m.events}, "
              f"{m.n_dropped} rows dropped for missing values)")
-    assert tuple(_row(rows, title, "T stage", "T4 vs T1")[2:5]) == ("not estimable", "—", "—")
+    level = ("Level vs reference", None)
+    r4 = row(ws, title, "T stage", "T4 vs T1", level)
+    assert r4[HR].startswith("not estimable") and (r4[LO], r4[HI], r4[("P", "P")]) == (None, None, "—")
     t2 = next(t for t in m.terms if t.level == "T2")
-    assert tuple(_row(rows, title, "T stage", "T2 vs T1")[2:4]) == (
-        f"{t2.hazard_ratio:.2f}", f"{t2.ci[0]:.2f}–{t2.ci[1]:.2f}")
-    assert any(r and r[0] and r[0].startswith("'t_stage=T4' is constant or collinear") for r in rows)
+    r2 = row(ws, title, "T stage", "T2 vs T1", level)
+    assert (r2[HR], r2[LO], r2[HI]) == (pytest.approx(t2.hazard_ratio), pytest.approx(t2.ci[0]),
+                                        pytest.approx(t2.ci[1]))
+    assert ws.cell(4 + [r["label"] for r in table_rows(ws)].index("T stage"), 3).number_format == "0.00"
+    assert any(n.startswith("OS: 't_stage=T4' is constant or collinear") for n in footnotes(ws))
     js = next(x for x in payload["cox"]["models"] if x["endpoint"] == "OS" and x["kind"] == "multivariate")
     jt4 = next(t for t in js["terms"] if t["level"] == "T4")
     assert (jt4["hazard_ratio"], jt4["ci"], jt4["p_value"]) == (None, [None, None], None)
-    _no_nan_or_inf_text(sheets)
+    _no_nan_or_inf_text(wb)
 
 
 # -- Survival sheet and results.json: one group without events ---------------------------------
@@ -92,23 +91,26 @@ def hr_pos_without_events(sample_study, tmp_path_factory):
 
 
 def test_survival_hr_with_infinite_ci_is_not_estimable(hr_pos_without_events):
-    results, payload, sheets = hr_pos_without_events
+    results, payload, wb = hr_pos_without_events
     s = next(x for x in results.survival if x.key == "os_hr")
     h = s.hazard_ratios[0]
     assert h.hazard_ratio < 1e-3 and h.ci[0] == 0.0 and math.isinf(h.ci[1])
-    row = _row(sheets["Survival"], s.title, "HR+/HER2+")
-    assert (row[1], row[2]) == (s.groups[0].n, 0)
-    assert row[3] == "NR" and row[4] == "NR–NR"       # no events: genuinely not reached
-    assert (row[8], row[9]) == ("not estimable", "—")
-    assert _row(sheets["Survival"], s.title, "HR-/HER2+")[8] == "1 (reference)"
+    ws = wb["Survival"]
+    r = row(ws, s.title, "HR+/HER2+")
+    assert (r[("n", "n")], r[("Events", "Events")]) == (s.groups[0].n, 0)
+    # no events: genuinely not reached
+    assert r[("Median, months", "Median, months")] == "NR"
+    assert (r[("95% CI", "95% CI lower")], r[("95% CI", "95% CI upper")]) == ("NR", "NR")
+    assert (r[HR], r[("Cox P", "P")]) == ("not estimable", "—")
+    assert row(ws, s.title, "HR-/HER2+")[HR] == "1 (reference)"
     # the reason is printed under the table and carried in results.json
     note = next(n for n in s.notes if "may be infinite" in n)
-    assert any(r and r[0] == note for r in sheets["Survival"])
+    assert f"{s.title}: {note}" in footnotes(ws)
     js = next(x for x in payload["survival"] if x["key"] == "os_hr")
     assert js["hazard_ratio_ci"] == [0.0, None]                 # inf -> null
     assert js["hazard_ratios"][0]["ci"] == [0.0, None]
     assert note in js["notes"]
-    _no_nan_or_inf_text(sheets)
+    _no_nan_or_inf_text(wb)
 
 
 def test_json_nulls_every_non_finite_number(sample_results, tmp_path):
@@ -124,8 +126,8 @@ def test_json_nulls_every_non_finite_number(sample_results, tmp_path):
     assert js["notes"] == ["The HR is infinite."]
     write_study_report(broken, tmp_path)                       # allow_nan=False would raise
     wb = build_report_workbook(broken)
-    row = _row([r for r in wb["Survival"].iter_rows(values_only=True)], s.title, "HR+/HER2+")
-    assert (row[8], row[9]) == ("not estimable", "—")
+    r = row(wb["Survival"], s.title, "HR+/HER2+")
+    assert (r[HR], r[("Cox P", "P")]) == ("not estimable", "—")
 
 
 # -- Median CI: NE (not estimable) vs NR (not reached) ----------------------------------------
@@ -151,9 +153,11 @@ def test_survival_sheet_median_ci_ne_and_footnote(sample_results):
                             median_ci=km.median_ci)
     assert isinstance(g, GroupSurvival)
     results = dataclasses.replace(sample_results, survival=(dataclasses.replace(s, groups=(g,)),))
-    rows = [r for r in build_report_workbook(results)["Survival"].iter_rows(values_only=True)]
-    row = _row(rows, s.title, g.label)
-    assert (row[1], row[2], row[3], row[4]) == (20, 20, "2.0", "NE–NR")
-    foot = next(r[0] for r in rows if r and r[0] and r[0].startswith(s.footnote))
+    ws = build_report_workbook(results)["Survival"]
+    r = row(ws, s.title, g.label)
+    assert (r[("n", "n")], r[("Events", "Events")], r[("Median, months", "Median, months")]) == (20, 20, 2.0)
+    assert (r[("95% CI", "95% CI lower")], r[("95% CI", "95% CI upper")]) == ("NE", "NR")
+    foot = " ".join(footnotes(ws))
+    assert s.footnote in foot
     assert "NR, not reached within follow-up" in foot
     assert "NE, the lower limit cannot be estimated" in foot

@@ -5,10 +5,13 @@ import math
 import openpyxl
 import pytest
 
-from her2desk.report.format import (format_hr, format_hr_ci, format_hr_with_ci, format_median,
-                                    format_median_ci, format_p, format_percent)
+from datetime import date
+
 from her2desk.report.excel_report import SHEETS
+from her2desk.report.report_tables import P_FORMAT
 from her2desk.report.study_report import file_sha256, write_study_report
+
+from report_sheets import column_keys, footnotes, section, table_rows
 
 
 @pytest.fixture(scope="module")
@@ -57,50 +60,56 @@ def test_hazard_ratio_is_hr_positive_against_hr_negative(results_json, sample_re
 
 def test_settings_sheet_records_source_and_hash(workbook, sample_study, results_json):
     assert list(workbook.sheetnames[:len(SHEETS)]) == list(SHEETS)
-    values = {r[0]: r[1] for r in workbook["Settings"].iter_rows(min_row=3, values_only=True)}
+    rows = list(workbook["Settings"].iter_rows(min_row=3, values_only=True))
+    values = {r[0]: r[1] for r in rows}
     assert values["Input file"] == sample_study.path.name
     assert values["Input SHA-256"] == file_sha256(sample_study.path) == results_json["source"]["sha256"]
-    assert values["cutoff"] == "2022-12-31"
+    by_name = {r[2]: r[1] for r in rows if r[2]}
+    assert by_name["cutoff"].date() == date(2022, 12, 31)        # a date, under a readable name
+    assert values["Data cutoff"] == by_name["cutoff"]
+    assert by_name["fish_threshold"] == 2.2 and values["FISH ratio threshold"] == 2.2
 
 
 def test_table_sheets_agree_with_json(workbook, results_json):
     ws = workbook["Table 1"]
-    header = [c.value for c in ws[2]]
-    assert header[1] == "HR+/HER2+ (n = 466)" and header[2] == "HR-/HER2+ (n = 362)"
-    cells = {row[0]: row for row in ws.iter_rows(min_row=3, values_only=True) if row[0]}
+    keys = column_keys(ws)
+    assert keys[1] == ("HR+/HER2+ (n = 466)", "n") and keys[2] == ("HR+/HER2+ (n = 466)", "%")
+    assert keys[3] == ("HR-/HER2+ (n = 362)", "n")
+    rows = {r["label"]: r for r in table_rows(ws)}
     ki67 = [r for r in results_json["tables"]["table1"] if r["variable"] == "ki67_group"]
-    label_row = cells["Ki-67"]
-    assert label_row[4] == format_p(ki67[0]["p_value"])
-    assert cells["  >30%"][1].startswith(f"{ki67[1]['counts']['HR+/HER2+']} (")
+    assert rows["Ki-67"][("P", "P")] == pytest.approx(ki67[0]["p_value"])
+    assert ws.cell(next(i for i in range(4, ws.max_row) if ws.cell(i, 1).value == "Ki-67"),
+                   keys.index(("P", "P")) + 1).number_format == P_FORMAT
+    high = rows[">30%"]
+    n = ki67[1]["counts"]["HR+/HER2+"]
+    assert high[("HR+/HER2+ (n = 466)", "n")] == n
+    assert high[("HR+/HER2+ (n = 466)", "%")] == pytest.approx(round(100 * n / 466, 1))
 
 
 def test_flowchart_sheet_counts(workbook, results_json):
-    rows = {r[0]: r[1] for r in workbook["Flowchart"].iter_rows(min_row=3, values_only=True) if r[0]}
+    rows = {r["label"]: r[("n", "n")] for r in table_rows(workbook["Flowchart"])}
     assert rows["Admitted"] == 3012 and rows["Eligible"] == 828
     for label, n in results_json["cohort"]["excluded"].items():
-        assert rows[f"  Excluded: {label}"] == n
+        assert rows[f"Excluded: {label}"] == n
 
 
 def test_conversion_sheet_matches_json(workbook, results_json):
-    rows = {r[0]: r for r in workbook["Conversion"].iter_rows(min_row=3, values_only=True) if r[0]}
+    rows = {r["label"]: r for r in table_rows(workbook["Conversion"])}
     for row in results_json["conversion"]["rows"]:
         shown = rows[row["receptor"]]
-        assert shown[2].startswith(f"{row['counts']['pos->neg']} (")
-        assert shown[3].startswith(f"{row['counts']['neg->pos']} (")
+        assert shown[("Positive → negative", "n")] == row["counts"]["pos->neg"]
+        assert shown[("Negative → positive", "n")] == row["counts"]["neg->pos"]
     her2 = next(r for r in results_json["conversion"]["rows"] if r["receptor"] == "HER2")
     assert (her2["counts"]["pos->neg"], her2["counts"]["neg->pos"]) == (16, 17)
 
 
 def test_survival_sheet_matches_json(workbook, results_json):
-    ws = workbook["Survival"]
-    rows = list(ws.iter_rows(min_row=1, values_only=True))
     dfs = next(s for s in results_json["survival"] if s["key"] == "dfs_hr")
-    start = next(i for i, r in enumerate(rows) if r[0] == dfs["title"])
-    hr_pos = rows[start + 2]
-    assert hr_pos[0] == "HR+/HER2+" and hr_pos[1] == dfs["groups"][0]["n"]
-    assert hr_pos[2] == dfs["groups"][0]["events"] == 99
-    assert hr_pos[8].startswith(f"{format_hr(dfs['hazard_ratio'])} (")
-    assert hr_pos[10] == format_p(dfs["logrank_p"])
+    hr_pos = section(workbook["Survival"], dfs["title"])[0]
+    assert hr_pos["label"] == "HR+/HER2+" and hr_pos[("n", "n")] == dfs["groups"][0]["n"]
+    assert hr_pos[("Events", "Events")] == dfs["groups"][0]["events"] == 99
+    assert hr_pos[("HR (95% CI)", "HR")] == pytest.approx(dfs["hazard_ratio"])
+    assert hr_pos[("Log-rank P", "P")] == pytest.approx(dfs["logrank_p"])
 
 
 def test_json_has_no_nan(report_dir):
@@ -126,187 +135,206 @@ def test_hazard_by_year_accounts_for_every_dfs_event(results_json, workbook):
     by_year = results_json["hazard_by_year"]
     assert sum(y["events"] for y in by_year["HR+/HER2+"]) == 99
     assert sum(y["events"] for y in by_year["HR-/HER2+"]) == 100
-    rows = list(workbook["Hazard by year"].iter_rows(min_row=3, values_only=True))
-    assert rows[0][0] == "0–1"
-    assert rows[0][1].startswith(f"{by_year['HR+/HER2+'][0]['events']} / ")
+    rows = table_rows(workbook["Hazard by year"])
+    assert rows[0]["label"] == "0–1"
+    key = ("HR+/HER2+: events / person-years", "HR+/HER2+ events")
+    assert sum(r[key] or 0 for r in rows) == 99
 
 
 def test_hazard_by_year_person_years_match_the_rate(results_json, workbook):
     """Person-years carry one decimal, so events / person-years reproduces the printed rate."""
     by_year = results_json["hazard_by_year"]
-    groups = list(by_year)
-    rows = list(workbook["Hazard by year"].iter_rows(min_row=3, values_only=True))
+    rows = table_rows(workbook["Hazard by year"])
     for i in range(max(len(v) for v in by_year.values())):
         row = rows[i]
-        assert row[0] == f"{i}–{i + 1}"
-        for j, g in enumerate(groups):
+        assert row["label"] == f"{i}–{i + 1}"
+        for g in by_year:
+            events = row[(f"{g}: events / person-years", f"{g} events")]
+            py = row[(f"{g}: events / person-years", f"{g} person-years")]
+            rate = row[(f"{g}: per 100 person-years", f"{g} per 100 person-years")]
             if i >= len(by_year[g]):
-                assert not row[1 + j] and not row[1 + len(groups) + j]
+                assert events is None and py is None and rate is None
                 continue
             y = by_year[g][i]
-            py = y["person_months"] / 12
-            assert row[1 + j] == f"{y['events']} / {py:.1f}"
-            assert row[1 + len(groups) + j] == f"{100 * 12 * y['hazard_per_month']:.1f}"
-            assert 100 * y["events"] / py == pytest.approx(1200 * y["hazard_per_month"], rel=1e-9)
-    first = by_year["HR+/HER2+"][0]
-    assert rows[0][1] == f"{first['events']} / {first['person_months'] / 12:.1f}"
-    assert rows[0][1].split(" / ")[1].count(".") == 1          # e.g. "12 / 456.3", not "12 / 456"
+            assert events == y["events"]
+            assert py == pytest.approx(round(y["person_months"] / 12, 1))
+            assert rate == pytest.approx(round(100 * 12 * y["hazard_per_month"], 1))
+            assert 100 * y["events"] / (y["person_months"] / 12) == pytest.approx(
+                1200 * y["hazard_per_month"], rel=1e-9)
 
 
 # --------------------------------------------------------------------------------------
 # Every number shown in report.xlsx that results.json also holds must agree with it
 # --------------------------------------------------------------------------------------
 
-def _rows(workbook, sheet):
-    return [r for r in workbook[sheet].iter_rows(values_only=True)]
-
-
-def _block(rows, title):
-    """Rows under a block title up to the next blank row (header row skipped)."""
-    start = next(i for i, r in enumerate(rows) if r and r[0] == title)
-    out = []
-    for r in rows[start + 2:]:
-        if not r or r[0] is None:
-            break
-        out.append(r)
-    return out
-
-
 def _pct(x):
-    return "" if x is None else format_percent(x, symbol="")
+    return None if x is None else round(100 * x, 1)
 
 
-def _npct(n, total):
-    from her2desk.report.format import format_n_percent
-    return format_n_percent(n, total)
+def _approx(x):
+    return None if x is None else pytest.approx(x)
 
 
 def test_every_survival_row_matches_json(workbook, results_json):
-    rows = _rows(workbook, "Survival")
+    ws = workbook["Survival"]
     for s in results_json["survival"]:
-        block = _block(rows, s["title"])
-        groups = [r for r in block if r[1] is not None]
-        assert [r[0] for r in groups] == [g["label"] for g in s["groups"]], s["key"]
+        groups = section(ws, s["title"])
+        assert [r["label"] for r in groups] == [g["label"] for g in s["groups"]], s["key"]
         hrs = {h["group"]: h for h in s["hazard_ratios"]}
         for i, (row, g) in enumerate(zip(groups, s["groups"])):
-            assert (row[1], row[2]) == (g["n"], g["events"])
-            assert row[3] == format_median(g["median_months"], n=g["n"])
-            assert row[4] == format_median_ci(*g["median_ci"], g["median_months"])
-            assert list(row[5:8]) == [_pct(g["survival_1y"]) or "—", _pct(g["survival_3y"]) or "—",
-                                      _pct(g["survival_5y"]) or "—"]
+            assert (row[("n", "n")], row[("Events", "Events")]) == (g["n"], g["events"])
+            median = row[("Median, months", "Median, months")]
+            assert median == (_approx(g["median_months"]) if g["median_months"] is not None else "NR")
+            lo, hi = (row[("95% CI", "95% CI lower")], row[("95% CI", "95% CI upper")])
+            assert hi == (_approx(g["median_ci"][1]) if g["median_ci"][1] is not None else "NR")
+            if g["median_ci"][0] is not None:
+                assert lo == pytest.approx(g["median_ci"][0])
+            for year, key in ((1, "survival_1y"), (3, "survival_3y"), (5, "survival_5y")):
+                shown = row[(f"{year}-year, %", f"{year}-year %")]
+                assert shown == (pytest.approx(_pct(g[key])) if g[key] is not None else "—")
             h = hrs.get(g["label"])
+            hr = row[("HR (95% CI)", "HR")]
             if h and not h["estimable"]:
-                assert (row[8], row[9]) == ("not estimable", "—")
+                assert hr == "not estimable" and row[("Cox P", "P")] == "—"
             elif h:
-                assert row[8] == format_hr_with_ci(h["hazard_ratio"], h["ci"])
-                assert row[9] == format_p(h["p_value"])
+                assert hr == pytest.approx(h["hazard_ratio"])
+                assert (row[("HR (95% CI)", "95% CI lower")], row[("HR (95% CI)", "95% CI upper")]) == (
+                    pytest.approx(h["ci"][0]), pytest.approx(h["ci"][1]))
+                assert row[("Cox P", "P")] == pytest.approx(h["p_value"])
             elif g["label"] == s["reference_group"]:
-                assert row[8] == "1 (reference)"
-            want_lr = format_p(s["logrank_p"]) if i == 0 and s["logrank_p"] is not None else ""
-            assert (row[10] or "") == want_lr
-        assert [r[0] for r in block[len(groups):]][1:] == s["notes"]   # footnote, then notes
+                assert hr == "1 (reference)"
+            lr = row[("Log-rank P", "P")]
+            assert lr == (pytest.approx(s["logrank_p"]) if i == 0 and s["logrank_p"] is not None
+                          else None)
+    notes = footnotes(ws)
+    for s in results_json["survival"]:
+        for n in s["notes"]:
+            assert f"{s['title']}: {n}" in notes
 
 
 def test_pcr_sheet_matches_json(workbook, results_json):
-    rows = _rows(workbook, "pCR")
-    assert rows[0][0] == f"Neoadjuvant response (n = {results_json['pcr']['n']})"
+    ws = workbook["pCR"]
+    assert ws.cell(1, 1).value.endswith(f"(n = {results_json['pcr']['n']})")
     assert results_json["pcr"]["n"] == 329
     for a in results_json["pcr"]["analyses"]:
-        block = _block(rows, a["title"])
+        block = section(ws, a["title"])
         pair = {p["group"]: p for p in a["pairwise"]}
-        assert [r[0] for r in block[:-1]] == [g["label"] for g in a["groups"]]
+        assert [r["label"] for r in block[:-1]] == [g["label"] for g in a["groups"]]
         for row, g in zip(block, a["groups"]):
-            assert (row[1], row[2]) == (g["n"], g["pcr"])
-            assert row[3] == _pct(g["rate"])
-            assert row[4] == (f"{_pct(g['ci'][0])}–{_pct(g['ci'][1])}" if g["rate"] is not None else "")
+            assert (row[("n", "n")], row[("pCR", "pCR")]) == (g["n"], g["pcr"])
+            rate = "pCR rate, % (95% CI)"
+            if g["rate"] is not None:
+                assert row[(rate, "pCR %")] == pytest.approx(_pct(g["rate"]))
+                assert row[(rate, "95% CI lower")] == pytest.approx(_pct(g["ci"][0]), abs=0.051)
+                assert row[(rate, "95% CI upper")] == pytest.approx(_pct(g["ci"][1]), abs=0.051)
             if g["label"] == a["reference_group"]:
-                assert row[5] == "reference"
+                assert row[("P vs reference", "P")] == "reference"
             else:
-                assert row[5] == format_p(pair[g["label"]]["p_value"])
-                assert row[6] == (pair[g["label"]]["test"] or "")
+                assert row[("P vs reference", "P")] == _approx(pair[g["label"]]["p_value"])
+                assert (row[("Test", None)] or "") == (pair[g["label"]]["test"] or "")
             mp = a["miller_payne"][g["label"]]
-            assert list(row[7:12]) == [mp[str(k)] for k in range(1, 6)]
+            assert [row[(f"MP{k}", f"MP{k}")] for k in range(1, 6)] == [mp[str(k)] for k in range(1, 6)]
             assert sum(mp.values()) == g["n"]
         overall = block[-1]
-        assert overall[0] == "Overall P" and overall[5] == format_p(a["p_value"])
+        assert overall["label"] == "Overall P"
+        assert overall[("P vs reference", "P")] == _approx(a["p_value"])
     hr = next(a for a in results_json["pcr"]["analyses"] if a["key"] == "hr")
     assert [(g["label"], g["n"]) for g in hr["groups"]] == [("HR+/HER2+", 170), ("HR-/HER2+", 159)]
 
 
-def _cox_cells(t):
-    """HR, CI and P as the Cox sheet prints a results.json term."""
+def _check_cox_row(row, t):
+    hr = row[("HR (95% CI)", "HR")]
     if not t["estimable"]:
-        assert None in (t["hazard_ratio"], *t["ci"]) or t["hazard_ratio"] <= 0 or t["ci"][0] <= 0
-        return ("not estimable", "—", "—")
-    return (format_hr(t["hazard_ratio"]), format_hr_ci(t["ci"]), format_p(t["p_value"]))
+        assert isinstance(hr, str) and hr.startswith("not estimable")
+        assert row[("P", "P")] == "—"
+        return
+    assert hr == pytest.approx(t["hazard_ratio"])
+    assert row[("HR (95% CI)", "95% CI lower")] == pytest.approx(t["ci"][0])
+    assert row[("HR (95% CI)", "95% CI upper")] == pytest.approx(t["ci"][1])
+    assert row[("P", "P")] == pytest.approx(t["p_value"])
 
 
 def test_cox_sheet_matches_json(workbook, results_json):
-    rows = _rows(workbook, "Cox")
+    ws = workbook["Cox"]
     for m in results_json["cox"]["models"]:
-        if m["kind"] == "multivariate":
-            title = (f"{m['endpoint']}: multivariate model (n = {m['n']}, events = {m['events']}, "
-                     f"{m['n_dropped']} rows dropped for missing values)")
-            block = [r for r in _block(rows, title) if r[1] is not None]
-            terms = m["terms"]
-        else:
+        if m["kind"] != "multivariate":
             continue
-        assert len(block) == len(terms)
-        for row, t in zip(block, terms):
-            assert row[1] == f"{t['level']} vs {t['reference']}"
-            assert tuple(row[2:5]) == _cox_cells(t)
-            assert (row[5] or "") == ("" if t["ph_p"] is None else format_p(t["ph_p"]))
+        title = (f"{m['endpoint']}: multivariate model (n = {m['n']}, events = {m['events']}, "
+                 f"{m['n_dropped']} rows dropped for missing values)")
+        block = section(ws, title)
+        assert len(block) == len(m["terms"])
+        for row, t in zip(block, m["terms"]):
+            assert row[("Level vs reference", None)] == f"{t['level']} vs {t['reference']}"
+            _check_cox_row(row, t)
+            assert row[("PH test P", "P")] == _approx(t["ph_p"])
     for ep in ("DFS", "OS"):
-        block = _block(rows, f"{ep}: univariate models")
+        block = section(ws, f"{ep}: univariate models")
         uni = [(t, m) for m in results_json["cox"]["models"]
                if m["endpoint"] == ep and m["kind"] == "univariate" for t in m["terms"]]
         assert len(block) == len(uni)
         for row, (t, m) in zip(block, uni):
-            assert row[1] == f"{t['level']} vs {t['reference']}"
-            assert tuple(row[2:5]) == _cox_cells(t)
-            assert (row[6], row[7]) == (m["n"], m["events"])
+            assert row[("Level vs reference", None)] == f"{t['level']} vs {t['reference']}"
+            _check_cox_row(row, t)
+            assert (row[("n", "n")], row[("Events", "Events")]) == (m["n"], m["events"])
     os_multi = next(m for m in results_json["cox"]["models"]
                     if m["endpoint"] == "OS" and m["kind"] == "multivariate")
     assert (os_multi["n"], os_multi["events"]) == (652, 82)
 
 
-def _table_sheet_rows(workbook, sheet):
-    rows = _rows(workbook, sheet)
-    header = rows[1]
-    return header, [r for r in rows[2:] if r and r[0]]
+def _check_counts(row, r, groups):
+    for g, total in groups:
+        n = r["total"] if g.startswith("All") else r["counts"][g.split(" (")[0]]
+        assert row[(g, "n")] == n
+        assert row[(g, "%")] == pytest.approx(round(100 * n / total, 1))
 
 
 def test_table3_sheet_matches_json(workbook, results_json):
-    header, rows = _table_sheet_rows(workbook, "Table 3")
-    assert header[1:4] == ("HR+/HER2+ (n = 132)", "HR-/HER2+ (n = 131)", "All (n = 263)")
-    json_rows = results_json["tables"]["table3"]
+    ws = workbook["Table 3"]
+    groups = (("HR+/HER2+ (n = 132)", 132), ("HR-/HER2+ (n = 131)", 131), ("All (n = 263)", 263))
+    assert [k[0] for k in column_keys(ws)[1:6:2]] == [g for g, _ in groups]
+    rows = table_rows(ws)
     i = 0
-    for r in json_rows:
-        # variable header row (P, test) before its first level
-        if i < len(rows) and not rows[i][0].startswith("  "):
-            assert rows[i][4] == format_p(r["p_value"]) and (rows[i][5] or "") == (r["test"] or "")
+    for r in results_json["tables"]["table3"]:
+        if rows[i]["bold"]:                      # the variable's own row: P and test
+            assert rows[i][("P", "P")] == _approx(r["p_value"])
+            assert (rows[i][("Test", None)] or "") == (r["test"] or "")
             i += 1
-        row = rows[i]
-        assert row[0] == f"  {r['level']}"
-        assert row[1] == _npct(r["counts"]["HR+/HER2+"], 132)
-        assert row[2] == _npct(r["counts"]["HR-/HER2+"], 131)
-        assert row[3] == _npct(r["total"], 263)
+        assert rows[i]["label"] == str(r["level"])
+        _check_counts(rows[i], r, groups)
         i += 1
-    lung = next(r for r in json_rows if r["variable"] == "site_lung" and r["level"] == "Yes")
+    lung = next(r for r in results_json["tables"]["table3"]
+                if r["variable"] == "site_lung" and r["level"] == "Yes")
     assert lung["counts"] == {"HR+/HER2+": 47, "HR-/HER2+": 67}
 
 
 def test_table4_sheet_matches_json(workbook, results_json):
-    header, rows = _table_sheet_rows(workbook, "Table 4")
-    assert header[1:4] == ("HR+/HER2+ (n = 132)", "HR-/HER2+ (n = 131)", "All (n = 263)")
+    ws = workbook["Table 4"]
+    groups = (("HR+/HER2+ (n = 132)", 132), ("HR-/HER2+ (n = 131)", 131), ("All (n = 263)", 263))
     json_rows = results_json["tables"]["table4"]
-    body = [r for r in rows if not r[0].startswith(("Single-target", "'"))][:len(json_rows)]
-    assert [r[0].strip() for r in body] == [r["level"] for r in json_rows]
+    body = [r for r in table_rows(ws) if not r["label"].startswith("Single-target")][:len(json_rows)]
+    assert [r["label"] for r in body] == [r["level"] for r in json_rows]
     for row, r in zip(body, json_rows):
-        assert row[1] == _npct(r["counts"]["HR+/HER2+"], 132)
-        assert row[2] == _npct(r["counts"]["HR-/HER2+"], 131)
-        assert row[3] == _npct(r["total"], 263)
+        _check_counts(row, r, groups)
     assert json_rows[0]["counts"] == {"HR+/HER2+": 34, "HR-/HER2+": 6}
+
+
+def test_numbers_stay_numbers(workbook):
+    """Fewer than 2 % of the cells that hold a number are text (issue: Excel that stays Excel)."""
+    import re
+
+    number_like = re.compile(r"^[<>≥≤]?\s*[-−]?\d[\d.,]*\s*(%|\(.*\))?$|^\d[\d.]*\s*[–/]\s*\d[\d.]*$")
+    numbers = texts = 0
+    for ws in workbook.worksheets:
+        if ws.title in ("Settings", "Figures"):
+            continue
+        for row in ws.iter_rows(min_row=4):
+            for cell in row[1:]:                      # column A holds labels such as "0" or "<50"
+                if isinstance(cell.value, (int, float)):
+                    numbers += 1
+                elif isinstance(cell.value, str) and number_like.match(cell.value.strip()):
+                    texts += 1
+    assert numbers > 1000
+    assert texts / (numbers + texts) < 0.02
 
 
 def test_json_her2_heterogeneity(results_json):
