@@ -1,19 +1,20 @@
-"""The same median, hazard ratio and P read the same in the Survival tab and in report.xlsx.
+"""The same median, hazard ratio and P read the same in the Survival tab and in the report.
 
 Both go through her2desk.report.format; this checks the wiring on the sample study, cell by
-cell, for every paper comparison (the panel's table model against the workbook's Survival sheet).
+cell, for every paper comparison: the panel's table model against the report's Survival table
+as report.docx prints it (report.xlsx holds the same cells' numbers, tests/report checks those).
 """
 import pytest
 
-from her2desk.report.excel_report import build_report_workbook
+from her2desk.report.report_tables import survival_report_table
 from her2desk.ui.panels.survival_panel import SurvivalPanel
 
 
 def _block(rows, title):
-    start = next(i for i, r in enumerate(rows) if r and r[0] == title)
+    start = next(i for i, r in enumerate(rows) if r[0] == title)
     out = []
-    for r in rows[start + 2:]:          # skip the title and the header
-        if not r or r[1] is None:
+    for r in rows[start + 1:]:
+        if r[1] == "":                  # the next comparison's title row
             break
         out.append(r)
     return out
@@ -21,10 +22,10 @@ def _block(rows, title):
 
 @pytest.fixture(scope="module")
 def survival_sheet(sample_results):
-    return list(build_report_workbook(sample_results)["Survival"].iter_rows(values_only=True))
+    return [[c.text for c in row.cells] for row in survival_report_table(sample_results).rows]
 
 
-def test_survival_tab_and_report_xlsx_write_the_same_numbers(qtbot, sample_study, sample_results,
+def test_survival_tab_and_report_write_the_same_numbers(qtbot, sample_study, sample_results,
                                                              survival_sheet):
     panel = SurvivalPanel()
     qtbot.addWidget(panel)
