@@ -229,7 +229,7 @@ def _p_matches(value, p) -> bool:
     """A P value cell of report.xlsx (a number, or "—"/blank for none) against the result."""
     if p is None or (isinstance(p, float) and math.isnan(p)):
         return value in ("—", "", None)
-    return isinstance(value, float) and value == pytest.approx(p)
+    return isinstance(value, (int, float)) and value == pytest.approx(p)
 
 
 @same_studies
