@@ -152,3 +152,53 @@ def test_cutoff_before_the_end_of_enrolment_is_refused(capsys):
     src = sample_study_path()
     assert main(["report", str(src), "--cutoff", "2015-01-01", "--out", "unused"]) == 1
     assert "before the enrolment window closes" in capsys.readouterr().err
+
+
+def test_cohort_json_names_the_fields_behind_each_exclusion(tmp_path, capsys):
+    src = sample_study_path()
+    if not src.exists():
+        pytest.skip("sample not generated")
+    out = tmp_path / "cohort.json"
+    assert main(["cohort", str(src), "--json", str(out)]) == 0
+    data = json.loads(out.read_text(encoding="utf-8"))
+    detail = data["excluded_detail"]
+    assert all(isinstance(reasons, dict) and all(
+        isinstance(fields, list) and fields and all(isinstance(f, str) for f in fields)
+        for fields in reasons.values()) for reasons in detail.values())
+    for label, n in data["cohort"]["excluded"].items():
+        assert sum(label in reasons for reasons in detail.values()) == n, label
+    incomplete = [r["Incomplete clinical information"] for r in detail.values()
+                  if "Incomplete clinical information" in r]
+    assert {f for fields in incomplete for f in fields} <= {
+        "sex", "admission_date", "diagnosis_date", "surgery_type", "surgery_date",
+        "last_followup_date", "vital_status", "death_date"}
+    assert data["missing_forms"] == []
+
+
+def _patients_only_csv(tmp_path: Path, n: int = 40) -> Path:
+    import csv
+
+    ws = openpyxl.load_workbook(sample_study_path(), read_only=True)["Patients"]
+    path = tmp_path / "patients.csv"
+    with path.open("w", newline="", encoding="utf-8") as fh:
+        writer = csv.writer(fh)
+        for row in ws.iter_rows(max_row=n + 1, values_only=True):
+            writer.writerow(["" if v is None else v for v in row])
+    return path
+
+
+def test_a_patients_only_csv_names_the_missing_forms(tmp_path, capsys):
+    if not sample_study_path().exists():
+        pytest.skip("sample not generated")
+    src = _patients_only_csv(tmp_path)
+    out = tmp_path / "cohort.json"
+    assert main(["cohort", str(src), "--json", str(out)]) == 0
+    text = capsys.readouterr().out
+    for form in ("Treatment", "Outcomes", "First-line MBC", "Rebiopsy"):
+        assert f"No {form} form was found in the file" in text
+    assert "every patient is excluded as 'Incomplete clinical information'" in text
+    assert "Eligible: 0" in text
+    data = json.loads(out.read_text(encoding="utf-8"))
+    assert data["missing_forms"] == ["treatment", "outcomes", "first_line", "rebiopsy"]
+    assert main(["validate", str(src)]) == 0
+    assert "No Outcomes form was found in the file" in capsys.readouterr().out

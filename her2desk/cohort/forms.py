@@ -29,7 +29,8 @@ def missing_form_notes(crf: CRFData) -> list[str]:
         if form == "patients":
             effect = "no patient is admitted"
         elif needed:
-            fields = ", ".join(needed[:3]) + (" …" if len(needed) > 3 else "")
+            fields = (needed[0] if len(needed) == 1
+                      else ", ".join(needed[:-1]) + " and " + needed[-1])
             effect = (f"{fields} {'is' if len(needed) == 1 else 'are'} missing for every patient, "
                       f"so every patient is excluded as '{incomplete}'")
         else:
