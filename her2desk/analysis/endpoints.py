@@ -12,6 +12,7 @@ from typing import Callable, Hashable, Sequence
 import numpy as np
 import pandas as pd
 
+from ..cohort.schema import FL_CLASSES, HR_POS, HR_REFERENCE
 from .tables import flag
 from .survival import (KMCurve, LogRankResult, kaplan_meier, logrank_test, pairwise_logrank,
                        survival_at)
@@ -100,17 +101,16 @@ def _mbc(c: pd.DataFrame) -> pd.Series:
 
 
 def _hr_pos_mbc(c: pd.DataFrame) -> pd.Series:
-    return _mbc(c) & (c["hr_status"] == "HR+/HER2+")
+    return _mbc(c) & (c["hr_status"] == HR_POS)
 
 
 def _sequential_pool(c: pd.DataFrame) -> pd.Series:
-    cls = c["first_line_class"].fillna("")
-    return _hr_pos_mbc(c) & cls.isin(["HER2-targeted + chemotherapy -> endocrine",
-                                      "HER2-targeted + chemotherapy"])
+    """HER2-targeted + chemotherapy, with or without endocrine maintenance (Fig 8)."""
+    return _hr_pos_mbc(c) & c["first_line_class"].isin(FL_CLASSES[:2])
 
 
 def _heterogeneous(c: pd.DataFrame) -> pd.Series:
-    return _mbc(c) & (c["her2_heterogeneity"] == True)  # noqa: E712 - NA-safe
+    return _mbc(c) & flag(c["her2_heterogeneity"])
 
 
 SUBSETS: dict[str, tuple[str, Callable[[pd.DataFrame], pd.Series]]] = {
@@ -128,16 +128,16 @@ _SEQ_LABELS = {"Yes": "Endocrine maintenance", "No": "No endocrine maintenance"}
 
 STANDARD_COMPARISONS: tuple[ComparisonSpec, ...] = (
     ComparisonSpec("os_all", "OS, all patients", OS),
-    ComparisonSpec("os_hr", "OS by HR status (Fig 4a)", OS, "hr_status", "HR-/HER2+"),
+    ComparisonSpec("os_hr", "OS by HR status (Fig 4a)", OS, "hr_status", HR_REFERENCE),
     ComparisonSpec("os_erpr", "OS by ER/PR subgroup (Fig 4b)", OS, "er_pr_subgroup", "ER-/PR-"),
     ComparisonSpec("dfs_all", "DFS, all patients", DFS),
-    ComparisonSpec("dfs_hr", "DFS by HR status (Fig 5a)", DFS, "hr_status", "HR-/HER2+"),
+    ComparisonSpec("dfs_hr", "DFS by HR status (Fig 5a)", DFS, "hr_status", HR_REFERENCE),
     ComparisonSpec("dfs_erpr", "DFS by ER/PR subgroup (Fig 5b)", DFS, "er_pr_subgroup", "ER-/PR-"),
     ComparisonSpec("aos_all", "Advanced-OS, all MBC", ADVANCED_OS, subset="mbc"),
     ComparisonSpec("aos_hr", "Advanced-OS by HR status (Fig 6a)", ADVANCED_OS, "hr_status",
-                   "HR-/HER2+", "mbc"),
+                   HR_REFERENCE, "mbc"),
     ComparisonSpec("pfs_hr", "First-line PFS by HR status (Fig 6b)", PFS, "hr_status",
-                   "HR-/HER2+", "mbc"),
+                   HR_REFERENCE, "mbc"),
     ComparisonSpec("aos_et", "Advanced-OS, first-line endocrine therapy vs none (Fig 7a)",
                    ADVANCED_OS, "first_line_endocrine_any", "No", "hr_pos_mbc", _ET_LABELS),
     ComparisonSpec("pfs_et", "PFS, first-line endocrine therapy vs none (Fig 7b)",
@@ -151,9 +151,9 @@ STANDARD_COMPARISONS: tuple[ComparisonSpec, ...] = (
     ComparisonSpec("pfs_het", "PFS by HER2 heterogeneity (Fig S1b)", PFS,
                    "her2_heterogeneity", False, "mbc", _HET_LABELS),
     ComparisonSpec("aos_het_hr", "Advanced-OS by HR status, HER2 heterogeneous (Fig S2a)",
-                   ADVANCED_OS, "hr_status", "HR-/HER2+", "heterogeneous"),
+                   ADVANCED_OS, "hr_status", HR_REFERENCE, "heterogeneous"),
     ComparisonSpec("pfs_het_hr", "PFS by HR status, HER2 heterogeneous (Fig S2b)", PFS,
-                   "hr_status", "HR-/HER2+", "heterogeneous"),
+                   "hr_status", HR_REFERENCE, "heterogeneous"),
 )
 
 

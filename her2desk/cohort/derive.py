@@ -721,4 +721,6 @@ def derive_cohort(crf: CRFData, settings: StudySettings | None = None,
     for col, values in receptor_conversions(first, calls).items():
         out[col] = values
     out["her2_heterogeneity"] = her2_heterogeneity(p, calls)
-    return out.reset_index(drop=True)
+    out = conform(out.reset_index(drop=True))
+    check_schema(out)
+    return out

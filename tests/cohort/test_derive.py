@@ -44,7 +44,7 @@ def test_menopause_rule():
                 patient("YOUNG", menopausal_status=None, age_at_diagnosis=59),
                 patient("OVX", menopausal_status=None, age_at_diagnosis=40, bilateral_ovariectomy=True),
                 patient("NOAGE", menopausal_status=None, age_at_diagnosis=None, birth_date=None)])
-    assert c["menopausal_status"].fillna("NA").to_dict() == {
+    assert c["menopausal_status"].astype(object).fillna("NA").to_dict() == {
         "REC": "Premenopausal", "OLD": "Postmenopausal", "YOUNG": "Premenopausal",
         "OVX": "Postmenopausal", "NOAGE": "NA"}
 
@@ -64,7 +64,7 @@ def test_hr_status_and_subgroups():
                 patient("H2NEG", her2_ihc="1+")])
     assert c["er_pr_subgroup"].to_dict() == {"PP": "ER+/PR+", "PN": "ER+/PR-", "NP": "ER-/PR+",
                                              "NN": "ER-/PR-", "H2NEG": "ER+/PR+"}
-    assert c["hr_status"].fillna("NA").to_dict() == {
+    assert c["hr_status"].astype(object).fillna("NA").to_dict() == {
         "PP": "HR+/HER2+", "PN": "HR+/HER2+", "NP": "HR+/HER2+", "NN": "HR-/HER2+", "H2NEG": "NA"}
 
 
@@ -75,7 +75,7 @@ def test_her2_status_from_primary_or_first_positive_rebiopsy():
            dict(patient_id="R", rebiopsy_date="2018-05-01", rebiopsy_her2_ihc="2+",
                 rebiopsy_her2_fish_ratio=4.0)]
     c = cohort(pats, reb)
-    assert c["her2_status"].fillna("NA").to_dict() == {
+    assert c["her2_status"].astype(object).fillna("NA").to_dict() == {
         "P3": "IHC 3+", "P2": "IHC 2+ and FISH+", "R": "IHC 2+ and FISH+", "N": "NA"}
     assert list(c["her2_positive"]) == [True, True, True, False]
 
@@ -94,7 +94,7 @@ def test_thirty_day_rule_for_de_novo():
                 patient("D31", distant_metastasis_date="2016-02-01", m_stage="M0", **base),
                 patient("M1", distant_metastasis_date=None, m_stage="M1", **base),
                 patient("NONE", **dict(base, met_lung=None, first_met_lung=None))])
-    assert c["mbc_type"].fillna("NA").to_dict() == {"D30": "De novo", "D31": "Recurrent",
+    assert c["mbc_type"].astype(object).fillna("NA").to_dict() == {"D30": "De novo", "D31": "Recurrent",
                                                     "M1": "De novo", "NONE": "NA"}
     assert c["tnm_stage"].to_dict() == {"D30": "IV", "D31": "I-III", "M1": "IV", "NONE": "I-III"}
     c60 = cohort([patient("D31", distant_metastasis_date="2016-02-01", m_stage="M0", **base)],
@@ -110,7 +110,7 @@ def test_surgery_and_adjuvant():
                         adjuvant_endocrine=False)])
     assert list(c["surgery"]) == ["Radical mastectomy", "BCS and other", "BCS and other", "No surgery",
                                   "Radical mastectomy"]
-    assert c["adjuvant_therapy"].fillna("NA").to_dict() == {"M": "Yes", "B": "Yes", "O": "Yes",
+    assert c["adjuvant_therapy"].astype(object).fillna("NA").to_dict() == {"M": "Yes", "B": "Yes", "O": "Yes",
                                                             "N": "No", "U": "NA"}
     assert c.loc["N", "adjuvant_endocrine"] == "No" and c.loc["M", "adjuvant_radiotherapy"] == "No"
 
@@ -125,7 +125,7 @@ def test_neoadjuvant_regimens_and_pcr():
                 patient("G4", neoadjuvant_trastuzumab=True, miller_payne_grade="4", **neo),
                 patient("NG", miller_payne_grade=None, **neo),
                 patient("NO")])
-    assert c["neoadjuvant_regimen"].fillna("NA").to_dict() == {
+    assert c["neoadjuvant_regimen"].astype(object).fillna("NA").to_dict() == {
         "CT": "chemotherapy only", "T": "trastuzumab + chemotherapy",
         "TP": "trastuzumab + pertuzumab + chemotherapy", "G4": "trastuzumab + chemotherapy",
         "NG": "chemotherapy only", "NO": "NA"}
@@ -293,7 +293,7 @@ def test_one_row_per_admitted_patient_with_reasons():
     c = cohort([patient("A"), patient("B", sex="male")])
     assert list(c.index) == ["A", "B"]
     assert c["eligible"].tolist() == [True, False]
-    assert c["exclusion_reason"].fillna("NA").tolist() == ["NA", "male"]
+    assert c["exclusion_reason"].astype(object).fillna("NA").tolist() == ["NA", "male"]
 
 
 def test_event_after_cutoff_is_censored_at_cutoff_even_with_validation_findings():
