@@ -188,7 +188,7 @@ def conform(frame: pd.DataFrame) -> pd.DataFrame:
             if values.isna().any():
                 raise CohortSchemaError(f"Flag column {column.name} has missing values.")
             values = values.astype(bool)
-        elif column.kind in (NULLABLE_FLAG, FLOAT, INTEGER):
+        else:   # ids, texts and field tuples are object even in an empty cohort
             values = values.astype(column.dtype)
         out[column.name] = values
     return pd.DataFrame(out, index=frame.index)
