@@ -16,10 +16,12 @@ import tempfile
 import time
 from pathlib import Path
 
+from .cohort.schema import HR_NEG, HR_POS
+
 #: The sample study reproduces the paper's Fig 1 (Ran et al., BMC Cancer 2024).
 EXPECTED_ADMITTED = 3012
 EXPECTED_ELIGIBLE = 828
-EXPECTED_GROUPS = {"HR+/HER2+": 466, "HR-/HER2+": 362}
+EXPECTED_GROUPS = {HR_POS: 466, HR_NEG: 362}
 TIMEOUT_S = float(os.environ.get("HER2DESK_SELFTEST_TIMEOUT", "300"))
 
 

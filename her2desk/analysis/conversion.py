@@ -66,7 +66,8 @@ class HeterogeneitySummary:
 
 
 def her2_heterogeneity(cohort: pd.DataFrame) -> HeterogeneitySummary:
-    from .tables import HR_GROUPS, flag
+    from ..cohort.schema import HR_GROUPS
+    from .tables import flag
 
     frame = cohort[flag(cohort["eligible"]) & flag(cohort["mbc"]) & cohort["her2_heterogeneity"].notna()]
     het = (frame["her2_heterogeneity"] == True).fillna(False).to_numpy(dtype=bool)  # noqa: E712

@@ -11,6 +11,7 @@ from typing import Sequence
 import numpy as np
 import pandas as pd
 
+from ..cohort.schema import HR_REFERENCE
 from .cox import PH_ALPHA, CoxResult, PHTestResult, dummies, estimable, fit_cox, ph_test
 from .endpoints import DFS, ENDPOINTS, OS, endpoint_frame
 
@@ -24,7 +25,7 @@ class Covariate:
 
 
 COVARIATES: tuple[Covariate, ...] = (
-    Covariate("hr_status", "HR status", "HR-/HER2+"),
+    Covariate("hr_status", "HR status", HR_REFERENCE),
     Covariate("age_group", "Age at diagnosis", "<50"),
     Covariate("menopausal_status", "Menopausal status", "Premenopausal"),
     Covariate("histological_grade", "Histological grade", "I/II"),

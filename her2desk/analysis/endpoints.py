@@ -12,7 +12,7 @@ from typing import Callable, Hashable, Sequence
 import numpy as np
 import pandas as pd
 
-from ..cohort.schema import FL_CLASSES, HR_POS, HR_REFERENCE
+from ..cohort.schema import ER_NN, FL_CLASSES, HR_POS, HR_REFERENCE
 from .tables import flag
 from .survival import (KMCurve, LogRankResult, kaplan_meier, logrank_test, pairwise_logrank,
                        survival_at)
@@ -129,10 +129,10 @@ _SEQ_LABELS = {"Yes": "Endocrine maintenance", "No": "No endocrine maintenance"}
 STANDARD_COMPARISONS: tuple[ComparisonSpec, ...] = (
     ComparisonSpec("os_all", "OS, all patients", OS),
     ComparisonSpec("os_hr", "OS by HR status (Fig 4a)", OS, "hr_status", HR_REFERENCE),
-    ComparisonSpec("os_erpr", "OS by ER/PR subgroup (Fig 4b)", OS, "er_pr_subgroup", "ER-/PR-"),
+    ComparisonSpec("os_erpr", "OS by ER/PR subgroup (Fig 4b)", OS, "er_pr_subgroup", ER_NN),
     ComparisonSpec("dfs_all", "DFS, all patients", DFS),
     ComparisonSpec("dfs_hr", "DFS by HR status (Fig 5a)", DFS, "hr_status", HR_REFERENCE),
-    ComparisonSpec("dfs_erpr", "DFS by ER/PR subgroup (Fig 5b)", DFS, "er_pr_subgroup", "ER-/PR-"),
+    ComparisonSpec("dfs_erpr", "DFS by ER/PR subgroup (Fig 5b)", DFS, "er_pr_subgroup", ER_NN),
     ComparisonSpec("aos_all", "Advanced-OS, all MBC", ADVANCED_OS, subset="mbc"),
     ComparisonSpec("aos_hr", "Advanced-OS by HR status (Fig 6a)", ADVANCED_OS, "hr_status",
                    HR_REFERENCE, "mbc"),

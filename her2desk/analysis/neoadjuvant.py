@@ -5,11 +5,12 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 
+from ..cohort.schema import (ER_PP, ER_PR_GROUPS, HR_GROUPS, HR_REFERENCE, NEO_CT,
+                             NEOADJUVANT_REGIMENS, YES)
 from .response import GradeDistribution, RateComparison, grade_distribution, rate_by_group
-from .tables import ER_PR_GROUPS, HR_GROUPS, flag
+from .tables import flag
 
-REGIMENS = ("chemotherapy only", "trastuzumab + chemotherapy",
-            "trastuzumab + pertuzumab + chemotherapy")
+REGIMENS = NEOADJUVANT_REGIMENS
 
 
 @dataclass(frozen=True)
@@ -35,7 +36,7 @@ class NeoadjuvantResults:
 def neoadjuvant_population(cohort: pd.DataFrame) -> pd.DataFrame:
     """Eligible patients who had neoadjuvant therapy and a recorded Miller–Payne grade."""
     eligible = flag(cohort["eligible"])
-    treated = cohort["neoadjuvant_therapy"] == "Yes"
+    treated = cohort["neoadjuvant_therapy"] == YES
     return cohort[eligible & treated & cohort["miller_payne_grade"].notna()]
 
 
@@ -62,20 +63,20 @@ def neoadjuvant_response(cohort: pd.DataFrame) -> NeoadjuvantResults:
     regimen = frame["neoadjuvant_regimen"]
     analyses = [
         _analysis(frame, "hr", "pCR by HR status (Fig 2b)", frame["hr_status"],
-                  list(HR_GROUPS), "HR-/HER2+"),
+                  list(HR_GROUPS), HR_REFERENCE),
         _analysis(frame, "erpr", "pCR by ER/PR subgroup (Fig 2a)", frame["er_pr_subgroup"],
-                  list(ER_PR_GROUPS), "ER+/PR+"),
+                  list(ER_PR_GROUPS), ER_PP),
         _analysis(frame, "regimen", "pCR by neoadjuvant regimen (Fig 3)", regimen,
-                  list(REGIMENS), "chemotherapy only"),
+                  list(REGIMENS), NEO_CT),
     ]
     for hr in HR_GROUPS:
         sub = frame[frame["hr_status"] == hr]
         analyses.append(_analysis(sub, f"regimen_{hr}", f"pCR by regimen, {hr} (Fig 3b)",
-                                  sub["neoadjuvant_regimen"], list(REGIMENS), "chemotherapy only"))
+                                  sub["neoadjuvant_regimen"], list(REGIMENS), NEO_CT))
     for reg in REGIMENS[1:]:
         sub = frame[regimen == reg]
         analyses.append(_analysis(sub, f"erpr_{reg}", f"pCR by ER/PR subgroup, {reg} (Fig 3a)",
-                                  sub["er_pr_subgroup"], list(ER_PR_GROUPS), "ER+/PR+"))
+                                  sub["er_pr_subgroup"], list(ER_PR_GROUPS), ER_PP))
     foot = ("pCR: Miller–Payne grade 5 in the breast (in-situ residue allowed) and no residual "
             "nodal disease; grade 5 with nodal status missing is counted as pCR. Rates with Wilson "
             "95% CI; P overall and against the reference group by chi-square, or Fisher's exact "

@@ -10,12 +10,10 @@ from typing import Sequence
 
 import pandas as pd
 
+from ..cohort.schema import (ER_PR_GROUPS, FL_CLASSES, FL_TARGETS, HR_GROUPS, HR_NEG,  # noqa: F401
+                             HR_POS, LEVELS)
 from .compare import (ALL, UNKNOWN, CategoricalComparison, ContinuousComparison, RowSpec,
                       comparison_table)
-
-HR_POS, HR_NEG = "HR+/HER2+", "HR-/HER2+"
-HR_GROUPS = (HR_POS, HR_NEG)
-ER_PR_GROUPS = ("ER+/PR+", "ER+/PR-", "ER-/PR+", "ER-/PR-")
 
 #: Groupings a coordinator can choose for the baseline tables: column -> group order.
 GROUPINGS: dict[str, tuple[str, ...] | None] = {
@@ -23,54 +21,53 @@ GROUPINGS: dict[str, tuple[str, ...] | None] = {
     "er_pr_subgroup": ER_PR_GROUPS,
 }
 
-_YN = ("Yes", "No")
 
-
-def _cat(variable: str, label: str, levels: Sequence[str], unknown=(UNKNOWN,)) -> RowSpec:
-    return RowSpec(variable, label, "categorical", tuple(levels), tuple(unknown))
+def _cat(variable: str, label: str, unknown: Sequence[str] = (UNKNOWN,)) -> RowSpec:
+    """A categorical row whose levels, in order, are the schema's for ``variable``."""
+    return RowSpec(variable, label, "categorical", LEVELS[variable], tuple(unknown))
 
 
 TABLE1_ROWS: tuple[RowSpec, ...] = (
     RowSpec("followup_months", "Follow-up time (months)", "continuous"),
     RowSpec("age_at_diagnosis", "Age at diagnosis (years)", "continuous"),
-    _cat("age_group", "Age at diagnosis", ("<50", ">=50")),
-    _cat("ecog_ps", "ECOG performance status", ("0-1", "2+")),
-    _cat("menopausal_status", "Menopausal status", ("Premenopausal", "Postmenopausal")),
-    _cat("affected_breast", "Affected breast", ("Left", "Right")),
-    _cat("family_history", "Family history of tumour", _YN),
-    _cat("histological_type", "Histological type", ("IDC", "Non-IDC")),
-    _cat("histological_grade", "Histological grade", ("I/II", "III")),
-    _cat("her2_status", "HER2 status", ("IHC 3+", "IHC 2+ and FISH+")),
-    _cat("er_percent_group", "ER expression", ("<10%", "10-49%", ">=50%")),
-    _cat("pr_percent_group", "PR expression", ("<20%", ">=20%")),
-    _cat("ki67_group", "Ki-67", ("<=30%", ">30%")),
+    _cat("age_group", "Age at diagnosis"),
+    _cat("ecog_ps", "ECOG performance status"),
+    _cat("menopausal_status", "Menopausal status"),
+    _cat("affected_breast", "Affected breast"),
+    _cat("family_history", "Family history of tumour"),
+    _cat("histological_type", "Histological type"),
+    _cat("histological_grade", "Histological grade"),
+    _cat("her2_status", "HER2 status"),
+    _cat("er_percent_group", "ER expression"),
+    _cat("pr_percent_group", "PR expression"),
+    _cat("ki67_group", "Ki-67"),
     # Tx / Nx are stage "not assessable": shown, and treated like unknown in the test.
-    _cat("t_stage", "T stage", ("T1", "T2", "T3", "T4", "Tx"), (UNKNOWN, "Tx")),
-    _cat("n_stage", "N stage", ("N0", "N1", "N2", "N3", "Nx"), (UNKNOWN, "Nx")),
-    _cat("tnm_stage", "TNM stage", ("I-III", "IV")),
+    _cat("t_stage", "T stage", (UNKNOWN, "Tx")),
+    _cat("n_stage", "N stage", (UNKNOWN, "Nx")),
+    _cat("tnm_stage", "TNM stage"),
 )
 
 TABLE2_ROWS: tuple[RowSpec, ...] = (
-    _cat("surgery", "Surgery", ("Radical mastectomy", "BCS and other", "No surgery")),
-    _cat("neoadjuvant_therapy", "Neoadjuvant therapy", _YN),
-    _cat("neoadjuvant_her2_targeted", "Neoadjuvant HER2-targeted therapy", _YN),
-    _cat("adjuvant_therapy", "Adjuvant therapy", _YN),
-    _cat("adjuvant_radiotherapy", "Adjuvant radiotherapy", _YN),
-    _cat("adjuvant_chemotherapy", "Adjuvant chemotherapy", _YN),
-    _cat("adjuvant_her2_targeted", "Adjuvant HER2-targeted therapy", _YN),
-    _cat("adjuvant_endocrine", "Adjuvant endocrine therapy", _YN),
+    _cat("surgery", "Surgery"),
+    _cat("neoadjuvant_therapy", "Neoadjuvant therapy"),
+    _cat("neoadjuvant_her2_targeted", "Neoadjuvant HER2-targeted therapy"),
+    _cat("adjuvant_therapy", "Adjuvant therapy"),
+    _cat("adjuvant_radiotherapy", "Adjuvant radiotherapy"),
+    _cat("adjuvant_chemotherapy", "Adjuvant chemotherapy"),
+    _cat("adjuvant_her2_targeted", "Adjuvant HER2-targeted therapy"),
+    _cat("adjuvant_endocrine", "Adjuvant endocrine therapy"),
 )
 
 _SITES = (("lung", "Lung"), ("liver", "Liver"), ("brain_cns", "Brain/CNS"), ("bone", "Bone"),
           ("distant_lymph_node", "Distant lymph node"), ("other", "Other"))
 
 TABLE3_ROWS: tuple[RowSpec, ...] = (
-    _cat("mbc_type", "MBC type", ("Recurrent", "De novo")),
-    _cat("site_visceral", "Visceral involvement", _YN),
-    *(_cat(f"site_{key}", f"Metastatic site: {label}", _YN) for key, label in _SITES),
-    _cat("visceral_site_count", "Number of visceral sites", ("0", "1", "2", "3")),
-    _cat("first_site_visceral", "First metastatic site visceral", _YN),
-    *(_cat(f"first_site_{key}", f"First metastatic site: {label}", _YN) for key, label in _SITES),
+    _cat("mbc_type", "MBC type"),
+    _cat("site_visceral", "Visceral involvement"),
+    *(_cat(f"site_{key}", f"Metastatic site: {label}") for key, label in _SITES),
+    _cat("visceral_site_count", "Number of visceral sites"),
+    _cat("first_site_visceral", "First metastatic site visceral"),
+    *(_cat(f"first_site_{key}", f"First metastatic site: {label}") for key, label in _SITES),
 )
 
 TABLE_SPECS: dict[str, tuple[str, tuple[RowSpec, ...]]] = {
@@ -79,22 +76,9 @@ TABLE_SPECS: dict[str, tuple[str, tuple[RowSpec, ...]]] = {
     "table3": ("Table 3. Metastatic patterns (patients with MBC)", TABLE3_ROWS),
 }
 
-#: Table 4 classes, in the paper's order, with their single/dual-target breakdown.
-TABLE4_CLASSES: tuple[str, ...] = (
-    "HER2-targeted + chemotherapy -> endocrine",
-    "HER2-targeted + chemotherapy",
-    "HER2-targeted + endocrine",
-    "chemotherapy -> endocrine",
-    "chemotherapy only",
-    "HER2-targeted only",
-    "endocrine only",
-    "no systemic treatment",
-)
-_TABLE4_SPLIT = {
-    "HER2-targeted + chemotherapy -> endocrine": "chemotherapy -> endocrine",
-    "HER2-targeted + chemotherapy": "chemotherapy",
-    "HER2-targeted + endocrine": "endocrine",
-}
+#: Table 4 classes, in the paper's order (the schema's), with their single/dual-target breakdown.
+TABLE4_CLASSES: tuple[str, ...] = FL_CLASSES
+_TABLE4_SPLIT = {name: name.replace("HER2-targeted + ", "", 1) for name in FL_CLASSES[:3]}
 
 
 @dataclass(frozen=True)
@@ -204,7 +188,7 @@ def first_line_table(cohort: pd.DataFrame, *, grouping: str = "hr_status") -> Co
         rows.append(CountRow("first_line_class", name, counts(in_class), 0, ids(in_class)))
         tail = _TABLE4_SPLIT.get(name)
         if tail:
-            for kind in ("single-target", "dual-target"):
+            for kind in FL_TARGETS:
                 sub = in_class & (targets == kind)
                 rows.append(CountRow("first_line_targets", f"{kind} + {tail}", counts(sub), 1,
                                      ids(sub)))

@@ -19,9 +19,6 @@ from .invariants import check_invariants
 from .schema import HR_GROUPS
 from .settings import StudySettings
 
-#: Kept for callers of the old name; the vocabulary lives in :mod:`her2desk.cohort.schema`.
-HR_LABELS = HR_GROUPS
-
 Progress = Callable[[float, str], None]
 Cancelled = Callable[[], bool]
 

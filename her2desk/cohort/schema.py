@@ -21,7 +21,8 @@ HR_POS, HR_NEG = "HR+/HER2+", "HR-/HER2+"
 HR_GROUPS: tuple[str, ...] = (HR_POS, HR_NEG)
 #: Hazard ratios and odds compare HR+ against this group (the paper's reference).
 HR_REFERENCE = HR_NEG
-ER_PR_GROUPS: tuple[str, ...] = ("ER+/PR+", "ER+/PR-", "ER-/PR+", "ER-/PR-")
+ER_PP, ER_PN, ER_NP, ER_NN = "ER+/PR+", "ER+/PR-", "ER-/PR+", "ER-/PR-"
+ER_PR_GROUPS: tuple[str, ...] = (ER_PP, ER_PN, ER_NP, ER_NN)
 
 YES, NO = "Yes", "No"
 YES_NO: tuple[str, ...] = (YES, NO)
