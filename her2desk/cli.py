@@ -121,6 +121,11 @@ def build_parser() -> argparse.ArgumentParser:
     r.add_argument("--out", required=True, help="folder for report.xlsx, results.json and report.docx")
     r.add_argument("--no-figures", action="store_true", help="leave the KM and pCR figures out")
     r.add_argument("--no-docx", action="store_true", help="do not write report.docx")
+    r.add_argument("--figure-width-mm", type=float, default=85.0, metavar="MM",
+                   help="figure width on the page: 85 (single column), 170 (double) or any 10-400")
+    r.add_argument("--dpi", type=int, default=600, help="raster figure resolution (300, 600, 1200)")
+    r.add_argument("--figure-format", choices=("png", "tiff", "svg", "pdf"), default="png",
+                   help="format of the figure files written to OUT/figures")
     _add_settings_args(r)
     return p
 
@@ -150,7 +155,7 @@ def _shown(text: str) -> str:
 
 
 def _write_failure(path: Path, exc: OSError) -> str:
-    reason = str(exc.strerror or exc).rstrip(".")
+    reason = str(getattr(exc, "strerror", None) or exc).rstrip(".")
     return f"Could not write {path}: {reason}."
 
 
@@ -258,30 +263,38 @@ def _cmd_report(args) -> int:
     study = _load(load_study, path, settings)
     _print_form_notes(study.crf)
     results = run_study(study.cohort, settings, flowchart=study.flowchart)
-    figures = None if args.no_figures else _render_figures(results)
+    if not 10.0 <= args.figure_width_mm <= 400.0:
+        raise UserError(f"--figure-width-mm {args.figure_width_mm:g} is outside 10–400 mm "
+                        "(journals ask for 85 or 170).")
+    if not 72 <= args.dpi <= 2400:
+        raise UserError(f"--dpi {args.dpi} is outside 72–2400 (journals ask for 300–600).")
     out = Path(args.out)
+    figures, figure_files = (None, []) if args.no_figures else _render_figures(results, out, args)
     try:
         files = write_study_report(results, out, source=path, figures=figures,
-                                   docx=not args.no_docx)
+                                   docx=not args.no_docx, figure_width_mm=args.figure_width_mm)
     except OSError as exc:
         raise UserError(_write_failure(out, exc)) from None
+    files = [*files, *figure_files]
     for f in files:
         print(_shown(f"Wrote {f}"))
     return 0
 
 
-def _render_figures(results):
-    """KM and pCR figures for the report, drawn offscreen by the app's own plot widgets."""
+def _render_figures(results, out: Path, args):
+    """The report's figures, drawn offscreen by the app's own plot widgets at the journal size:
+    PNG bytes for report.xlsx/report.docx and one file each in OUT/figures."""
     import os
 
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
     try:
         from PySide6.QtCore import qInstallMessageHandler
 
-        from .ui.report_figures import render_report_figures
+        from .ui.plots.export import ExportError
+        from .ui.report_figures import render_report_figures, write_figure_files
     except ImportError as exc:  # Qt missing on a headless server: tables still get written
         print(f"her2desk: figures left out ({exc})", file=sys.stderr)
-        return None
+        return None, []
 
     def quiet(mode, context, message):  # the offscreen platform's harmless size-hint notice
         if "propagateSizeHints" not in message:
@@ -289,7 +302,13 @@ def _render_figures(results):
 
     previous = qInstallMessageHandler(quiet)
     try:
-        return render_report_figures(results)
+        figures = render_report_figures(results, width_mm=args.figure_width_mm, dpi=args.dpi)
+        try:
+            files = write_figure_files(results, out / "figures", width_mm=args.figure_width_mm,
+                                       dpi=args.dpi, fmt=args.figure_format)
+        except (OSError, ExportError) as exc:
+            raise UserError(_write_failure(out / "figures", exc)) from None
+        return figures, files
     finally:
         qInstallMessageHandler(previous)
 

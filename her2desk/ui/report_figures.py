@@ -10,13 +10,14 @@ task; the old files stay as they were if anything fails.
 from __future__ import annotations
 
 import os
-import tempfile
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
-FIGURE_SIZE = (900, 640)
-PNG_WIDTH = 1800
+#: Figures embedded in report.xlsx / report.docx unless the caller chooses (single column, 600 dpi).
+DEFAULT_WIDTH_MM = 85.0
+DEFAULT_DPI = 600
+FLOWCHART_FIGURE = "Fig 1. Study flowchart"
 REPORT_FILES = ("report.xlsx", "results.json", "report.docx")
 
 #: (title in the workbook, survival comparison key), in the paper's order.
@@ -45,22 +46,29 @@ def ensure_application() -> Any:
     return app
 
 
-def _png_bytes(widget: Any, width: int) -> bytes:
-    from PySide6.QtCore import Qt
-    from PySide6.QtWidgets import QApplication
+def figure_kind(title: str) -> str:
+    """The journal export's figure kind (sets the aspect) of a report figure."""
+    if title == FLOWCHART_FIGURE:
+        return "flowchart"
+    return "km" if "survival" in title else "bars"
 
-    widget.setAttribute(Qt.WidgetAttribute.WA_DontShowOnScreen, True)
-    widget.resize(*FIGURE_SIZE)
-    widget.show()               # lays the scene out without a window appearing
-    QApplication.processEvents()
-    fd, tmp = tempfile.mkstemp(prefix="her2desk-figure-", suffix=".png")
-    os.close(fd)
-    try:
-        widget.export_png(tmp, width=width)
-        return Path(tmp).read_bytes()
-    finally:
-        widget.hide()
-        os.unlink(tmp)
+
+def figure_file_name(title: str, fmt: str = "png") -> str:
+    """'Fig 2b. pCR by HR status' -> 'Fig_2b_pCR_by_HR_status.png' (the paper's item first)."""
+    import re
+    import unicodedata
+
+    text = unicodedata.normalize("NFKD", title.replace("–", "-")).encode("ascii", "ignore").decode()
+    text = re.sub(r"[^A-Za-z0-9+-]+", "_", text.replace("+", "pos").replace("-/", "neg/"))
+    return f"{text.strip('_')}.{fmt}"
+
+
+def _flowchart_figure(flow: Any) -> Any:
+    from .plots.flowchart import FlowchartView
+
+    w = FlowchartView()
+    w.set_flowchart(flow)
+    return w
 
 
 def _km_figure(comparison: Any, time_unit: str) -> Any:
@@ -68,7 +76,8 @@ def _km_figure(comparison: Any, time_unit: str) -> Any:
     from .plots.km_plot import KMPlotWidget
 
     w = KMPlotWidget()
-    w.set_curves(comparison.curves, annotation=annotation_for(comparison), title=comparison.title,
+    # No title burnt in: the journal's caption (the workbook's / document's legend) carries it.
+    w.set_curves(comparison.curves, annotation=annotation_for(comparison), title="",
                  time_unit=time_unit)
     return w
 
@@ -80,9 +89,9 @@ def _bar_figure(analysis: Any, which: str) -> Any:
     pcr, grades = shortened(analysis.pcr, analysis.grades)
     w = BarChartWidget()
     if which == "pcr":
-        w.set_rate_comparison(pcr, title=f"{analysis.title}: pCR rate (95 % CI)")
+        w.set_rate_comparison(pcr, title="")
     else:
-        w.set_grade_distribution(grades, title=f"{analysis.title}: Miller–Payne grade")
+        w.set_grade_distribution(grades, title="")
     return w
 
 
@@ -90,6 +99,9 @@ def figure_plan(results: Any) -> list[tuple[str, Callable[[], Any]]]:
     """What will be drawn: (title, factory of a plot widget), skipping empty analyses."""
     unit = getattr(getattr(results, "settings", None), "time_unit", "months") or "months"
     plan: list[tuple[str, Callable[[], Any]]] = []
+    flow = getattr(results, "flowchart", None)
+    if flow is not None:
+        plan.append((FLOWCHART_FIGURE, lambda f=flow: _flowchart_figure(f)))
     by_key = {c.key: c for c in getattr(results, "survival", ())}
     for title, key in KM_FIGURES:
         comparison = by_key.get(key)
@@ -104,19 +116,43 @@ def figure_plan(results: Any) -> list[tuple[str, Callable[[], Any]]]:
     return plan
 
 
-def iter_report_figures(results: Any, width: int = PNG_WIDTH) -> Iterator[tuple[str, bytes]]:
+def render_one(title: str, make: Callable[[], Any], *, width_mm: float = DEFAULT_WIDTH_MM,
+               dpi: int = DEFAULT_DPI, fmt: str = "png") -> bytes:
+    """One report figure through the journal export (fresh widget, physical size, no window)."""
+    from .plots.journal import render_bytes
+
+    return render_bytes(make, kind=figure_kind(title), width_mm=width_mm, dpi=dpi, fmt=fmt)
+
+
+def iter_report_figures(results: Any, width_mm: float = DEFAULT_WIDTH_MM,
+                        dpi: int = DEFAULT_DPI) -> Iterator[tuple[str, bytes]]:
     ensure_application()
     for title, make in figure_plan(results):
-        widget = make()
-        try:
-            yield title, _png_bytes(widget, width)
-        finally:
-            widget.deleteLater()
+        yield title, render_one(title, make, width_mm=width_mm, dpi=dpi)
 
 
-def render_report_figures(results: Any, width: int = PNG_WIDTH) -> dict[str, bytes]:
-    """``{title: PNG bytes}`` of the report's key figures (KM by HR for OS, DFS, advanced-OS, PFS; pCR)."""
-    return dict(iter_report_figures(results, width))
+def render_report_figures(results: Any, width_mm: float = DEFAULT_WIDTH_MM,
+                          dpi: int = DEFAULT_DPI) -> dict[str, bytes]:
+    """``{title: PNG bytes}`` of the report's figures (flowchart, KM by HR for OS, DFS, advanced-OS,
+    PFS; pCR and Miller–Payne bars), ``width_mm`` wide at ``dpi``."""
+    return dict(iter_report_figures(results, width_mm, dpi))
+
+
+def write_figure_files(results: Any, folder: str | os.PathLike, *, width_mm: float = DEFAULT_WIDTH_MM,
+                       dpi: int = DEFAULT_DPI, fmt: str = "png") -> list[Path]:
+    """Each report figure as its own file in ``folder`` (e.g. figures/Fig_4a_….png), mode 0644
+    under the user's umask, named from the paper's items."""
+    from .plots.journal import render_figure
+
+    ensure_application()
+    folder = Path(folder)
+    folder.mkdir(parents=True, exist_ok=True)
+    written = []
+    for title, make in figure_plan(results):
+        target = folder / figure_file_name(title, fmt)
+        written.append(render_figure(make, target, kind=figure_kind(title), width_mm=width_mm,
+                                     dpi=dpi, title=title))
+    return written
 
 
 def existing_report_files(folder: str | os.PathLike) -> list[Path]:
@@ -181,15 +217,12 @@ class ReportExport:
         if done < len(self.plan):
             title, make = self.plan[done]
             self._progress(0.6 * done / max(1, len(self.plan)), f"Drawing {title}")
-            widget = make()
             try:
-                self.figures[title] = _png_bytes(widget, PNG_WIDTH)
+                self.figures[title] = render_one(title, make)
             except Exception as exc:  # noqa: BLE001 - a figure must not stop the tables
                 self.figures[title] = b""
                 self.window.show_banner(f"The figure “{title}” could not be drawn: {describe_error(exc)}",
                                         "warning")
-            finally:
-                widget.deleteLater()
             QTimer.singleShot(0, self._next_figure)
             return
         self._write()

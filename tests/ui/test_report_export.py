@@ -34,8 +34,9 @@ def test_render_report_figures(window):
     figures = render_report_figures(window.results)
     titles = [t for t, _ in figure_plan(window.results)]
     assert list(figures) == titles
-    # This study has no metastatic patients: OS and DFS curves plus the neoadjuvant bars.
-    assert titles[:2] == ["Fig 4a. Overall survival by HR status", "Fig 5a. Disease-free survival by HR status"]
+    # This study has no metastatic patients: the flowchart, OS and DFS curves, the neoadjuvant bars.
+    assert titles[0] == "Fig 1. Study flowchart"
+    assert titles[1:3] == ["Fig 4a. Overall survival by HR status", "Fig 5a. Disease-free survival by HR status"]
     assert any("pCR" in t for t in titles)
     for png in figures.values():
         assert png[:8] == b"\x89PNG\r\n\x1a\n" and len(png) > 10000

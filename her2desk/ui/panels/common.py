@@ -3,6 +3,7 @@ the yellow box of model warnings, and the figures-over-table page layout."""
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import Qt
@@ -10,6 +11,7 @@ from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QFileDialog, QLabel, QMenu, QSplitter, QToolButton, QVBoxLayout, QWidget
 
 from ..plots import export
+from ..plots.journal import JOURNAL_FILTER
 
 
 WARNING_BOX_STYLE = ("background: #fff4d6; color: #8a5a00; border: 1px solid #e0b050; "
@@ -77,6 +79,37 @@ def save_menu_button(entries: Sequence[tuple[str, Callable[[], Any]]], parent: Q
     return button
 
 
+LAST_FIGURE_FOLDER = "export/last_figure_folder"
+FIGURE_WIDTH_MM = "export/figure_width_mm"
+FIGURE_DPI = "export/figure_dpi"
+
+
+def journal_writer(panel: QWidget, figure: Any) -> Callable[[str], Any]:
+    """``write(path)`` for a figure widget: the journal export at the width and DPI last chosen
+    (85 mm, 600 dpi unless set), drawn from a fresh widget so the window's size never matters."""
+    store = getattr(panel.window(), "store", None)
+
+    def number(key: str, default: float) -> float:
+        try:
+            return float(store.value(key, default)) if store is not None else default
+        except (TypeError, ValueError):
+            return default
+
+    def write(path: str) -> Any:
+        return figure.export_journal(path, width_mm=number(FIGURE_WIDTH_MM, 85.0),
+                                     dpi=int(number(FIGURE_DPI, 600)))
+    return write
+
+
+def proposed_path(store: Any, start: str = "") -> str:
+    """The file name ``start`` proposes (default figure.png), in the folder a figure was last saved to."""
+    name = Path(start).name if start else "figure.png"
+    folder = store.value(LAST_FIGURE_FOLDER, "") if store is not None else ""
+    if folder and Path(str(folder)).is_dir():
+        return str(Path(str(folder)) / name)
+    return str(Path(start).parent / name) if start and Path(start).parent != Path(".") else str(Path.home() / name)
+
+
 def save_figure_to(panel: QWidget, write: Callable[[str], Any], path: str | None = None, *,
                    caption: str = "Save figure", start: str = "") -> str | None:
     """Ask for a file when ``path`` is None, then ``write(path)``.
@@ -85,12 +118,16 @@ def save_figure_to(panel: QWidget, write: Callable[[str], Any], path: str | None
     a panel used on its own lets the ExportError reach the caller. Returns the path
     written to, or None when the user cancelled.
     """
+    window = panel.window()
+    store = getattr(window, "store", None)
     if path is None:
-        path, _ = QFileDialog.getSaveFileName(panel, caption, start, export.FIGURE_FILTER)
+        path, _ = QFileDialog.getSaveFileName(panel, caption, proposed_path(store, start),
+                                              JOURNAL_FILTER)
         if not path:
             return None
+        if store is not None:
+            store.setValue(LAST_FIGURE_FOLDER, str(Path(path).parent))
     path = str(path)
-    window = panel.window()
     if hasattr(window, "run_export"):
         window.run_export(lambda: write(path), path)
     else:

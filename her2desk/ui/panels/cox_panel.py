@@ -30,7 +30,7 @@ from ...report.format import DASH, format_hr_with_ci, not_estimable_text, pretty
 from ..plots.forest_plot import ForestPlotWidget
 from ..text import p_text
 from .base import Panel
-from .common import save_figure_to, show_notes, warning_box
+from .common import journal_writer, save_figure_to, show_notes, warning_box
 from .result_table import Cell, ResultTable
 
 TASK_KEY = "cox-model"
@@ -363,7 +363,8 @@ class CoxPanel(Panel):
 
     # -- export ------------------------------------------------------------------------------
     def save_figure(self, path: str | None = None) -> None:
-        save_figure_to(self, self.forest.export, path, caption="Save forest plot")
+        save_figure_to(self, journal_writer(self, self.forest), path, caption="Save forest plot",
+                       start="forest_plot.png")
 
     def export_frame(self) -> pd.DataFrame | None:
         if self.cox is None:

@@ -18,7 +18,7 @@ from ..dialogs.patient_list import PatientListDialog, show_patient_list
 from ..plots.flowchart import FlowchartView
 from ..text import column_label, fields_text
 from .base import FilterableTable, Panel
-from .common import figures_over_table, save_figure_to
+from .common import figures_over_table, journal_writer, save_figure_to
 
 _COLUMNS = ("patient_id", "eligible", "exclusion_reason", "exclusion_fields", "hr_status")
 
@@ -92,7 +92,8 @@ class EligibilityPanel(Panel):
         self.settings_label.setWordWrap(True)
         self.save_button = QPushButton("Save figure…")
         self.save_button.setToolTip("Save the flowchart as PNG, SVG or PDF")
-        self.save_button.clicked.connect(self.save_figure)
+        # clicked(bool) would arrive as the file name: the button must ask for one.
+        self.save_button.clicked.connect(lambda _checked=False: self.save_figure())
         hint = QLabel("Double-click a box to see its patients.")
         hint.setStyleSheet("color: #555;")
         bar = QHBoxLayout()
@@ -157,7 +158,7 @@ class EligibilityPanel(Panel):
     def save_figure(self, path: str | None = None) -> Path | None:
         if self.flowchart.flow is None:
             return None
-        path = save_figure_to(self, self.flowchart.export, path, caption="Save flowchart",
+        path = save_figure_to(self, journal_writer(self, self.flowchart), path, caption="Save flowchart",
                               start=str(Path.home() / "flowchart.png"))
         if path is None:
             return None

@@ -23,7 +23,7 @@ from ...report.format import DASH, format_rate_ci
 from ..plots.bar_chart import BarChartWidget
 from ..text import p_phrase, p_text
 from .base import Panel
-from .common import figures_over_table, save_figure_to, save_menu_button
+from .common import figures_over_table, journal_writer, save_figure_to, save_menu_button
 from .result_table import Cell, ResultTable, show_patients
 
 TEST_WORDS = {
@@ -194,7 +194,7 @@ class NeoadjuvantPanel(Panel):
 
     def save_figure(self, path: str | None = None, which: str = "pcr") -> None:
         chart = self.grade_chart if which == "grades" else self.pcr_chart
-        save_figure_to(self, chart.export, path)
+        save_figure_to(self, journal_writer(self, chart), path, start=f"{which}.png")
 
     def export_frame(self) -> pd.DataFrame | None:
         if self.current is None:

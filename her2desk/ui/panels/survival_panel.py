@@ -33,7 +33,7 @@ from ..plots.figure import FigureWidget
 from ..plots.km_plot import KMPlotWidget
 from ..text import p_phrase, p_text
 from .base import Panel
-from .common import figures_over_table, save_figure_to, save_menu_button, show_notes, warning_box
+from .common import figures_over_table, journal_writer, save_figure_to, save_menu_button, show_notes, warning_box
 from .result_table import Cell, ResultTable, show_patients
 
 TASK_KEY = "survival-comparison"
@@ -110,6 +110,7 @@ class HazardPlotWidget(FigureWidget):
     """
 
     export_title = "Yearly hazard plot"
+    figure_kind = "hazard"
 
     def __init__(self, parent: QWidget | None = None):
         super().__init__(parent, name="Yearly hazard plot")
@@ -463,7 +464,8 @@ class SurvivalPanel(Panel):
         widget = self.hazard_plot if which == "hazard" else self.plot
         if which == "hazard" and not self.hazard_plot.isVisible():
             self.hazard_check.setChecked(True)
-        save_figure_to(self, widget.export, path)
+        save_figure_to(self, journal_writer(self, widget), path,
+                       start="yearly_hazard.png" if which == "hazard" else "kaplan_meier.png")
 
     def export_frame(self) -> pd.DataFrame | None:
         """The summary table shown (one row per group)."""

@@ -33,6 +33,19 @@ class ExportError(Her2deskError):
     """An export that could not be written; the message is one sentence for the user."""
 
 
+def current_umask() -> int:
+    """The process umask, read without changing it where the system allows."""
+    try:
+        for line in Path("/proc/self/status").read_text().splitlines():
+            if line.startswith("Umask:"):
+                return int(line.split()[1], 8)
+    except (OSError, ValueError):
+        pass
+    mask = os.umask(0o022)
+    os.umask(mask)
+    return mask
+
+
 @contextmanager
 def atomic_path(path: str | os.PathLike, suffix: str) -> Iterator[Path]:
     target = Path(path)
@@ -45,6 +58,8 @@ def atomic_path(path: str | os.PathLike, suffix: str) -> Iterator[Path]:
         yield tmp_path
         if not tmp_path.exists() or tmp_path.stat().st_size == 0:
             raise ExportError(f"Nothing could be written to {target.name}.")
+        # mkstemp makes 0600 files; a figure is an ordinary document (0644 under umask 022).
+        os.chmod(tmp_path, 0o666 & ~current_umask())
         os.replace(tmp_path, target)
     except PermissionError as exc:
         raise ExportError(f"{target.name} could not be written; is it open in another program?") from exc

@@ -7,6 +7,7 @@ exports of :mod:`.export` under one set of names.
 """
 from __future__ import annotations
 
+import functools
 from typing import Any
 
 import pyqtgraph as pg
@@ -15,11 +16,63 @@ from PySide6.QtWidgets import QVBoxLayout, QWidget
 from . import export, style
 
 
+def _replayable(method):
+    """Remember the outermost drawing call (name, args) so a fresh widget can redraw the figure."""
+    @functools.wraps(method)
+    def wrapper(self, *args, **kwargs):
+        depth = self.__dict__.get("_draw_depth", 0)
+        if depth == 0:
+            drawn = self.__dict__.setdefault("_drawn", {})
+            drawn.pop(method.__name__, None)
+            if method.__name__ == "clear":
+                drawn.clear()
+            drawn[method.__name__] = (args, kwargs)
+        self.__dict__["_draw_depth"] = depth + 1
+        try:
+            return method(self, *args, **kwargs)
+        finally:
+            self.__dict__["_draw_depth"] = depth
+    wrapper._replayable = True
+    return wrapper
+
+
 class FigureWidget(QWidget):
-    """Base of the plot widgets; subclasses set ``export_title`` and draw into ``self.plot``."""
+    """Base of the plot widgets; subclasses set ``export_title`` and draw into ``self.plot``.
+
+    Every public ``set_…``/``clear`` call is remembered, so :meth:`fresh_copy` can
+    redraw the same figure in a new widget: journal exports are drawn from that
+    copy at the page's size, never from the widget the window shows.
+    """
 
     #: Title written into SVG/PDF files.
     export_title = "her2desk figure"
+    #: The journal export's figure kind (chooses the aspect): km, hazard, bars, forest.
+    figure_kind = "bars"
+
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        super().__init_subclass__(**kwargs)
+        for name, fn in list(vars(cls).items()):
+            if (name.startswith("set_") or name == "clear") and callable(fn) \
+                    and not getattr(fn, "_replayable", False):
+                setattr(cls, name, _replayable(fn))
+
+    def fresh_copy(self, title: str | None = "") -> "FigureWidget":
+        """A new, unshown widget of this class drawing the same figure (``title`` replaces any
+        title given; None keeps it)."""
+        copy = type(self)()
+        for name, (args, kwargs) in dict(self.__dict__.get("_drawn", {})).items():
+            if title is not None and "title" in kwargs:
+                kwargs = {**kwargs, "title": title}
+            getattr(copy, name)(*args, **kwargs)
+        return copy
+
+    def export_journal(self, path, *, width_mm: float = 85.0, dpi: int = 600,
+                       title: str | None = ""):
+        """Write this figure at journal size (see :mod:`.journal`), whatever this widget's size."""
+        from .journal import render_figure
+
+        return render_figure(lambda: self.fresh_copy(title), path, kind=self.figure_kind,
+                             width_mm=width_mm, dpi=dpi, title=self.export_title)
 
     def __init__(self, parent: QWidget | None = None, *, name: str = "", figure_name: str = ""):
         super().__init__(parent)

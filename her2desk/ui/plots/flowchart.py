@@ -254,6 +254,19 @@ class FlowchartView(QGraphicsView):
         """PNG/SVG/PDF of the chart itself (not the window's margins), via plots.export."""
         return export.export_figure(_SceneSource(self), path, width=width)
 
+    def export_journal(self, path, *, width_mm: float = 85.0, dpi: int = 600, title: str | None = ""):
+        """The flowchart at journal size, drawn in a fresh view (see :mod:`.journal`)."""
+        from .journal import render_figure
+
+        def fresh() -> "FlowchartView":
+            view = FlowchartView()
+            if self.flow is not None:
+                view.set_flowchart(self.flow)
+            return view
+
+        return render_figure(fresh, path, kind="flowchart", width_mm=width_mm, dpi=dpi,
+                             title="Study flowchart")
+
 
 class _SceneSource:
     """What plots.export needs from a view, showing exactly the scene rect.

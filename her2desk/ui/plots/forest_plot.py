@@ -64,6 +64,7 @@ class ForestPlotWidget(FigureWidget):
     """Rows top to bottom: term label on the left, HR (95 % CI) text on the right."""
 
     export_title = "Forest plot"
+    figure_kind = "forest"
 
     def __init__(self, parent: QWidget | None = None):
         super().__init__(parent, name="Forest plot", figure_name="Forest plot figure")

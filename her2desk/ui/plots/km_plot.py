@@ -109,6 +109,7 @@ class KMPlotWidget(FigureWidget):
     hovered = Signal(float, str)
 
     export_title = "Kaplan–Meier plot"
+    figure_kind = "km"
 
     def __init__(self, parent: QWidget | None = None):
         super().__init__(parent, name="Kaplan–Meier plot", figure_name="Kaplan–Meier figure")
@@ -125,8 +126,9 @@ class KMPlotWidget(FigureWidget):
         self.layout().setSpacing(0)
         self.layout().addWidget(self.readout)
 
-        self.plot: pg.PlotItem = self.add_plot(row=0, col=0)
-        self.risk: pg.PlotItem = self.add_plot(row=1, col=0)
+        # Row 0 holds the legend, above the plot area, where it covers no curve or band.
+        self.plot: pg.PlotItem = self.add_plot(row=1, col=0)
+        self.risk: pg.PlotItem = self.add_plot(row=2, col=0)
         self.graphics.ci.layout.setVerticalSpacing(4)
         self._setup_main()
         self._setup_risk()
@@ -148,15 +150,12 @@ class KMPlotWidget(FigureWidget):
         self.annotation.setParentItem(self.plot.getViewBox())  # pixel coordinates of the box
         self.annotation.setZValue(40)
         self.plot.getViewBox().sigResized.connect(self._place_annotation)
-        self.legend = pg.LegendItem(offset=(-10, 10), labelTextSize=f"{style.TICK_PT}pt",
-                                    labelTextColor=style.FOREGROUND,
-                                    brush=pg.mkBrush(255, 255, 255, 230),
-                                    pen=pg.mkPen("#bbbbbb"), verSpacing=-4)
+        self.legend = pg.LegendItem(labelTextSize=f"{style.TICK_PT}pt",
+                                    labelTextColor=style.FOREGROUND, verSpacing=-6)
         # pyqtgraph makes legends ignore transformations, which would leave them
-        # unscaled in a magnified export; inside the ViewBox they need no such guard.
+        # unscaled in a magnified export; as a layout cell they need no such guard.
         self.legend.setFlag(self.legend.GraphicsItemFlag.ItemIgnoresTransformations, False)
-        self.legend.setParentItem(self.plot.getViewBox())
-        self.legend.anchor(itemPos=(1, 0), parentPos=(1, 0), offset=(-10, 10))
+        self.graphics.ci.addItem(self.legend, row=0, col=0)
         self._risk_items: list[Any] = []
         self.set_curves([])
 
@@ -167,6 +166,9 @@ class KMPlotWidget(FigureWidget):
         style.style_axis(p.getAxis("left"), "Survival probability")
         style.style_axis(p.getAxis("bottom"), "Time (months)")
         p.getAxis("left").setTicks([[(v, f"{v:.1f}") for v in np.linspace(0, 1, 6)], []])
+        # 0.0 and 1.0 sit at the ends of the axis: pyqtgraph would drop them as "overlapping"
+        # the axis' edge in a short plot (seen from a 1024×700 window).
+        p.getAxis("left").setStyle(hideOverlappingLabels=False)
         p.setYRange(-0.03, 1.03, padding=0)
         p.getViewBox().setDefaultPadding(0.0)
 
@@ -215,7 +217,7 @@ class KMPlotWidget(FigureWidget):
         x_end = max(t_max, self._ticks[-1])
         # A little room left of 0 so the first at-risk numbers and the "0" tick are not clipped.
         self.plot.setXRange(-0.045 * x_end, x_end * 1.02, padding=0)
-        self.plot.setYRange(-0.03, 1.03, padding=0)
+        self._fit_y_range()
         self.set_annotation(annotation)
         self._draw_risk_table()
         self.readout.setText(" ")
@@ -297,7 +299,7 @@ class KMPlotWidget(FigureWidget):
         self.plot.getAxis("left").setWidth(width)
         left.setWidth(width)
         row_h = fm.height() + 6
-        self.graphics.ci.layout.setRowFixedHeight(1, max(1, n) * row_h + fm.height() + 14)
+        self.graphics.ci.layout.setRowFixedHeight(2, max(1, n) * row_h + fm.height() + 14)
         self.risk.setYRange(-0.5, max(n, 1) - 0.5, padding=0)
         for i, curve in enumerate(self.curves):
             counts = at_risk_counts(curve, self._ticks / self._scale)
@@ -308,7 +310,19 @@ class KMPlotWidget(FigureWidget):
                 self.risk.addItem(text)
                 self._risk_items.append(text)
 
+    def _fit_y_range(self, *_: Any) -> None:
+        """Leave half a tick label of room above 1.0 and below 0.0 whatever the plot's height.
+
+        With the grid on, pyqtgraph clips the axis' text to the plot's height: a
+        fixed padding lost both end labels in a short plot (a 1024×700 window).
+        """
+        height = max(self.plot.getViewBox().height(), 1.0)
+        half_text = QFontMetrics(style.font(style.TICK_PT)).height() / 2 + 2
+        pad = min(0.25, max(0.03, half_text / height))
+        self.plot.setYRange(-pad, 1 + pad, padding=0)
+
     def _place_annotation(self, *_: Any) -> None:
+        self._fit_y_range()
         rect = self.plot.getViewBox().rect()
         self.annotation.setPos(QPointF(8, rect.height() - 8))
 
