@@ -109,6 +109,14 @@ class CoxResults:
             for m in self.models]}
 
 
+def model_cautions(model: CoxModel) -> tuple[str, ...]:
+    """Immortal-time cautions of a model: one per covariate known after the endpoint's origin."""
+    from .endpoints import immortal_time_caution
+
+    return tuple(c for c in (immortal_time_caution(v, model.endpoint) for v in model.variables)
+                 if c)
+
+
 def skip_reason(frame: pd.DataFrame, var: str) -> str | None:
     """Why a covariate cannot enter a model on these patients (None when it can).
 

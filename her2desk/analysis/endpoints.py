@@ -127,16 +127,18 @@ _ET_LABELS = {"Yes": "Endocrine therapy", "No": "No endocrine therapy"}
 _SEQ_LABELS = {"Yes": "Endocrine maintenance", "No": "No endocrine maintenance"}
 
 STANDARD_COMPARISONS: tuple[ComparisonSpec, ...] = (
-    ComparisonSpec("os_all", "OS, all patients", OS),
-    ComparisonSpec("os_hr", "OS by HR status (Fig 4a)", OS, "hr_status", HR_REFERENCE),
-    ComparisonSpec("os_erpr", "OS by ER/PR subgroup (Fig 4b)", OS, "er_pr_subgroup", ER_NN),
-    ComparisonSpec("dfs_all", "DFS, all patients", DFS),
-    ComparisonSpec("dfs_hr", "DFS by HR status (Fig 5a)", DFS, "hr_status", HR_REFERENCE),
-    ComparisonSpec("dfs_erpr", "DFS by ER/PR subgroup (Fig 5b)", DFS, "er_pr_subgroup", ER_NN),
-    ComparisonSpec("aos_all", "Advanced-OS, all MBC", ADVANCED_OS, subset="mbc"),
-    ComparisonSpec("aos_hr", "Advanced-OS by HR status (Fig 6a)", ADVANCED_OS, "hr_status",
+    ComparisonSpec("os_all", "OS, all patients (Fig 4a)", OS),
+    ComparisonSpec("os_hr", "OS by HR status (Fig 4b)", OS, "hr_status", HR_REFERENCE),
+    ComparisonSpec("os_erpr", "OS by ER/PR subgroup (Fig 4c)", OS, "er_pr_subgroup", ER_NN),
+    ComparisonSpec("dfs_all", "DFS, all patients (Fig 5a)", DFS),
+    ComparisonSpec("dfs_hr", "DFS by HR status (Fig 5b)", DFS, "hr_status", HR_REFERENCE),
+    ComparisonSpec("dfs_erpr", "DFS by ER/PR subgroup (Fig 5c)", DFS, "er_pr_subgroup", ER_NN),
+    ComparisonSpec("aos_all", "Advanced-OS, all MBC (Fig 6a)", ADVANCED_OS, subset="mbc"),
+    ComparisonSpec("aos_hr", "Advanced-OS by HR status (Fig 6b)", ADVANCED_OS, "hr_status",
                    HR_REFERENCE, "mbc"),
-    ComparisonSpec("pfs_hr", "First-line PFS by HR status (Fig 6b)", PFS, "hr_status",
+    ComparisonSpec("aos_erpr", "Advanced-OS by ER/PR subgroup (Fig 6c)", ADVANCED_OS,
+                   "er_pr_subgroup", ER_NN, "mbc"),
+    ComparisonSpec("pfs_hr", "First-line PFS by HR status", PFS, "hr_status",
                    HR_REFERENCE, "mbc"),
     ComparisonSpec("aos_et", "Advanced-OS, first-line endocrine therapy vs none (Fig 7a)",
                    ADVANCED_OS, "first_line_endocrine_any", "No", "hr_pos_mbc", _ET_LABELS),
@@ -155,6 +157,50 @@ STANDARD_COMPARISONS: tuple[ComparisonSpec, ...] = (
     ComparisonSpec("pfs_het_hr", "PFS by HR status, HER2 heterogeneous (Fig S2b)", PFS,
                    "hr_status", HR_REFERENCE, "heterogeneous"),
 )
+
+
+#: When each endpoint's clock starts (OS: surgery, or diagnosis without surgery).
+ENDPOINT_ORIGIN: dict[str, str] = {OS: "surgery", DFS: "surgery", ADVANCED_OS: "MBC diagnosis",
+                                   PFS: "first-line start"}
+#: The moments of the disease course, in order; a grouping is known from its moment on.
+TIMELINE: tuple[str, ...] = ("diagnosis", "surgery", "MBC diagnosis", "first-line start",
+                             "end of first-line induction")
+#: When a grouping or covariate is known ("defined at"); columns not listed are known at
+#: diagnosis or surgery (baseline and early treatment: Tables 1–2).
+DEFINED_AT: dict[str, str] = {
+    "neoadjuvant_therapy": "diagnosis", "neoadjuvant_regimen": "diagnosis",
+    "mbc": "MBC diagnosis", "mbc_type": "MBC diagnosis", "her2_heterogeneity": "MBC diagnosis",
+    "site_visceral": "MBC diagnosis", "visceral_site_count": "MBC diagnosis",
+    **{f"site_{s}": "MBC diagnosis" for s in ("lung", "liver", "brain_cns", "bone",
+                                              "distant_lymph_node", "other")},
+    **{f"first_site_{s}": "MBC diagnosis" for s in ("visceral", "lung", "liver", "brain_cns",
+                                                    "bone", "distant_lymph_node", "other")},
+    "er_conversion": "MBC diagnosis", "pr_conversion": "MBC diagnosis",
+    "her2_conversion": "MBC diagnosis",
+    "first_line_class": "first-line start", "first_line_subclass": "first-line start",
+    "first_line_targets": "first-line start", "first_line_endocrine_any": "first-line start",
+    "sequential_endocrine": "end of first-line induction",
+}
+
+
+def defined_at(column: str) -> str:
+    return DEFINED_AT.get(column, "surgery")
+
+
+def immortal_time_caution(column: str, endpoint: str) -> str:
+    """A sentence when ``column`` is known only after ``endpoint``'s time origin ("" if not).
+
+    Such a comparison credits one group with the time before its membership was known
+    (immortal time): its members had to survive to that moment to be in the group.
+    """
+    if not column or endpoint not in ENDPOINT_ORIGIN:
+        return ""
+    known, origin = defined_at(column), ENDPOINT_ORIGIN[endpoint]
+    if TIMELINE.index(known) <= TIMELINE.index(origin):
+        return ""
+    return (f"Immortal-time caution: {column.replace('_', ' ')} is known only at {known}, after "
+            f"the {endpoint.replace('_', '-')} time origin ({origin}); patients had to survive "
+            "event-free until then to be counted in their group, which favours that group.")
 
 
 #: Who enters each endpoint when no narrower subset is chosen.

@@ -62,20 +62,20 @@ def neoadjuvant_response(cohort: pd.DataFrame) -> NeoadjuvantResults:
     frame = neoadjuvant_population(cohort)
     regimen = frame["neoadjuvant_regimen"]
     analyses = [
-        _analysis(frame, "hr", "pCR by HR status (Fig 2b)", frame["hr_status"],
+        _analysis(frame, "hr", "pCR by HR status (Fig 2a)", frame["hr_status"],
                   list(HR_GROUPS), HR_REFERENCE),
-        _analysis(frame, "erpr", "pCR by ER/PR subgroup (Fig 2a)", frame["er_pr_subgroup"],
+        _analysis(frame, "erpr", "pCR by ER/PR subgroup (Fig 2b)", frame["er_pr_subgroup"],
                   list(ER_PR_GROUPS), ER_PP),
         _analysis(frame, "regimen", "pCR by neoadjuvant regimen (Fig 3)", regimen,
                   list(REGIMENS), NEO_CT),
     ]
     for hr in HR_GROUPS:
         sub = frame[frame["hr_status"] == hr]
-        analyses.append(_analysis(sub, f"regimen_{hr}", f"pCR by regimen, {hr} (Fig 3b)",
+        analyses.append(_analysis(sub, f"regimen_{hr}", f"pCR by regimen, {hr} (Fig 3a)",
                                   sub["neoadjuvant_regimen"], list(REGIMENS), NEO_CT))
     for reg in REGIMENS[1:]:
         sub = frame[regimen == reg]
-        analyses.append(_analysis(sub, f"erpr_{reg}", f"pCR by ER/PR subgroup, {reg} (Fig 3a)",
+        analyses.append(_analysis(sub, f"erpr_{reg}", f"pCR by ER/PR subgroup, {reg} (Fig 3b)",
                                   sub["er_pr_subgroup"], list(ER_PR_GROUPS), ER_PP))
     foot = ("pCR: Miller–Payne grade 5 in the breast (in-situ residue allowed) and no residual "
             "nodal disease; grade 5 with nodal status missing is counted as pCR. Rates with Wilson "

@@ -4,7 +4,7 @@ One ``StudyResults`` feeds all three outputs, so they cannot disagree.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Callable
 
 import pandas as pd
@@ -50,6 +50,8 @@ class StudyResults:
     grouping: str = "hr_status"
     notes: tuple[str, ...] = field(default_factory=tuple)
     heterogeneity: HeterogeneitySummary | None = None
+    #: The paper's items under their numbers (analysis.paper.ItemResult), in the paper's order.
+    paper: tuple = ()
 
     def survival_by_key(self, key: str) -> SurvivalComparison:
         return next(s for s in self.survival if s.key == key)
@@ -91,6 +93,7 @@ def run_study(cohort: pd.DataFrame, settings: StudySettings | None = None, *,
               cancelled: Callable[[], bool] | None = None) -> StudyResults:
     """Run Tables 1–4, neoadjuvant response, survival comparisons, Cox models and conversion."""
     from .cox_models import study_cox_models
+    from .paper import paper_results
 
     settings = settings or StudySettings()
     progress = progress or (lambda f, t: None)
@@ -120,11 +123,14 @@ def run_study(cohort: pd.DataFrame, settings: StudySettings | None = None, *,
     step(0.95, "Receptor conversion")
     conversion = receptor_conversion(cohort)
     notes = study_notes(cohort, tables, neo, survival, cox, conversion, grouping)
+    step(0.97, "The paper's items")
+    results = StudyResults(settings, flowchart or make_flowchart(cohort), tables,
+                           followup_summary(cohort), neo, tuple(survival), cox, conversion,
+                           recurrence_hazard_by_year(cohort), grouping, tuple(notes),
+                           her2_heterogeneity(cohort))
+    results = replace(results, paper=paper_results(cohort, results))
     progress(1.0, "Analyses done")
-    return StudyResults(settings, flowchart or make_flowchart(cohort), tables,
-                        followup_summary(cohort), neo, tuple(survival), cox, conversion,
-                        recurrence_hazard_by_year(cohort), grouping, tuple(notes),
-                        her2_heterogeneity(cohort))
+    return results
 
 
 def study_notes(cohort: pd.DataFrame, tables, neo: NeoadjuvantResults, survival, cox,

@@ -37,6 +37,8 @@ class Stage(IntEnum):
 CONF_TYPES = ("log", "log-log", "plain")
 TIES = ("efron", "breslow")
 TIME_UNITS = ("months", "years")
+#: Multiplicity adjustment of the paper items' pairwise P values (her2desk.analysis.multiplicity).
+P_ADJUST = ("none", "holm", "BH")
 
 
 def _setting(default: Any, stage: Stage, label: str, choices: tuple[str, ...] = ()) -> Any:
@@ -57,6 +59,8 @@ class StudySettings:
     km_conf_type: str = _setting("log", Stage.ANALYSIS, "confidence-interval type", CONF_TYPES)
     #: Cox ties: "efron" (R default) or "breslow" (SPSS/EZR).
     cox_ties: str = _setting("efron", Stage.ANALYSIS, "ties method", TIES)
+    #: Pairwise P values of the paper's items: "none" (as the paper), "holm" or "BH".
+    p_adjust: str = _setting("none", Stage.ANALYSIS, "P-value adjustment", P_ADJUST)
     #: Axis unit for survival plots: "months" or "years".
     time_unit: str = _setting("months", Stage.DISPLAY, "time unit", TIME_UNITS)
 

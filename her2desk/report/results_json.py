@@ -1,6 +1,6 @@
 """``results.json``: the study's raw numbers for other tools (unformatted, NaN as null).
 
-Keys are a public contract (cohort, tables, survival, pcr, cox, conversion); extend, never rename.
+Keys are a public contract (cohort, tables, survival, paper, pcr, cox, conversion); extend, never rename.
 """
 from __future__ import annotations
 
@@ -120,6 +120,37 @@ def _cox(results: StudyResults) -> Any:
     return cox.as_dict() if hasattr(cox, "as_dict") else None
 
 
+def _jsonable(x: Any) -> Any:
+    if isinstance(x, dict):
+        return {str(k): _jsonable(v) for k, v in x.items()}
+    if isinstance(x, (list, tuple)):
+        return [_jsonable(v) for v in x]
+    return _num(x)
+
+
+def _paper(results: StudyResults) -> list[dict]:
+    """``results.json["paper"]``: one entry per item of the paper, under its number."""
+    out = []
+    for item in results.paper:
+        entry = {"id": item.id, "caption": item.caption, "kind": item.kind,
+                 "population": item.population, "endpoint": item.endpoint or None,
+                 "grouping": item.grouping or None, "n": item.n,
+                 "p_adjust": results.settings.p_adjust, "footnote": item.footnote,
+                 "cautions": list(item.cautions)}
+        if item.pairs:
+            entry["pairs"] = [{
+                "group": p.group, "reference": p.reference, "within": p.within or None,
+                "logrank_p": _num(p.p_value) if p.test == "log-rank" else None,
+                "p_value": _num(p.p_value), "test": p.test or None,
+                "hazard_ratio": _num(p.hazard_ratio), "ci": _pair(p.ci),
+                "p_adjusted": _num(p.p_adjusted), "rate": _num(p.rate),
+                "rate_reference": _num(p.rate_reference), "n": p.n,
+                "paper": p.stated or None} for p in item.pairs]
+        entry.update(_jsonable(item.values))
+        out.append(entry)
+    return out
+
+
 def results_to_dict(results: StudyResults, *, source_name: str = "", source_sha256: str = "") -> dict:
     flow = results.flowchart
     tables: dict[str, list] = {}
@@ -138,6 +169,7 @@ def results_to_dict(results: StudyResults, *, source_name: str = "", source_sha2
                       for f in results.followup],
         "tables": tables,
         "survival": _survival(results),
+        "paper": _paper(results),
         "pcr": _pcr(results),
         "cox": _cox(results),
         "hazard_by_year": {g: [{"year": int(i), "events": int(h.events[i]),

@@ -20,19 +20,28 @@ DEFAULT_DPI = 600
 FLOWCHART_FIGURE = "Fig 1. Study flowchart"
 REPORT_FILES = ("report.xlsx", "results.json", "report.docx")
 
+def _paper_figures() -> tuple[tuple, tuple]:
+    """The registry's figures (her2desk.analysis.paper), titled by their item ids."""
+    from ..analysis.paper import PAPER_ITEMS
+
+    km = tuple((f"{i.id}. {i.caption}", i.source) for i in PAPER_ITEMS if i.kind == "km")
+    bars = []
+    for i in PAPER_ITEMS:
+        if i.kind == "pcr" and i.id.startswith("Fig 2"):
+            bars += [(f"{i.id}. pCR: {i.caption}", i.source, "pcr"),
+                     (f"{i.id}. Miller–Payne grades: {i.caption}", i.source, "grades")]
+    from ..cohort.schema import HR_GROUPS, NEOADJUVANT_REGIMENS
+
+    bars += [(f"Fig 3a. pCR by neoadjuvant regimen, {hr}", f"regimen_{hr}", "pcr")
+             for hr in HR_GROUPS]
+    bars += [(f"Fig 3b. pCR by ER/PR subgroup, {reg}", f"erpr_{reg}", "pcr")
+             for reg in NEOADJUVANT_REGIMENS[1:]]
+    return km, tuple(bars)
+
+
 #: (title in the workbook, survival comparison key), in the paper's order.
-KM_FIGURES = (
-    ("Fig 4a. Overall survival by HR status", "os_hr"),
-    ("Fig 5a. Disease-free survival by HR status", "dfs_hr"),
-    ("Fig 6a. Overall survival from MBC diagnosis by HR status", "aos_hr"),
-    ("Fig 6b. First-line progression-free survival by HR status", "pfs_hr"),
-)
 #: (title, neoadjuvant analysis key, "pcr" | "grades")
-BAR_FIGURES = (
-    ("Fig 2b. pCR by HR status", "hr", "pcr"),
-    ("Fig 2b. Miller–Payne grade by HR status", "hr", "grades"),
-    ("Fig 3. pCR by neoadjuvant regimen", "regimen", "pcr"),
-)
+KM_FIGURES, BAR_FIGURES = _paper_figures()
 
 
 def ensure_application() -> Any:

@@ -182,7 +182,7 @@ class SurvivalPanel(Panel):
         self.grouping_box.setAccessibleName("Compare groups")
         for opt in self.options:
             self.grouping_box.addItem(opt.label, opt.column)
-        self.grouping_box.setCurrentIndex(1)   # by HR status: the study's main comparison (Fig 4a)
+        self.grouping_box.setCurrentIndex(1)   # by HR status: the study's main comparison (Fig 4b)
         self.unit_box = QComboBox()
         self.unit_box.setAccessibleName("Time unit")
         self.unit_box.addItem("Months", "months")
