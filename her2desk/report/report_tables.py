@@ -370,6 +370,70 @@ def followup_note(results: StudyResults) -> str:
             "runs from diagnosis to death or last contact, capped at the cutoff.")
 
 
+def paper_items_table(results: StudyResults) -> ReportTable:
+    """Every item of the paper under its number, with what it counts and any caution."""
+    columns = (Column("Item"), Column("Caption"), Column("Population"),
+               _col("n", Part("n", INT_FORMAT)), Column("Cautions"))
+    rows = tuple(Row((text(i.id), text(i.caption), text(i.population), count(i.n),
+                      text(" ".join(i.cautions))))
+                 for i in getattr(results, "paper", ()))
+    return ReportTable("Paper items", "The paper's figures and tables, item by item", columns,
+                       rows, ("Each item's numbers: the sheets that follow, and the 'Paper pairs' "
+                              "sheet for every pair of groups its text compares.",),
+                       kind="supplement")
+
+
+def paper_pairs_table(results: StudyResults) -> ReportTable:
+    """Every pair of groups the paper's items compare (all pairs, not only one reference)."""
+    columns = (Column("Comparison"), _col("n", Part("n", INT_FORMAT)),
+               _col("Rate, %", Part("Rate %", PCT_FORMAT)),
+               _col("Reference rate, %", Part("Reference rate %", PCT_FORMAT)),
+               _col("HR (95% CI)", *HR_CI), _col("P", *P_PART), _col("P adjusted", *P_PART),
+               Column("Test"), Column("Paper"))
+    width = len(columns)
+    rows: list[Row] = []
+    feet: list[str] = []
+    for item in getattr(results, "paper", ()):
+        if not item.pairs:
+            continue
+        rows.append(Row((text(f"{item.id}. {item.caption}"), *[Cell()] * (width - 1)),
+                        style="section"))
+        for p in item.pairs:
+            label = f"{p.group} vs {p.reference}" + (f" ({p.within})" if p.within else "")
+            hr = (hazard_ratio(p.hazard_ratio, p.ci) if p.test == "log-rank"
+                  else Cell("", (None, None, None)))
+            rows.append(Row((text(label), count(p.n), percent(p.rate),
+                             percent(p.rate_reference), hr, p_value(p.p_value),
+                             p_value(p.p_adjusted), text(p.test), text(p.stated)), indent=1))
+        for c in item.cautions:
+            feet.append(f"{item.id}: {c}")
+        if item.footnote and item.footnote not in feet:
+            feet.append(item.footnote)
+    return ReportTable("Paper pairs", "Every pair of groups the paper's items compare", columns,
+                       tuple(rows), tuple(feet), kind="supplement")
+
+
+def table_s3_report_table(results: StudyResults) -> ReportTable | None:
+    """Table S3: neoadjuvant regimens and HER2 heterogeneity by HR status, with their tests."""
+    item = next((i for i in getattr(results, "paper", ()) if i.id == "Table S3"), None)
+    if item is None:
+        return None
+    reg, het = item.values["regimens"], item.values["her2_heterogeneity"]
+    groups = list(next(iter(reg["counts"].values())).keys()) if reg["counts"] else []
+    columns = (Column(""), *[_col(g, *N_PCT) for g in groups], _col("P", *P_PART))
+    totals = {g: sum(reg["counts"][r][g] for r in reg["counts"]) for g in groups}
+    rows = [Row((text("Neoadjuvant regimen"), *[Cell()] * len(groups),
+                 p_value(reg["p_value"])), style="heading")]
+    rows += [Row((text(r), *[n_percent(c[g], totals[g]) for g in groups], Cell()), indent=1)
+             for r, c in reg["counts"].items()]
+    by = het["by_group"]
+    rows.append(Row((text("HER2 heterogeneity (MBC with ≥ 2 HER2 assays)"),
+                     *[n_percent(by[g]["heterogeneous"], by[g]["assessed"]) if g in by else Cell()
+                       for g in groups], p_value(het["p_value"])), style="heading"))
+    return ReportTable("Table S3", f"Table S3. {item.caption}", columns, tuple(rows),
+                       (item.footnote,) if item.footnote else ())
+
+
 def study_report_tables(results: StudyResults) -> tuple[ReportTable, ...]:
     """Every table of the study, in the paper's order."""
     tables = [flowchart_table(results)]
@@ -382,6 +446,8 @@ def study_report_tables(results: StudyResults) -> tuple[ReportTable, ...]:
     tables += [pcr_report_table(results), survival_report_table(results),
                hazard_report_table(results), cox_report_table(results),
                conversion_report_table(results)]
+    s3 = table_s3_report_table(results)
+    tables += [t for t in (s3, paper_items_table(results), paper_pairs_table(results)) if t]
     return tuple(tables)
 
 

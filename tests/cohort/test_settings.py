@@ -26,7 +26,8 @@ def test_every_setting_has_a_stage_and_a_label():
     expected = {"enrol_from": Stage.COHORT, "enrol_to": Stage.COHORT, "cutoff": Stage.COHORT,
                 "fish_threshold": Stage.COHORT, "de_novo_window_days": Stage.COHORT,
                 "include_unknown_in_test": Stage.ANALYSIS, "km_conf_type": Stage.ANALYSIS,
-                "cox_ties": Stage.ANALYSIS, "time_unit": Stage.DISPLAY}
+                "cox_ties": Stage.ANALYSIS, "p_adjust": Stage.ANALYSIS,
+                    "time_unit": Stage.DISPLAY}
     fields = dataclasses.fields(StudySettings)
     assert {f.name: stage_of(f.name) for f in fields} == expected
     assert all(f.metadata["label"] for f in fields)
