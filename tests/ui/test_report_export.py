@@ -34,15 +34,10 @@ def test_render_report_figures(window):
     figures = render_report_figures(window.results)
     titles = [t for t, _ in figure_plan(window.results)]
     assert list(figures) == titles
-<<<<<<< HEAD
     # This study has no metastatic patients: the flowchart, OS and DFS curves, the neoadjuvant bars.
-    assert titles[0] == "Fig 1. Study flowchart"
-    assert titles[1:3] == ["Fig 4a. Overall survival by HR status", "Fig 5a. Disease-free survival by HR status"]
-=======
-    # This study has no metastatic patients: OS and DFS curves plus the neoadjuvant bars.
     from her2desk.analysis.paper import BY_ID
-    assert titles[:2] == [f"Fig 4a. {BY_ID['Fig 4a'].caption}", f"Fig 4b. {BY_ID['Fig 4b'].caption}"]
->>>>>>> b7157af (The paper's items under their numbers: registry (analysis/paper.py) of all 35 figures and tables with caption, population, endpoint, grouping and the comparisons the text states; results.json['paper'] with every pair (Figs 4d/5d/6d: 6 ER/PR pairs each; pCR pairs of Figs 2-3 and Tables S1-S2), Table S3 heterogeneity test, Table 4 totals; p_adjust setting (none/holm/BH, tested against R's p.adjust); immortal-time cautions; panel numbers fixed (Fig 4a is all patients, 4b by HR, 6c advanced-OS by ER/PR added))
+    assert titles[0] == "Fig 1. Study flowchart"
+    assert titles[1:3] == [f"Fig 4a. {BY_ID['Fig 4a'].caption}", f"Fig 4b. {BY_ID['Fig 4b'].caption}"]
     assert any("pCR" in t for t in titles)
     for png in figures.values():
         assert png[:8] == b"\x89PNG\r\n\x1a\n" and len(png) > 10000
