@@ -134,7 +134,7 @@ def _check_report(results, files: list[Path], with_figures: bool) -> dict:
         survival_n = []
         for row in wb["Survival"].iter_rows(values_only=True):
             if row and len(row) > 1 and isinstance(row[1], int) and row[0] is not None:
-                survival_n.append((str(row[0]), row[1]))
+                survival_n.append((str(row[0]).strip(), row[1]))
         expected_n = [(g["label"], g["n"]) for s in payload["survival"] for g in s["groups"]]
         _check(survival_n == expected_n, "report.xlsx's survival group sizes disagree with results.json")
     finally:

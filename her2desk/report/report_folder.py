@@ -19,9 +19,9 @@ from __future__ import annotations
 
 import contextlib
 import os
+import secrets
 import shutil
 import signal
-import tempfile
 import threading
 from pathlib import Path
 from typing import Callable, Iterator, Mapping
@@ -67,18 +67,32 @@ def _existing_parent(folder: Path) -> Path:
     return p
 
 
+#: Depth of the critical sections in progress, and whether a stop arrived during one.
+_held = {"depth": 0, "pending": False}
+
+
 @contextlib.contextmanager
 def _signals_held() -> Iterator[None]:
-    """Hold SIGINT/SIGTERM for a few system calls (main thread, POSIX only)."""
+    """Defer SIGINT/SIGTERM over a few system calls.
+
+    Blocking the signals with pthread_sigmask is not enough: the kernel may deliver them to
+    another thread (numpy's BLAS threads), and Python then runs the handler in the main thread
+    at the next bytecode — inside the section. So the handlers installed by
+    :func:`terminate_as_interrupt` only note a stop while a section is open, and the stop is
+    raised here once it closes.
+    """
     can = hasattr(signal, "pthread_sigmask") and threading.current_thread() is threading.main_thread()
-    if not can:
-        yield
-        return
-    old = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT, signal.SIGTERM})
+    old = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT, signal.SIGTERM}) if can else None
+    _held["depth"] += 1
     try:
         yield
     finally:
-        signal.pthread_sigmask(signal.SIG_SETMASK, old)
+        _held["depth"] -= 1
+        if old is not None:
+            signal.pthread_sigmask(signal.SIG_SETMASK, old)
+        if _held["depth"] == 0 and _held["pending"]:
+            _held["pending"] = False
+            raise Terminated()
 
 
 def replace_as_one(folder: str | os.PathLike, writers: Mapping[str, Writer]) -> list[Path]:
@@ -101,8 +115,9 @@ def replace_as_one(folder: str | os.PathLike, writers: Mapping[str, Writer]) -> 
     stage: Path | None = None
     try:
         try:
-            with _signals_held():          # no signal between creating it and owning it
-                stage = Path(tempfile.mkdtemp(prefix=STAGING_PREFIX, dir=base))
+            # named before it exists, so a stop at any moment finds it in ``finally``
+            stage = base / f"{STAGING_PREFIX}{secrets.token_hex(6)}"
+            stage.mkdir(mode=0o700)
         except OSError as exc:
             raise AtomicWriteError(f"Cannot save the report in {folder}: the folder cannot be "
                                    f"written to ({exc.strerror or exc}).", folder) from exc
@@ -150,6 +165,9 @@ class Terminated(KeyboardInterrupt):
 def terminate_as_interrupt() -> None:
     """Make SIGTERM unwind the main thread like Ctrl+C (command line only)."""
     def handler(signum, frame):
+        if _held["depth"]:
+            _held["pending"] = True          # raised when the critical section closes
+            return
         raise Terminated()
 
     with contextlib.suppress(ValueError, OSError, AttributeError):
