@@ -95,8 +95,10 @@ def _signals_held() -> Iterator[None]:
             raise Terminated()
 
 
-def replace_as_one(folder: str | os.PathLike, writers: Mapping[str, Writer]) -> list[Path]:
-    """Write ``{name: writer(path)}`` into ``folder`` so that all files change together.
+def replace_as_one(folder: str | os.PathLike, writers: Mapping[str, Writer], *,
+                   stale: tuple[str, ...] = ()) -> list[Path]:
+    """Write ``{name: writer(path)}`` into ``folder`` so that all files change together;
+    files named in ``stale`` (an earlier run's output this run does not write) go in the same step.
 
     Raises :class:`~her2desk.crf.atomic.AtomicWriteError` (a sentence) when the folder or a
     target cannot be written; then no file in ``folder`` has changed.
@@ -143,6 +145,9 @@ def replace_as_one(folder: str | os.PathLike, writers: Mapping[str, Writer]) -> 
         with _signals_held():
             for name in names:
                 os.replace(stage / name, folder / name)
+            for name in stale:
+                if (folder / name).is_file():
+                    os.unlink(folder / name)
         return [folder / name for name in names]
     except PermissionError as exc:
         raise AtomicWriteError(f"Cannot replace the report in {folder}: a file may be open in "

@@ -47,4 +47,5 @@ def write_study_report(results: StudyResults, out_dir: Path, *, source: Path | N
             results, figures=figures, source=Path(source) if source else None,
             figure_width_mm=figure_width_mm or DEFAULT_FIGURE_WIDTH_MM)
         writers["report.docx"] = lambda tmp: document.save(str(tmp))
-    return replace_as_one(out_dir, writers)
+    # Without Word output, an older report.docx would sit beside numbers it no longer matches.
+    return replace_as_one(out_dir, writers, stale=() if docx else ("report.docx",))

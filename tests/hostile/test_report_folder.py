@@ -99,3 +99,13 @@ def test_sigterm_during_report_leaves_a_consistent_folder(tmp_path):
     if not old:
         assert json.loads((out / "results.json").read_text())["cohort"]
     assert proc.returncode in (0, 143), (proc.returncode, err)
+
+
+def test_report_without_docx_removes_the_older_docx(sample_results, tmp_path):
+    """--no-docx: the folder must not keep a report.docx that disagrees with the new numbers."""
+    from her2desk.report.study_report import write_study_report
+
+    write_study_report(sample_results, tmp_path)
+    assert (tmp_path / "report.docx").is_file()
+    write_study_report(sample_results, tmp_path, docx=False)
+    assert sorted(os.listdir(tmp_path)) == ["report.xlsx", "results.json"]
