@@ -120,6 +120,10 @@ def make_application(argv: list[str] | None = None, language: str | None = None)
     app.setWindowIcon(_app_icon())
     # White clinical figures; no OpenGL (nothing to load or probe on hospital workstations).
     pg.setConfigOptions(background="w", foreground="k", antialias=True, useOpenGL=False)
+    if not getattr(app, "_her2desk_cjk_family", None):
+        from .fonts import setup_cjk_font
+
+        setup_cjk_font(app)
     if not getattr(app, "_her2desk_translators", None):
         app._her2desk_translators = install_translators(app, language)
     return app

@@ -52,6 +52,10 @@ def ensure_application() -> Any:
     if app is None:
         os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
         app = QApplication([])
+    if not getattr(app, "_her2desk_cjk_family", None):
+        from .fonts import setup_cjk_font
+
+        setup_cjk_font(app)
     return app
 
 
