@@ -6,6 +6,7 @@ plain sentence on stderr, never a traceback; a bug still shows its traceback.
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from datetime import date
 from pathlib import Path
@@ -27,6 +28,20 @@ def _iso_date(text: str) -> date:
         return date.fromisoformat(text)
     except ValueError:
         raise argparse.ArgumentTypeError(f"'{text}' is not a date; write it as 2022-12-31") from None
+
+
+def _add_language_arg(p: argparse.ArgumentParser, what: str) -> None:
+    from .i18n import LANGUAGES
+
+    p.add_argument("--language", choices=LANGUAGES, default=None,
+                   help=f"language of {what}: en (default) or zh_CN (简体中文); "
+                        "HER2DESK_REPORT_LANGUAGE sets the default")
+
+
+def _output_language(args) -> str:
+    from .i18n import normalise_language
+
+    return normalise_language(args.language or os.environ.get("HER2DESK_REPORT_LANGUAGE", "en"))
 
 
 def _add_settings_args(p: argparse.ArgumentParser) -> None:
@@ -108,6 +123,7 @@ def build_parser() -> argparse.ArgumentParser:
     v = sub.add_parser("validate", help="check a CRF workbook cell by cell")
     v.add_argument("crf")
     v.add_argument("--out", help="write the findings to this .xlsx")
+    _add_language_arg(v, "the findings workbook")
     _add_settings_args(v)
 
     c = sub.add_parser("cohort", help="apply the eligibility rules and print the flowchart")
@@ -126,6 +142,7 @@ def build_parser() -> argparse.ArgumentParser:
     r.add_argument("--dpi", type=int, default=600, help="raster figure resolution (300, 600, 1200)")
     r.add_argument("--figure-format", choices=("png", "tiff", "svg", "pdf"), default="png",
                    help="format of the figure files written to OUT/figures")
+    _add_language_arg(r, "report.xlsx (sheet names included), report.docx and the figures")
     _add_settings_args(r)
     return p
 
@@ -201,7 +218,7 @@ def _cmd_validate(args) -> int:
             raise UserError(f"The findings are written as an Excel workbook: give a name ending in "
                             f".xlsx, not {out.name}.")
         try:
-            write_validation_report(report, out)
+            write_validation_report(report, out, language=_output_language(args))
         except OSError as exc:
             raise UserError(_write_failure(out, exc)) from None
         print(_shown(f"Wrote the findings to {args.out}"))
@@ -268,11 +285,13 @@ def _cmd_report(args) -> int:
                         "(journals ask for 85 or 170).")
     if not 72 <= args.dpi <= 2400:
         raise UserError(f"--dpi {args.dpi} is outside 72–2400 (journals ask for 300–600).")
+    language = _output_language(args)
     out = Path(args.out)
     figures, figure_files = (None, []) if args.no_figures else _render_figures(results, out, args)
     try:
         files = write_study_report(results, out, source=path, figures=figures,
-                                   docx=not args.no_docx, figure_width_mm=args.figure_width_mm)
+                                   docx=not args.no_docx, figure_width_mm=args.figure_width_mm,
+                                   language=language)
     except OSError as exc:
         raise UserError(_write_failure(out, exc)) from None
     files = [*files, *figure_files]
@@ -302,7 +321,8 @@ def _render_figures(results, out: Path, args):
 
     previous = qInstallMessageHandler(quiet)
     try:
-        figures = render_report_figures(results, width_mm=args.figure_width_mm, dpi=args.dpi)
+        figures = render_report_figures(results, width_mm=args.figure_width_mm, dpi=args.dpi,
+                                        language=_output_language(args))
         try:
             files = write_figure_files(results, out / "figures", width_mm=args.figure_width_mm,
                                        dpi=args.dpi, fmt=args.figure_format)

@@ -22,8 +22,14 @@ _WIDTHS = (10, 14, 16, 7, 28, 18, 90, 26, 26)
 MAX_ROWS = 1_000_000
 
 
-def write_validation_report(report: ValidationReport, path: str | os.PathLike) -> None:
-    """Save the findings (and a summary by rule) as an .xlsx file, atomically."""
+def write_validation_report(report: ValidationReport, path: str | os.PathLike, language: str = "en") -> None:
+    """Save the findings (and a summary by rule) as an .xlsx file, atomically; ``language="zh_CN"``
+    writes sheet names, headers, severities, messages and rule descriptions in Chinese."""
+    from ..i18n import translate
+
+    def tr(text):
+        return translate(text, language) if isinstance(text, str) else text
+
     from openpyxl import Workbook
     from openpyxl.cell import WriteOnlyCell
     from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
@@ -41,14 +47,14 @@ def write_validation_report(report: ValidationReport, path: str | os.PathLike) -
     def header_row(ws, names):
         cells = []
         for name in names:
-            c = WriteOnlyCell(ws, value=name)
+            c = WriteOnlyCell(ws, value=tr(name))
             c.font, c.fill, c.border = bold, fill, border
             cells.append(c)
         return cells
 
     def build(tmp):
         wb = Workbook(write_only=True)
-        ws = wb.create_sheet("Findings")
+        ws = wb.create_sheet(tr("Findings"))
         for i, width in enumerate(_WIDTHS, 1):
             ws.column_dimensions[get_column_letter(i)].width = width
         ws.freeze_panes = "A2"
@@ -56,10 +62,10 @@ def write_validation_report(report: ValidationReport, path: str | os.PathLike) -
         ws.auto_filter.ref = f"A1:{get_column_letter(len(_HEADERS))}{len(listed) + 1}"
         ws.append(header_row(ws, _HEADERS))
         for f in listed:
-            sev = safe_cell(ws, f.severity)
+            sev = safe_cell(ws, tr(f.severity))
             if f.severity in sev_fill:
                 sev.fill = sev_fill[f.severity]
-            msg = safe_cell(ws, f.message)
+            msg = safe_cell(ws, tr(f.message))
             msg.alignment = wrap
             ws.append([sev] + [safe_cell(ws, v) for v in (
                 f.patient_id or None, f.sheet or None, f.row, f.column or None, f.value or None)]
@@ -68,7 +74,7 @@ def write_validation_report(report: ValidationReport, path: str | os.PathLike) -
             ws.append([None] * 6 + [f"... and {len(report.findings) - len(listed):,} more findings "
                                     f"(counted on the Summary sheet)."])
 
-        summary = wb.create_sheet("Summary")
+        summary = wb.create_sheet(tr("Summary"))
         for i, width in enumerate((28, 50, 10, 10, 10), 1):
             summary.column_dimensions[get_column_letter(i)].width = width
         summary.freeze_panes = "A2"
@@ -76,9 +82,9 @@ def write_validation_report(report: ValidationReport, path: str | os.PathLike) -
         summary.append(header_row(summary, ["Rule", "Description", "Errors", "Warnings",
                                             "Total"]))
         for rec in table.itertuples(index=False):
-            summary.append([safe_cell(summary, rec[0]), safe_cell(summary, rec[1]), int(rec[2]),
+            summary.append([safe_cell(summary, rec[0]), safe_cell(summary, tr(rec[1])), int(rec[2]),
                             int(rec[3]), int(rec[4])])
-        total = WriteOnlyCell(summary, value="Total")
+        total = WriteOnlyCell(summary, value=tr("Total"))
         total.font = bold
         summary.append([total, None, report.n_errors, report.n_warnings, len(report)])
         summary.auto_filter.ref = f"A1:E{len(table) + 1}"

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import io
 import platform
+from functools import partial
 from xml.sax.saxutils import escape as xml_escape
 from pathlib import Path
 from typing import Mapping, Sequence
@@ -27,7 +28,8 @@ from ..crf.escape import printable
 from .. import __version__
 from ..analysis.compare import CategoricalComparison, ContinuousComparison
 from ..analysis.study import StudyResults
-from .report_tables import ReportTable, Row, study_report_tables
+from ..i18n import ENGLISH, translate
+from .report_tables import ReportTable, Row, study_report_tables, translate_table
 
 #: Journal single- and double-column widths (BMC: 85 and 176 mm).
 DEFAULT_FIGURE_WIDTH_MM = 170.0
@@ -208,8 +210,10 @@ def methods_paragraph(results: StudyResults) -> str:
 def build_report_document(results: StudyResults, *, figures: Mapping[str, bytes] | None = None,
                           figure_width_mm: float = DEFAULT_FIGURE_WIDTH_MM,
                           tables: Sequence[ReportTable] | None = None,
-                          source: Path | None = None):
-    """The python-docx ``Document`` of the whole report (write it with :func:`write_docx`)."""
+                          source: Path | None = None, language: str = ENGLISH):
+    """The python-docx ``Document`` of the whole report (write it with :func:`write_docx`);
+    ``language="zh_CN"`` writes headings, methods, tables and legends in Chinese."""
+    tr = partial(translate, language=language)
     doc = Document()
     normal = doc.styles["Normal"]
     normal.font.name = "Arial"
@@ -219,24 +223,24 @@ def build_report_document(results: StudyResults, *, figures: Mapping[str, bytes]
     section.page_width, section.page_height = Mm(210), Mm(297)
     for side in ("left_margin", "right_margin"):
         setattr(section, side, Mm(20))
-    doc.add_heading("Study report", level=0)
+    doc.add_heading(tr("Study report"), level=0)
     if source is not None:
         # A control character in the name would make python-docx refuse the whole document.
-        doc.add_paragraph(f"Source: {printable(Path(source).name)}. her2desk {__version__}.")
-    doc.add_heading("Methods", level=1)
-    doc.add_paragraph(methods_paragraph(results))
+        doc.add_paragraph(tr(f"Source: {printable(Path(source).name)}. her2desk {__version__}."))
+    doc.add_heading(tr("Methods"), level=1)
+    doc.add_paragraph(tr(methods_paragraph(results)))
     for note in results.notes:
-        p = doc.add_paragraph(note)
+        p = doc.add_paragraph(tr(note))
         p.runs[0].italic = True
-    doc.add_heading("Tables", level=1)
+    doc.add_heading(tr("Tables"), level=1)
     for table in tables if tables is not None else study_report_tables(results):
-        add_report_table(doc, table)
+        add_report_table(doc, translate_table(table, language))
     if figures:
         doc.add_page_break()
-        doc.add_heading("Figures", level=1)
+        doc.add_heading(tr("Figures"), level=1)
         width = min(figure_width_mm, 170.0)
         for legend, png in figures.items():
-            add_figure(doc, legend, png, width)
+            add_figure(doc, tr(legend), png, width)
     return doc
 
 

@@ -19,6 +19,7 @@ from openpyxl.drawing.image import Image as XLImage
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
 
+from ..i18n import ENGLISH, normalise_language, translate
 from .. import __version__
 from ..analysis.study import StudyResults
 from ..crf.escape import neutralise_workbook, xlsx_value
@@ -146,9 +147,29 @@ def _figures_sheet(wb: Workbook, figures: Mapping[str, bytes]) -> None:
         row += int(img.height / 20) + 4
 
 
+def translate_workbook(wb: Workbook, language: str) -> Workbook:
+    """Every sheet name and text cell through the catalogue; numbers are left as they are.
+    Sheet names stay unique and within Excel's 31 characters."""
+    if normalise_language(language) == ENGLISH:
+        return wb
+    taken: set[str] = set()
+    for ws in wb.worksheets:
+        name = translate(ws.title, language)[:31] or ws.title
+        if name in taken:
+            name = ws.title
+        taken.add(name)
+        ws.title = name
+        for row in ws.iter_rows():
+            for cell in row:
+                if isinstance(cell.value, str):
+                    cell.value = translate(cell.value, language)
+    return wb
+
+
 def build_report_workbook(results: StudyResults, *, source: Path | None = None, sha256: str = "",
                           figures: Mapping[str, bytes] | None = None,
-                          tables: Iterable[ReportTable] | None = None) -> Workbook:
+                          tables: Iterable[ReportTable] | None = None, language: str = ENGLISH) -> Workbook:
+    """The report workbook; ``language="zh_CN"`` writes its sheet names and text in Chinese."""
     wb = Workbook()
     wb.remove(wb.active)
     _settings_sheet(wb, results, source, sha256)
@@ -156,6 +177,7 @@ def build_report_workbook(results: StudyResults, *, source: Path | None = None, 
         write_table_sheet(wb, table)
     if figures:
         _figures_sheet(wb, figures)
+    translate_workbook(wb, language)
     return neutralise_workbook(wb)     # no text (a file named '=1+1.xlsx') becomes a formula
 
 

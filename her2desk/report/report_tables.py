@@ -10,8 +10,10 @@ from __future__ import annotations
 
 import math
 import dataclasses
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
+from functools import partial
 
+from ..i18n import ENGLISH, normalise_language, translate
 from ..analysis.compare import ALL, CategoricalComparison, ContinuousComparison
 from ..analysis.study import StudyResults
 from ..analysis.tables import BaselineTable, CountTable
@@ -434,8 +436,21 @@ def table_s3_report_table(results: StudyResults) -> ReportTable | None:
                        (item.footnote,) if item.footnote else ())
 
 
-def study_report_tables(results: StudyResults) -> tuple[ReportTable, ...]:
-    """Every table of the study, in the paper's order."""
+def translate_table(table: ReportTable, language: str) -> ReportTable:
+    """The table with its caption, headers, row text and footnotes in ``language``;
+    the numbers behind the cells are unchanged."""
+    if normalise_language(language) == ENGLISH:
+        return table
+    tr = partial(translate, language=language)
+    columns = tuple(replace(c, header=tr(c.header), parts=tuple(replace(p, header=tr(p.header)) for p in c.parts))
+                    for c in table.columns)
+    rows = tuple(replace(r, cells=tuple(replace(c, text=tr(c.text)) for c in r.cells)) for r in table.rows)
+    return replace(table, title=tr(table.title), columns=columns, rows=rows,
+                   footnotes=tuple(tr(f) for f in table.footnotes))
+
+
+def study_report_tables(results: StudyResults, language: str = ENGLISH) -> tuple[ReportTable, ...]:
+    """Every table of the study, in the paper's order (text in ``language``, English by default)."""
     tables = [flowchart_table(results)]
     for key, name in (("table1", "Table 1"), ("table2", "Table 2"), ("table3", "Table 3")):
         tables.append(baseline_report_table(name, results.tables[key]))
@@ -448,7 +463,7 @@ def study_report_tables(results: StudyResults) -> tuple[ReportTable, ...]:
                conversion_report_table(results)]
     s3 = table_s3_report_table(results)
     tables += [t for t in (s3, paper_items_table(results), paper_pairs_table(results)) if t]
-    return tuple(tables)
+    return tuple(translate_table(t, language) for t in tables)
 
 
-__all__ = ["Cell", "Column", "Part", "ReportTable", "Row", "study_report_tables", "P_FORMAT"]
+__all__ = ["Cell", "Column", "Part", "ReportTable", "Row", "study_report_tables", "translate_table", "P_FORMAT"]

@@ -137,18 +137,22 @@ def render_one(title: str, make: Callable[[], Any], *, width_mm: float = DEFAULT
     return render_bytes(make, kind=figure_kind(title), width_mm=width_mm, dpi=dpi, fmt=fmt)
 
 
-def iter_report_figures(results: Any, width_mm: float = DEFAULT_WIDTH_MM,
-                        dpi: int = DEFAULT_DPI) -> Iterator[tuple[str, bytes]]:
+def iter_report_figures(results: Any, width_mm: float = DEFAULT_WIDTH_MM, dpi: int = DEFAULT_DPI,
+                        language: str = "en") -> Iterator[tuple[str, bytes]]:
+    """(title, PNG) per figure; ``language="zh_CN"``: titles and every text drawn in Chinese."""
+    from ..i18n import translate
+
     ensure_application()
     for title, make in figure_plan(results):
-        yield title, render_one(title, make, width_mm=width_mm, dpi=dpi)
+        made = lambda make=make: translate_figure(make(), language)  # noqa: E731
+        yield translate(title, language), render_one(title, made, width_mm=width_mm, dpi=dpi)
 
 
 def render_report_figures(results: Any, width_mm: float = DEFAULT_WIDTH_MM,
-                          dpi: int = DEFAULT_DPI) -> dict[str, bytes]:
+                          dpi: int = DEFAULT_DPI, language: str = "en") -> dict[str, bytes]:
     """``{title: PNG bytes}`` of the report's figures (flowchart, KM by HR for OS, DFS, advanced-OS,
     PFS; pCR and Miller–Payne bars), ``width_mm`` wide at ``dpi``."""
-    return dict(iter_report_figures(results, width_mm, dpi))
+    return dict(iter_report_figures(results, width_mm, dpi, language))
 
 
 def write_figure_files(results: Any, folder: str | os.PathLike, *, width_mm: float = DEFAULT_WIDTH_MM,
@@ -270,3 +274,48 @@ class ReportExport:
             w.show_banner(message, "error")
         if self.on_done:
             self.on_done(paths, message)
+
+
+def translate_figure(widget: Any, language: str) -> Any:
+    """Every text of a drawn figure (title, axis labels, legend, annotations, at-risk counts)
+    through the report catalogue, line by line; numbers pass through unchanged."""
+    import pyqtgraph as pg
+
+    from ..i18n import ENGLISH, normalise_language, translate
+
+    if normalise_language(language) == ENGLISH:
+        return widget
+
+    def tr(text: str) -> str:
+        return "\n".join(translate(line, language) for line in str(text).split("\n"))
+
+    scenes = {item.scene() for item in widget.findChildren(pg.GraphicsView) if item.scene() is not None}
+    scenes |= {v.scene() for v in widget.findChildren(pg.PlotWidget) if v.scene() is not None}
+    for scene in scenes:
+        for item in scene.items():
+            if isinstance(item, pg.AxisItem) and item.labelText:
+                item.setLabel(tr(item.labelText), units=item.labelUnits or None)
+            elif isinstance(item, pg.LabelItem) and item.text:
+                item.setText(tr(item.text))
+            elif isinstance(item, pg.TextItem):
+                text = item.toPlainText()
+                if text.strip():
+                    item.setText(tr(text))
+    return widget
+
+
+def figure_texts(widget: Any) -> list[str]:
+    """The texts a figure shows (for the translation tests)."""
+    import pyqtgraph as pg
+
+    texts = []
+    scenes = {v.scene() for v in widget.findChildren(pg.GraphicsView) if v.scene() is not None}
+    for scene in scenes:
+        for item in scene.items():
+            if isinstance(item, pg.AxisItem) and item.labelText:
+                texts.append(item.labelText)
+            elif isinstance(item, pg.LabelItem) and item.text:
+                texts.append(item.text)
+            elif isinstance(item, pg.TextItem) and item.toPlainText().strip():
+                texts.append(item.toPlainText())
+    return texts

@@ -71,3 +71,17 @@ def test_a_pdf_figure_embeds_the_chinese_glyphs(qapp, tmp_path):
     out = export_pdf(view, tmp_path / "zh.pdf")
     data = out.read_bytes()
     assert b"/FontFile" in data and b"NotoSansSC-her2desk" in data   # the subset is embedded, not referenced
+
+
+def test_report_figures_are_drawn_in_chinese(qapp, sample_results):
+    from her2desk.ui.report_figures import figure_plan, figure_texts, translate_figure
+
+    title, make = figure_plan(sample_results)[0]
+    widget = translate_figure(make(), "zh_CN")
+    texts = figure_texts(widget)
+    widget.deleteLater()
+    for english in ("Survival probability", "Time (months)", "Number at risk"):
+        assert not any(english in t for t in texts)
+    assert {"生存概率", "时间（月）", "风险人数"} <= set(texts)
+    assert any(t.startswith("log-rank 检验 P") for t in texts)
+    assert any("激素受体阳性/HER2阳性（n=" in t for t in texts)

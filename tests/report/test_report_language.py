@@ -1,0 +1,83 @@
+"""`report --language zh_CN`: the same numbers, every sheet, caption and heading in Chinese;
+English stays the default and unchanged."""
+import re
+
+import pytest
+
+CJK = re.compile(r"[\u4e00-\u9fff]")
+
+
+def test_clinician_terms_and_english_default():
+    from her2desk.i18n import normalise_language, translate
+
+    zh = {"OS, all patients": "总生存期，全部患者", "DFS by HR status (Fig 5a)": "无病生存期，按激素受体状态（图5a）",
+          "not reached": "未达到", "HR (95% CI)": "风险比（95% 置信区间）",
+          "Neoadjuvant therapy": "新辅助治疗", "Adjuvant therapy": "辅助治疗",
+          "trastuzumab + pertuzumab + chemotherapy": "曲妥珠单抗 + 帕妥珠单抗 + 化疗",
+          "HR+/HER2+ (n = 466)": "激素受体阳性/HER2阳性（n = 466）",
+          "  Excluded: Male": "  排除：男性"}
+    for english, chinese in zh.items():
+        assert translate(english, "zh_CN") == chinese
+        assert translate(english) == english and translate(english, "en") == english
+    assert translate("something new 12.5", "zh_CN") == "something new 12.5"   # passes through, never garbled
+    assert [normalise_language(x) for x in ("zh", "zh-CN", "zh_CN.UTF-8", "en_GB", None)] == \
+        ["zh_CN", "zh_CN", "zh_CN", "en", "en"]
+
+
+def _cells(wb):
+    return [[c.value for c in row] for ws in wb.worksheets for row in ws.iter_rows()]
+
+
+def test_every_sheet_is_headed_in_chinese_and_the_numbers_are_the_same(sample_results):
+    from her2desk.report.excel_report import build_report_workbook
+
+    english = build_report_workbook(sample_results)
+    chinese = build_report_workbook(sample_results, language="zh_CN")
+    assert len(chinese.sheetnames) == len(english.sheetnames) == len(set(chinese.sheetnames))
+    assert chinese.sheetnames[2] == "表1 基线特征"
+    for ws in chinese.worksheets:
+        assert CJK.search(ws.title), ws.title
+        assert CJK.search(str(ws["A1"].value)), (ws.title, ws["A1"].value)
+    numbers = lambda wb: [v for row in _cells(wb) for v in row if isinstance(v, (int, float))]
+    assert numbers(chinese) == numbers(english)
+    english_text = {v for row in _cells(english) for v in row if isinstance(v, str) and re.search("[a-z]{4}", v)}
+    untranslated = {v for row in _cells(chinese) for v in row if isinstance(v, str) and v in english_text}
+    # what stays English is settings values, file names and statistical abbreviations
+    assert len(untranslated) <= 0.05 * len(english_text), sorted(untranslated)
+
+
+def test_the_document_is_in_chinese(sample_results):
+    from her2desk.report.docx_report import build_report_document
+    from her2desk.report.report_tables import study_report_tables
+
+    doc = build_report_document(sample_results, language="zh_CN", figures=None)
+    headings = [p.text for p in doc.paragraphs if p.style.name.startswith(("Heading", "Title"))]
+    assert headings[:3] == ["研究报告", "方法", "表格"]
+    methods = doc.paragraphs[[p.text for p in doc.paragraphs].index("方法") + 1].text
+    assert "Kaplan–Meier" in methods and "生存" in methods and "2012年1月1日" in methods
+    english_tables = study_report_tables(sample_results)
+    assert len(doc.tables) == len(english_tables)
+    assert doc.tables[1].rows[0].cells[0].text == "特征"
+
+
+def test_validation_findings_follow_the_language(tmp_path, sample_study):
+    import openpyxl
+
+    from her2desk.crf.validate import validate_crf, write_validation_report
+
+    report = validate_crf(sample_study.crf)
+    write_validation_report(report, tmp_path / "f.xlsx", language="zh_CN")
+    wb = openpyxl.load_workbook(tmp_path / "f.xlsx")
+    assert wb.sheetnames == ["核查结果", "汇总"]
+    assert [c.value for c in wb["核查结果"][1]][:3] == ["严重程度", "患者编号", "工作表"]
+    assert {c.value for c in wb["核查结果"]["A"][1:]} <= {"错误", "警告"}
+
+
+def test_the_command_line_takes_the_language():
+    from her2desk.cli import build_parser
+
+    args = build_parser().parse_args(["report", "x.xlsx", "--out", "o", "--language", "zh_CN"])
+    assert args.language == "zh_CN"
+    assert build_parser().parse_args(["validate", "x.xlsx"]).language is None
+    with pytest.raises(SystemExit):
+        build_parser().parse_args(["report", "x.xlsx", "--out", "o", "--language", "fr"])
