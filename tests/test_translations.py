@@ -75,3 +75,40 @@ def test_every_message_is_translated_and_the_qm_is_current(tmp_path):
     out = tmp_path / "check.qm"
     subprocess.run([lrelease, str(TS), "-qm", str(out)], check=True, capture_output=True, timeout=60)
     assert out.read_bytes() == QM.read_bytes(), "run pyside6-lrelease on the .ts (see packaging/README.md)"
+
+
+SWITCH = """
+import json
+from PySide6.QtGui import QAction
+from her2desk.ui.app import add_language_menu, make_application, switch_language
+from her2desk.ui.main_window import MainWindow
+app = make_application(language="en")
+w = MainWindow()
+add_language_menu(w)
+def state():
+    file_menu = w.menuBar().actions()[0].menu()
+    keys = [a.text().split("&")[1][0].lower() for a in file_menu.actions() if "&" in a.text()]
+    return {"menus": [a.text() for a in w.menuBar().actions()], "tabs": [w.tabs.tabText(i) for i in range(w.tabs.count())],
+            "cancel": w.cancel_button.text(), "keys": keys}
+out = [state()]
+switch_language(w, "zh_CN"); out.append(state())
+switch_language(w, "en"); out.append(state())
+print(json.dumps(out))
+"""
+
+
+def test_switching_language_takes_effect_at_once_and_back(tmp_path):
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("LC_", "LANG", "HER2DESK_LANG"))}
+    env.update(QT_QPA_PLATFORM="offscreen", LANG="en_US.UTF-8", HOME=str(tmp_path),
+               XDG_CONFIG_HOME=str(tmp_path / "config"),
+               PYTHONPATH=os.pathsep.join(filter(None, [str(ROOT), os.environ.get("PYTHONPATH")])))
+    proc = subprocess.run([sys.executable, "-c", SWITCH], env=env, capture_output=True, text=True,
+                          timeout=120, cwd=tmp_path)
+    assert proc.returncode == 0, proc.stderr
+    english, chinese, back = json.loads(proc.stdout.strip().splitlines()[-1])
+    assert english["menus"][0] == "&File" and english["tabs"][0] == "Data"
+    assert chinese["menus"][0] == "文件(&F)" and chinese["tabs"][0] == "数据" and chinese["cancel"] == "取消"
+    assert chinese["tabs"][-1] != english["tabs"][-1]
+    assert back == english
+    for ui in (english, chinese):          # every File-menu entry has its own shortcut letter
+        assert len(ui["keys"]) == len(set(ui["keys"])) >= 8, ui["keys"]

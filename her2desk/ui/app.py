@@ -130,7 +130,7 @@ def make_application(argv: list[str] | None = None, language: str | None = None)
 
 
 def add_language_menu(window: Any) -> Any:
-    """View ▸ Language: the choice is saved in QSettings and applies at the next start."""
+    """View ▸ Language: the choice is saved in QSettings and takes effect at once."""
     from PySide6.QtCore import QCoreApplication
     from PySide6.QtGui import QActionGroup
 
@@ -155,12 +155,102 @@ def add_language_menu(window: Any) -> Any:
         def choose(checked: bool = False, code: str = code) -> None:
             window.store.setValue(LANGUAGE_KEY, code)
             window.store.sync()
-            window.statusBar().showMessage(
-                translate("LanguageMenu", "The language changes when her2desk is restarted."), 10000)
+            switch_language(window, code or chosen_language(window.store))
 
         action.triggered.connect(choose)
     window.language_menu = menu
+    if not getattr(window, "_her2desk_retranslator", None):
+        window._her2desk_retranslator = _Retranslator(window)
     return menu
+
+
+def catalogue_sources() -> dict[str, tuple[str, str]]:
+    """{text in any language: (context, English source)} from the .ts catalogues, so a widget's
+    current text can be traced back to its source and translated again."""
+    import xml.etree.ElementTree as ET
+
+    found: dict[str, tuple[str, str]] = {}
+    folder = translations_dir()
+    for ts in sorted(folder.glob("her2desk_*.ts")) if folder else ():
+        for context in ET.parse(ts).getroot().iter("context"):
+            name = context.findtext("name") or ""
+            for message in context.iter("message"):
+                source = message.findtext("source") or ""
+                found.setdefault(source, (name, source))
+                translation = message.findtext("translation") or ""
+                if translation:
+                    found.setdefault(translation, (name, source))
+    return found
+
+
+def retranslate_window(window: Any) -> int:
+    """Re-set every catalogued text of ``window`` (menus, actions, tabs, buttons, labels, tooltips)
+    in the language now installed; returns how many texts changed."""
+    from PySide6.QtCore import QCoreApplication
+    from PySide6.QtGui import QAction
+    from PySide6.QtWidgets import QAbstractButton, QLabel, QMenu, QTabWidget, QWidget
+
+    sources = getattr(window, "_her2desk_sources", None)
+    if sources is None:
+        sources = window._her2desk_sources = catalogue_sources()
+
+    def again(text: str) -> str | None:
+        hit = sources.get(text)
+        return QCoreApplication.translate(*hit) if hit else None
+
+    changed = 0
+
+    def apply(get, put) -> None:
+        nonlocal changed
+        text = get()
+        new = again(text) if text else None
+        if new is not None and new != text:
+            put(new)
+            changed += 1
+
+    actions = list(window.findChildren(QAction)) + [m.menuAction() for m in window.findChildren(QMenu)]
+    actions += list(window.menuBar().actions())
+    for action in actions:
+        apply(action.text, action.setText)
+        apply(action.toolTip, action.setToolTip)
+        apply(action.statusTip, action.setStatusTip)
+    for tabs in window.findChildren(QTabWidget):
+        for i in range(tabs.count()):
+            # tab titles escape their ampersand (no mnemonic)
+            apply(lambda i=i: tabs.tabText(i).replace("&&", "&"),
+                  lambda t, i=i: tabs.setTabText(i, t.replace("&", "&&")))
+    for widget in window.findChildren(QAbstractButton) + window.findChildren(QLabel):
+        apply(widget.text, widget.setText)
+    for widget in window.findChildren(QWidget):
+        apply(widget.toolTip, widget.setToolTip)
+    return changed
+
+
+def switch_language(window: Any, language: str) -> None:
+    """Swap the installed translators and retranslate the window at once (no restart)."""
+    from PySide6.QtWidgets import QApplication
+
+    app = QApplication.instance()
+    for old in getattr(app, "_her2desk_translators", None) or ():
+        app.removeTranslator(old)
+    app._her2desk_translators = install_translators(app, language if language != "en" else "en_US")
+    retranslate_window(window)   # the LanguageChange event does it too; this makes it synchronous
+
+
+class _Retranslator:
+    """Retranslates the window on every LanguageChange (a translator installed or removed)."""
+
+    def __init__(self, window: Any) -> None:
+        from PySide6.QtCore import QEvent, QObject
+
+        class Filter(QObject):
+            def eventFilter(self, obj, event):  # noqa: N802 (Qt's name)
+                if obj is window and event.type() == QEvent.Type.LanguageChange:
+                    retranslate_window(window)
+                return False
+
+        self.filter = Filter(window)
+        window.installEventFilter(self.filter)
 
 
 def _startup_report(window: Any) -> None:

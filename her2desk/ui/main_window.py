@@ -293,7 +293,7 @@ class MainWindow(QMainWindow):
         self.recent_menu = file_menu.addMenu(self.tr("&Recent studies"))
         self.export_table_action = self._action(self.tr("&Export table…"), self.export_table, "Ctrl+E",
                                                 self.tr("Save the table of this page as Excel or CSV"))
-        self.export_report_action = self._action(self.tr("Export study &report…"), self.export_report,
+        self.export_report_action = self._action(self.tr("Export study re&port…"), self.export_report,
                                                  tip=self.tr("Save report.xlsx and results.json"))
         self.map_columns_action = self._action(self.tr("&Map columns…"), self.map_columns,
                                                tip=self.tr("Tell her2desk what unrecognised columns hold"))

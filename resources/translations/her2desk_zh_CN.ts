@@ -18,11 +18,6 @@
         <source>System language</source>
         <translation>系统语言</translation>
     </message>
-    <message>
-        <location filename="../../her2desk/ui/app.py" line="177"/>
-        <source>The language changes when her2desk is restarted.</source>
-        <translation>重新启动 her2desk 后语言才会更改。</translation>
-    </message>
 </context>
 <context>
     <name>MainWindow</name>
@@ -123,8 +118,8 @@
     </message>
     <message>
         <location filename="../../her2desk/ui/main_window.py" line="274"/>
-        <source>Export study &amp;report…</source>
-        <translation>导出研究报告(&amp;R)…</translation>
+        <source>Export study re&amp;port…</source>
+        <translation>导出研究报告(&amp;P)…</translation>
     </message>
     <message>
         <location filename="../../her2desk/ui/main_window.py" line="275"/>
