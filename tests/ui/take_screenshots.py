@@ -1,8 +1,9 @@
 """Script (not a test): screenshots of every tab on the sample study, in a real window.
 
-    xvfb-run -a -s "-screen 0 1400x900x24" python tests/ui/take_screenshots.py [OUTDIR]
+    xvfb-run -a -s "-screen 0 1400x900x24" python tests/ui/take_screenshots.py [OUTDIR] [LANGUAGE]
 
-Writes one PNG per tab (default: resources/screenshots/) for the README.
+Writes one PNG per tab (default: resources/screenshots/, or resources/screenshots/zh_CN/ for
+LANGUAGE=zh_CN, drawn with the app's translators and CJK font) for the README.
 """
 from __future__ import annotations
 
@@ -16,15 +17,27 @@ ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT))
 
 
+#: File names stay English whatever language the tabs are drawn in.
+RESULT_NAMES = ("Data", "Validation", "Eligibility", "Baseline", "Neoadjuvant", "Survival", "Cox",
+                "First-line & conversion")
+
+
 def main() -> int:
     import pyqtgraph as pg
 
     from her2desk.resources import sample_study_path
     from her2desk.ui.main_window import MainWindow
 
-    out = Path(sys.argv[1]) if len(sys.argv) > 1 else ROOT / "resources" / "screenshots"
+    language = sys.argv[2] if len(sys.argv) > 2 else "en"
+    default = ROOT / "resources" / "screenshots" / ("" if language == "en" else language)
+    out = Path(sys.argv[1]) if len(sys.argv) > 1 and sys.argv[1] != "-" else default
     out.mkdir(parents=True, exist_ok=True)
-    app = QApplication.instance() or QApplication([])
+    if language == "en":
+        app = QApplication.instance() or QApplication([])
+    else:
+        from her2desk.ui.app import make_application
+
+        app = make_application([], language=language)
     pg.setConfigOptions(background="w", foreground="k", antialias=True)
     store = QSettings(str(out / "screenshot-settings.ini"), QSettings.IniFormat)
     window = MainWindow(settings_store=store)
@@ -37,7 +50,8 @@ def main() -> int:
             app.quit()
             return
         tabs.setCurrentIndex(index)
-        text = tabs.tabText(index).replace("&&", "&").lower()
+        text = RESULT_NAMES[index] if index < len(RESULT_NAMES) else tabs.tabText(index)
+        text = text.replace("&&", "&").lower()
         name = "".join(c if c.isalnum() else "_" for c in text).replace("___", "_")
         QTimer.singleShot(700, lambda: (window.grab().save(str(out / f"{index + 1:02d}_{name}.png")),
                                         shoot(index + 1)))
