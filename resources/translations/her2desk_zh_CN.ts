@@ -22,6 +22,21 @@
 <context>
     <name>MainWindow</name>
     <message>
+        <location filename="../../her2desk/ui/main_window.py" line="298"/>
+        <source>&amp;Map columns…</source>
+        <translation>映射列(&amp;M)…</translation>
+    </message>
+    <message>
+        <location filename="../../her2desk/ui/main_window.py" line="299"/>
+        <source>Tell her2desk what unrecognised columns hold</source>
+        <translation>告诉 her2desk 未识别的列代表什么</translation>
+    </message>
+    <message>
+        <location filename="../../her2desk/ui/main_window.py" line="707"/>
+        <source>Applying the new settings…</source>
+        <translation>正在应用新设置…</translation>
+    </message>
+    <message>
         <location filename="../../her2desk/ui/main_window.py" line="55"/>
         <source>Data</source>
         <translation>数据</translation>
