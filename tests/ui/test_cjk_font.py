@@ -76,7 +76,7 @@ def test_a_pdf_figure_embeds_the_chinese_glyphs(qapp, tmp_path):
 def test_report_figures_are_drawn_in_chinese(qapp, sample_results):
     from her2desk.ui.report_figures import figure_plan, figure_texts, translate_figure
 
-    title, make = figure_plan(sample_results)[0]
+    title, make = next((t, m) for t, m in figure_plan(sample_results) if t.startswith("Fig 4a"))
     widget = translate_figure(make(), "zh_CN")
     texts = figure_texts(widget)
     widget.deleteLater()
