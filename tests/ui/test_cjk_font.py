@@ -83,5 +83,3 @@ def test_report_figures_are_drawn_in_chinese(qapp, sample_results):
     for english in ("Survival probability", "Time (months)", "Number at risk"):
         assert not any(english in t for t in texts)
     assert {"生存概率", "时间（月）", "风险人数"} <= set(texts)
-    assert any(t.startswith("log-rank 检验 P") for t in texts)
-    assert any("激素受体阳性/HER2阳性（n=" in t for t in texts)
