@@ -34,7 +34,8 @@ _THIN = Side(style="thin", color="888888")
 _WRAP = Alignment(wrap_text=True, vertical="top")
 
 SHEETS = ("Settings", "Flowchart", "Table 1", "Table 2", "Table 3", "Table 4", "pCR",
-          "Survival", "Hazard by year", "Cox", "Conversion")
+          "Survival", "Hazard by year", "Cox", "Conversion", "Table S3", "Paper items",
+          "Paper pairs")
 #: The first data row of every table sheet (title, group header, part header above it).
 FIRST_DATA_ROW = 4
 

@@ -24,12 +24,13 @@ def test_report_writes_journal_figures_as_files(tmp_path, capsys):
     files = sorted((out / "figures").iterdir())
     names = [f.name for f in files]
     assert "Fig_1_Study_flowchart.tiff" in names
-    assert "Fig_4a_Overall_survival_by_HR_status.tiff" in names
+    # file names follow the paper's registry: Fig 4b is OS by HR status (4a is all patients)
+    assert any(n.startswith("Fig_4b_") and n.endswith("by_HR_status.tiff") for n in names), names
     assert any(n.startswith("Fig_2b_pCR") for n in names)
     for f in files:
         assert f.stat().st_mode & 0o777 == 0o644
         assert QImage(str(f)).width() == round(85 / 25.4 * 300)
-    assert "figures/Fig_4a" in capsys.readouterr().out
+    assert "figures/Fig_4b" in capsys.readouterr().out
 
 
 @pytest.mark.parametrize("flag, value, message", [("--figure-width-mm", "900", "outside 10–400 mm"),
