@@ -69,6 +69,48 @@ TABLE_STYLE = "Table text"
 _TABLE_STYLE_ID = "Tabletext"
 
 
+#: The East Asian font Word and LibreOffice use for Chinese runs (w:eastAsia of w:rFonts): Microsoft
+#: YaHei ships with Windows; where it is missing Word and LibreOffice substitute the system's CJK
+#: font (PingFang, Noto Sans CJK) for an East Asian run, never a Latin font with empty boxes.
+EAST_ASIAN_FONT = "Microsoft YaHei"
+
+
+def set_east_asian_font(doc, language: str) -> None:
+    """Every paragraph style's runs and the document defaults name an East Asian font and (in
+    Chinese) the zh-CN language: python-docx's ``font.name`` sets only the Latin slots, so without
+    this a Chinese run falls back to a theme font chosen by the reader's locale."""
+    targets = [doc.styles.element.find(qn("w:docDefaults"))]
+    targets += [style.element for style in doc.styles if style.type == WD_STYLE_TYPE.PARAGRAPH]
+    for element in targets:
+        if element is None:
+            continue
+        r_pr = element.find(qn("w:rPr"))
+        if r_pr is None and element.tag == qn("w:docDefaults"):
+            holder = element.find(qn("w:rPrDefault"))
+            if holder is None:
+                holder = OxmlElement("w:rPrDefault")
+                element.insert(0, holder)
+            r_pr = holder.find(qn("w:rPr"))
+            if r_pr is None:
+                r_pr = OxmlElement("w:rPr")
+                holder.append(r_pr)
+        elif r_pr is None:
+            r_pr = element.get_or_add_rPr()
+        fonts = r_pr.find(qn("w:rFonts"))
+        if fonts is None:
+            fonts = OxmlElement("w:rFonts")
+            r_pr.insert(0, fonts)
+        fonts.set(qn("w:eastAsia"), EAST_ASIAN_FONT)
+        if qn("w:eastAsiaTheme") in fonts.attrib:   # a theme font would win over the named one
+            del fonts.attrib[qn("w:eastAsiaTheme")]
+        if language != ENGLISH:
+            lang = r_pr.find(qn("w:lang"))
+            if lang is None:
+                lang = OxmlElement("w:lang")
+                r_pr.append(lang)
+            lang.set(qn("w:eastAsia"), "zh-CN")
+
+
 def _add_table_style(doc) -> None:
     style = doc.styles.add_style(TABLE_STYLE, WD_STYLE_TYPE.PARAGRAPH)
     style.base_style = doc.styles["Normal"]
@@ -219,6 +261,7 @@ def build_report_document(results: StudyResults, *, figures: Mapping[str, bytes]
     normal.font.name = "Arial"
     normal.font.size = Pt(_BODY_PT)
     _add_table_style(doc)
+    set_east_asian_font(doc, language)
     section = doc.sections[0]
     section.page_width, section.page_height = Mm(210), Mm(297)
     for side in ("left_margin", "right_margin"):

@@ -87,3 +87,28 @@ def test_the_command_line_takes_the_language():
     assert build_parser().parse_args(["validate", "x.xlsx"]).language is None
     with pytest.raises(SystemExit):
         build_parser().parse_args(["report", "x.xlsx", "--out", "o", "--language", "fr"])
+
+
+def test_the_chinese_document_names_an_east_asian_font_for_every_style(sample_results, tmp_path):
+    """Read back from the saved file: the defaults and every paragraph style (Normal, headings,
+    title, table text) carry w:eastAsia in rFonts (no theme font overriding it) and zh-CN."""
+    import docx
+    from docx.oxml.ns import qn
+
+    from her2desk.report.docx_report import EAST_ASIAN_FONT, build_report_document
+
+    path = tmp_path / "report.docx"
+    build_report_document(sample_results, language="zh_CN", figures=None).save(path)
+    doc = docx.Document(path)
+    defaults = doc.styles.element.find(qn("w:docDefaults")).find(qn("w:rPrDefault")).find(qn("w:rPr"))
+    used = {p.style.name for p in doc.paragraphs} | {p.style.name for t in doc.tables
+                                                       for c in t._cells for p in c.paragraphs}
+    assert {"Normal", "Title", "Heading 1", "Table text"} <= used
+    for element in [defaults] + [doc.styles[name].element.find(qn("w:rPr")) for name in used]:
+        fonts = element.find(qn("w:rFonts"))
+        assert fonts.get(qn("w:eastAsia")) == EAST_ASIAN_FONT
+        assert fonts.get(qn("w:eastAsiaTheme")) is None
+        assert element.find(qn("w:lang")).get(qn("w:eastAsia")) == "zh-CN"
+    english = build_report_document(sample_results, figures=None)
+    fonts = english.styles["Normal"].element.find(qn("w:rPr")).find(qn("w:rFonts"))
+    assert fonts.get(qn("w:eastAsia")) == EAST_ASIAN_FONT      # Chinese CRF text in an English report
