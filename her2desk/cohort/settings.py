@@ -174,9 +174,14 @@ def coerce_setting(name: str, value: Any, *, strict: bool = False) -> Any:
         raise SettingsError(f"{what} must be true or false.")
     if choices:
         if isinstance(value, str):
-            text = value if strict else value.strip().casefold()
-            if text in choices:
-                return text
+            if strict:
+                if value in choices:
+                    return value
+            else:  # " Log " -> "log", "bh" -> "BH": the choice as it is spelled
+                text = value.strip().casefold()
+                match = next((c for c in choices if c.casefold() == text), None)
+                if match is not None:
+                    return match
         raise SettingsError(f"{what} is not one of "
                             f"{', '.join(choices[:-1])} or {choices[-1]}.")
     number: float | None = None

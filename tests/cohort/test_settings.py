@@ -85,6 +85,8 @@ def test_bad_values_are_refused_with_a_sentence_naming_the_setting(name, value, 
     ("cutoff", " 2023-06-30 ", date(2023, 6, 30)), ("include_unknown_in_test", "true", True),
     ("include_unknown_in_test", 0, False), ("km_conf_type", " Log-Log ", "log-log"),
     ("cox_ties", "BRESLOW", "breslow"), ("time_unit", "Years", "years"),
+    # A choice spelled with capitals is kept as spelled (saving "BH" used to be refused on reading).
+    ("p_adjust", "BH", "BH"), ("p_adjust", " bh ", "BH"), ("p_adjust", "Holm", "holm"),
 ])
 def test_text_that_plainly_means_the_value_is_accepted_from_the_file(tmp_path, name, text, value):
     settings, problems = _saved(tmp_path, {name: text})
