@@ -24,7 +24,7 @@ from .. import __version__
 from ..analysis.study import StudyResults
 from ..crf.escape import neutralise_workbook, xlsx_value
 from ..cohort.settings import StudySettings
-from .report_tables import ReportTable, study_report_tables
+from .report_tables import REPORT_TABLE_KEYS, ReportTable, study_report_tables
 
 _HEAD_FILL = PatternFill("solid", fgColor="DCE6F1")
 _BOLD = Font(bold=True)
@@ -33,9 +33,9 @@ _NOTE = Font(italic=True, size=9, color="555555")
 _THIN = Side(style="thin", color="888888")
 _WRAP = Alignment(wrap_text=True, vertical="top")
 
-SHEETS = ("Settings", "Flowchart", "Table 1", "Table 2", "Table 3", "Table 4", "pCR",
-          "Survival", "Hazard by year", "Cox", "Conversion", "Table S3", "Paper items",
-          "Paper pairs")
+#: The workbook's sheets: the settings, then one per registered report table (a new table in
+#: report_tables.REPORT_TABLES is a new sheet here, with no second list to keep in step).
+SHEETS: tuple[str, ...] = ("Settings", *REPORT_TABLE_KEYS)
 #: The first data row of every table sheet (title, group header, part header above it).
 FIRST_DATA_ROW = 4
 

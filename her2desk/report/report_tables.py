@@ -8,8 +8,9 @@ format is a new walker, not a new copy of the study's layout.
 """
 from __future__ import annotations
 
-import math
 import dataclasses
+import math
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 from functools import partial
 
@@ -449,21 +450,44 @@ def translate_table(table: ReportTable, language: str) -> ReportTable:
                    footnotes=tuple(tr(f) for f in table.footnotes))
 
 
+def _table1(results: StudyResults) -> ReportTable:
+    table = baseline_report_table("Table 1", results.tables["table1"])
+    note = followup_note(results)
+    return dataclasses.replace(table, footnotes=(*table.footnotes, note)) if note else table
+
+
+#: Every table of the report in the paper's order: (sheet name, builder). The builder returns the
+#: table under that key, or None when the study has nothing for it (Table S3 without the paper's
+#: item). report.xlsx's sheet list (excel_report.SHEETS) and report.docx both come from here.
+REPORT_TABLES: tuple[tuple[str, Callable[[StudyResults], ReportTable | None]], ...] = (
+    ("Flowchart", flowchart_table),
+    ("Table 1", _table1),
+    ("Table 2", lambda r: baseline_report_table("Table 2", r.tables["table2"])),
+    ("Table 3", lambda r: baseline_report_table("Table 3", r.tables["table3"])),
+    ("Table 4", lambda r: count_report_table("Table 4", r.tables["table4"])),
+    ("pCR", pcr_report_table),
+    ("Survival", survival_report_table),
+    ("Hazard by year", hazard_report_table),
+    ("Cox", cox_report_table),
+    ("Conversion", conversion_report_table),
+    ("Table S3", table_s3_report_table),
+    ("Paper items", paper_items_table),
+    ("Paper pairs", paper_pairs_table),
+)
+REPORT_TABLE_KEYS: tuple[str, ...] = tuple(key for key, _ in REPORT_TABLES)
+
+
 def study_report_tables(results: StudyResults, language: str = ENGLISH) -> tuple[ReportTable, ...]:
     """Every table of the study, in the paper's order (text in ``language``, English by default)."""
-    tables = [flowchart_table(results)]
-    for key, name in (("table1", "Table 1"), ("table2", "Table 2"), ("table3", "Table 3")):
-        tables.append(baseline_report_table(name, results.tables[key]))
-    note = followup_note(results)
-    if note:
-        tables[1] = dataclasses.replace(tables[1], footnotes=(*tables[1].footnotes, note))
-    tables.append(count_report_table("Table 4", results.tables["table4"]))
-    tables += [pcr_report_table(results), survival_report_table(results),
-               hazard_report_table(results), cox_report_table(results),
-               conversion_report_table(results)]
-    s3 = table_s3_report_table(results)
-    tables += [t for t in (s3, paper_items_table(results), paper_pairs_table(results)) if t]
+    tables = []
+    for key, build in REPORT_TABLES:
+        table = build(results)
+        if table is None:
+            continue
+        if table.key != key:
+            raise ValueError(f"The report table registered as {key!r} is keyed {table.key!r}.")
+        tables.append(table)
     return tuple(translate_table(t, language) for t in tables)
 
 
-__all__ = ["Cell", "Column", "Part", "ReportTable", "Row", "study_report_tables", "translate_table", "P_FORMAT"]
+__all__ = ["Cell", "Column", "Part", "REPORT_TABLES", "REPORT_TABLE_KEYS", "ReportTable", "Row", "study_report_tables", "translate_table", "P_FORMAT"]

@@ -346,3 +346,25 @@ def test_json_her2_heterogeneity(results_json):
 def test_json_hazard_ratios_say_whether_they_are_estimable(results_json):
     os_hr = next(s for s in results_json["survival"] if s["key"] == "os_hr")
     assert os_hr["hazard_ratios"][0]["estimable"] is True
+
+
+def test_sheets_are_the_registered_tables(workbook, sample_results):
+    """report.xlsx's sheets are the registry's tables, in its order, each under its own key: the
+    sheet list is derived, so a table added to REPORT_TABLES cannot be left out of it."""
+    from her2desk.report.report_tables import REPORT_TABLE_KEYS, study_report_tables
+
+    tables = study_report_tables(sample_results)
+    assert [t.key for t in tables] == list(REPORT_TABLE_KEYS)       # the sample has every table
+    assert SHEETS == ("Settings", *REPORT_TABLE_KEYS)
+    assert list(workbook.sheetnames) == ["Settings", *(t.key for t in tables)]
+    for t in tables:
+        assert workbook[t.key].cell(1, 1).value == t.title
+
+
+def test_a_table_registered_under_another_key_is_refused(sample_results, monkeypatch):
+    from her2desk.report import report_tables
+
+    monkeypatch.setattr(report_tables, "REPORT_TABLES",
+                        (("Table 9", report_tables.flowchart_table),))
+    with pytest.raises(ValueError, match="Table 9"):
+        report_tables.study_report_tables(sample_results)
