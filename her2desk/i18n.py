@@ -7,6 +7,14 @@ has exact entries, and patterns for strings built from parts ("OS by HR status (
 "HR+/HER2+ (n = 466)", "Excluded: Male"): a pattern's captured parts are translated in turn, so
 a new subgroup or figure number needs no new entry. Long footnotes are translated sentence by
 sentence. Text with no entry stays English, never garbled; English is the default language.
+
+Strings made below the report layer (validation findings, eligibility reasons, analysis notes)
+are marked where they are written with :func:`N_`, a no-op: ``N_(f"Patient {pid} has no row on
+the {title} sheet.")``. The catalogue's ``templates`` section holds such a sentence with numbered
+holes ("Patient {0} has no row on the {1} sheet.") and its translation; the finished text is
+matched against it where it is shown (the app, the report, ``validate --out``) and the parts in
+the holes are translated in turn. tests/test_translation_coverage.py rebuilds every marked
+template from the source and checks the catalogue has it.
 """
 from __future__ import annotations
 
@@ -27,12 +35,49 @@ def normalise_language(language: str | None) -> str:
     return "zh_CN" if text.startswith("zh") else ENGLISH
 
 
+def N_(text: str) -> str:
+    """Mark ``text`` (a literal or an f-string) as user-visible English for the catalogue; returns
+    it unchanged. Translation happens where the text is shown, in the language asked for there."""
+    return text
+
+
+_HOLE = re.compile(r"\{(\d+)(?::(\w+))?\}")
+#: What a hole may hold. A hole is any text unless the catalogue says otherwise: ``{1:value}`` is
+#: one word with a digit and no space (a date, a number), so "Add to list" is no range and
+#: "Last follow-up date 2019-03-05 is …" splits after the label, not inside it; ``{5:tail}`` is empty or a clause opened by ";";
+#: ``{2:unit}`` is empty, "%" or one word after a space (" years").
+HOLE_KINDS = {"": "(.*?)", "value": r"(\S*\d\S*)", "tail": "((?:;.*)?)", "unit": r"((?: [^\s\d]\S*|%)?)"}
+
+
+def template_key(template: str) -> str:
+    """The template as the source writes it: hole kinds dropped ("{1:value}" → "{1}")."""
+    return _HOLE.sub(lambda m: "{" + m.group(1) + "}", template)
+
+
+def template_pattern(template: str) -> re.Pattern[str]:
+    """ "Patient {0} has no row on the {1} sheet." → a regex whose groups are the holes."""
+    out, last = [], 0
+    for m in _HOLE.finditer(template):
+        out.append(re.escape(template[last:m.start()]))
+        out.append(HOLE_KINDS[m.group(2) or ""])
+        last = m.end()
+    out.append(re.escape(template[last:]))
+    return re.compile("".join(out), re.DOTALL)
+
+
+def template_order(template: str) -> list[int]:
+    """The hole numbers in the order they appear (a template may number them out of order)."""
+    return [int(m.group(1)) for m in _HOLE.finditer(template)]
+
+
 @dataclass(frozen=True)
 class Catalogue:
     """One language's entries: exact source strings and (regex, template) patterns."""
     language: str
     exact: dict[str, str] = field(default_factory=dict)
     patterns: tuple[tuple[re.Pattern[str], str], ...] = ()
+    #: (regex of the English template, its hole numbers in order, the translated template)
+    templates: tuple[tuple[re.Pattern[str], list[int], str], ...] = ()
 
     def translate(self, text: str) -> str:
         if not text or not isinstance(text, str):
@@ -52,6 +97,13 @@ class Catalogue:
             if m:
                 parts = [self._translate(g, depth + 1) if g is not None else "" for g in m.groups()]
                 return template.format(*parts)
+        for regex, order, template in self.templates:
+            m = regex.fullmatch(text)
+            if m:
+                parts = [""] * (max(order) + 1 if order else 0)
+                for hole, value in zip(order, m.groups()):
+                    parts[hole] = self._part(value, depth + 1)
+                return template.format(*parts)
         pieces = _SENTENCE.split(text)         # sentence, space, sentence, ...
         if len(pieces) > 1:
             out = []
@@ -62,6 +114,11 @@ class Catalogue:
                     out.append(self._translate(piece, depth + 1))
             return "".join(out)
         return text
+
+    def _part(self, text: str, depth: int) -> str:
+        """A template's hole: its text translated, a leading space (" years") kept."""
+        stripped = text.lstrip(" ")
+        return text[: len(text) - len(stripped)] + self._translate(stripped, depth) if stripped else text
 
     def has(self, text: str) -> bool:
         """Whether ``text`` is translated (not merely passed through)."""
@@ -76,7 +133,11 @@ def catalogue(language: str) -> Catalogue:
         return Catalogue(ENGLISH)
     data = json.loads(path.read_text(encoding="utf-8"))
     patterns = tuple((re.compile(p), t) for p, t in data.get("patterns", []))
-    return Catalogue(language, dict(data.get("exact", {})), patterns)
+    # The template with the most fixed text first: "{0} {1} is after the data cutoff {2}." must
+    # win over "{0} {1} is {2} {3} {4}{5}.", which its text also matches.
+    templates = tuple((template_pattern(k), template_order(k), v) for k, v in
+                      sorted(data.get("templates", {}).items(), key=lambda kv: -len(_HOLE.sub("", kv[0]))))
+    return Catalogue(language, dict(data.get("exact", {})), patterns, templates)
 
 
 def translate(text: str, language: str | None = ENGLISH) -> str:
@@ -86,4 +147,5 @@ def translate(text: str, language: str | None = ENGLISH) -> str:
     return catalogue(language).translate(text)
 
 
-__all__ = ["Catalogue", "ENGLISH", "LANGUAGES", "catalogue", "normalise_language", "translate"]
+__all__ = ["Catalogue", "ENGLISH", "LANGUAGES", "N_", "catalogue", "normalise_language", "template_key",
+           "template_order", "template_pattern", "translate"]

@@ -2,7 +2,9 @@
 
 An lupdate-equivalent scan (ast): ``self.tr("…")``, ``QCoreApplication.translate("Context", "…")``
 (also through a local alias ``translate``) and ``QT_TRANSLATE_NOOP("Context", "…")``; and every
-string the report catalogue is asked for by name in the source (``i18n.translate("…", …)``)."""
+string the Qt-free catalogue is asked for in the source: ``N_("…")`` and ``N_(f"… {x} …")``, an
+f-string standing for its template with numbered holes ("… {0} …"), must be an exact entry or a
+template of her2desk/i18n_zh_CN.json."""
 import ast
 import xml.etree.ElementTree as ET
 from pathlib import Path
@@ -49,6 +51,63 @@ def marked_strings() -> set[tuple[str, str, str]]:
                 if path.name != "i18n.py":
                     found.add((args[0], args[1], where))
     return found
+
+
+def _template_of(node: ast.AST) -> str | None:
+    """The literal, or an f-string's text with its expressions numbered {0}, {1}… in order."""
+    if isinstance(node, ast.Constant) and isinstance(node.value, str):
+        return node.value
+    if isinstance(node, ast.JoinedStr):
+        out, hole = [], 0
+        for part in node.values:
+            if isinstance(part, ast.Constant):
+                out.append(str(part.value))
+            else:
+                out.append("{%d}" % hole)
+                hole += 1
+        return "".join(out)
+    return None
+
+
+def n_marked() -> set[tuple[str, str]]:
+    """(template, where) of every ``N_(…)`` in her2desk/."""
+    found = set()
+    for path in sorted((ROOT / "her2desk").rglob("*.py")):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.Call) and getattr(node.func, "id", "") == "N_" and node.args:
+                text = _template_of(node.args[0])
+                assert text is not None, f"{path.relative_to(ROOT)}:{node.lineno}: N_ of a non-literal"
+                found.add((text, f"{path.relative_to(ROOT)}:{node.lineno}"))
+    return found
+
+
+def _qt_free_catalogue() -> tuple[dict[str, str], dict[str, str]]:
+    import json
+
+    from her2desk.i18n import template_key
+
+    data = json.loads((ROOT / "her2desk" / "i18n_zh_CN.json").read_text(encoding="utf-8"))
+    return data["exact"], {template_key(k): v for k, v in data.get("templates", {}).items()}
+
+
+def test_every_n_marked_string_is_in_the_qt_free_catalogue():
+    exact, templates = _qt_free_catalogue()
+    marked = n_marked()
+    assert len(marked) >= 40
+    missing = sorted(f"{w}: {t!r}" for t, w in marked
+                     if not (exact.get(t) or templates.get(t) or "").strip())
+    assert not missing, "\n".join(missing)
+
+
+def test_every_template_has_its_holes_in_the_translation_and_no_template_is_stale():
+    from her2desk.i18n import template_order
+
+    exact, templates = _qt_free_catalogue()
+    marked = {t for t, _ in n_marked()}
+    for english, chinese in templates.items():
+        assert sorted(template_order(english)) == sorted(set(template_order(chinese))), english
+    stale = sorted(t for t in templates if t not in marked)
+    assert not stale, "\n".join(stale)
 
 
 def test_every_marked_string_is_in_the_catalogue_and_translated():

@@ -26,6 +26,7 @@ import pandas as pd
 from .receptors import POSITIVE, NEGATIVE, UNKNOWN, ReceptorCalls, receptor_calls
 from .schema import HR_NEG, HR_POS
 from .settings import StudySettings
+from ..i18n import N_
 
 #: Explains one rule: for each field, the patients for whom that field decided it.
 Explain = Callable[[pd.DataFrame, StudySettings], "dict[str, pd.Series]"]
@@ -121,18 +122,18 @@ def _always(*names: str) -> Explain:
 
 
 RULES: tuple[Rule, ...] = (
-    Rule("outside_window", "Admitted outside the enrolment window", _outside_window,
+    Rule("outside_window", N_("Admitted outside the enrolment window"), _outside_window,
          _always("admission_date")),
-    Rule("male", "Male", _male, _always("sex")),
-    Rule("her2_not_positive", "HER2-negative or HER2 status unknown", _her2_not_positive,
+    Rule("male", N_("Male"), _male, _always("sex")),
+    Rule("her2_not_positive", N_("HER2-negative or HER2 status unknown"), _her2_not_positive,
          _her2_fields),
-    Rule("er_pr_unknown", "ER and/or PR status unknown", _er_pr_unknown,
+    Rule("er_pr_unknown", N_("ER and/or PR status unknown"), _er_pr_unknown,
          _missing("er_percent", "pr_percent")),
-    Rule("second_primary", "Second primary tumour", _second_primary,
+    Rule("second_primary", N_("Second primary tumour"), _second_primary,
          _always("second_primary_tumor")),
-    Rule("bilateral", "Bilateral breast cancer", _bilateral, _always("laterality")),
-    Rule("incomplete", "Incomplete clinical information", _incomplete, _incomplete_fields),
-    Rule("cause_of_death_unknown", "Missing or unknown cause of death", _cause_of_death_unknown,
+    Rule("bilateral", N_("Bilateral breast cancer"), _bilateral, _always("laterality")),
+    Rule("incomplete", N_("Incomplete clinical information"), _incomplete, _incomplete_fields),
+    Rule("cause_of_death_unknown", N_("Missing or unknown cause of death"), _cause_of_death_unknown,
          _always("cause_of_death")),
 )
 RULE_BY_KEY: dict[str, Rule] = {r.key: r for r in RULES}

@@ -16,6 +16,7 @@ from . import codebook as cb
 from .form_view import (FormView, as_dates, fmt_bound, fmt_dates, fmt_number, label_of,
                         lower_first)
 from .model import ERROR, WARNING, CRFData, Finding
+from ..i18n import N_
 
 _MET_SITES = cb.MET_SITES
 
@@ -93,8 +94,8 @@ class Checker:
                 continue
             title = cb.FORMS[name]
             self.emit(name, ~f.pid_valid, "patient_id", ERROR, "missing_patient_id",
-                      "This row has no Patient ID, so it cannot be linked to a patient and "
-                      "is left out.")
+                      N_("This row has no Patient ID, so it cannot be linked to a patient and "
+                         "is left out."))
             if name in cb.ONE_ROW_FORMS:
                 s = pd.Series(np.where(f.pid_valid, f.pid, None), dtype=object)
                 dup = (s.duplicated(keep="first") & s.notna()).to_numpy()
@@ -106,10 +107,10 @@ class Checker:
                         out = []
                         for p in pos:
                             first = f.rows_at(np.array([first_pos[f.pid[p]]]))[0]
-                            where = f"row {first}" if first is not None else "an earlier row"
-                            out.append(f"Patient ID {f.pid[p]} appears more than once on the "
-                                       f"{title} sheet (first on {where}); only the first row "
-                                       "is used.")
+                            where = N_(f"row {first}") if first is not None else N_("an earlier row")
+                            out.append(N_(f"Patient ID {f.pid[p]} appears more than once on the "
+                                          f"{title} sheet (first on {where}); only the first row "
+                                          "is used."))
                         return out
                     self.emit(name, dup, "patient_id", ERROR, "duplicate_patient", dup_msg)
             if name == "patients":
@@ -117,8 +118,8 @@ class Checker:
             unknown = f.pid_valid & ~f.pid_series.isin(known).to_numpy()
             self.emit(name, unknown, "patient_id", WARNING, "unknown_patient",
                       lambda pos, f=f, title=title: [
-                          f"Patient {f.pid[p]} is on the {title} sheet but not on the "
-                          f"{cb.FORMS['patients']} sheet, so this row is not used." for p in pos])
+                          N_(f"Patient {f.pid[p]} is on the {title} sheet but not on the "
+                             f"{cb.FORMS['patients']} sheet, so this row is not used.") for p in pos])
         # patients with no row on the Treatment / Outcomes sheets (when those have rows)
         for name in ("treatment", "outcomes"):
             other = self.forms[name]
@@ -129,7 +130,7 @@ class Checker:
             title = cb.FORMS[name]
             self.emit("patients", absent, "patient_id", WARNING, "missing_form_row",
                       lambda pos, title=title: [
-                          f"Patient {patients.pid[p]} has no row on the {title} sheet."
+                          N_(f"Patient {patients.pid[p]} has no row on the {title} sheet.")
                           for p in pos])
 
     def check_required(self) -> None:
@@ -143,8 +144,8 @@ class Checker:
                     self.findings.append(Finding(
                         ERROR, "", str(f.sheet[0]), None,
                         fld.header, "",
-                        f"The required column '{fld.header}' is missing from the "
-                        f"{cb.FORMS[name]} sheet.", fld.name, "required_column"))
+                        N_(f"The required column '{fld.header}' is missing from the "
+                           f"{cb.FORMS[name]} sheet."), fld.name, "required_column"))
                     continue
                 blank = f.col(fld.name).isna().to_numpy() & f.pid_valid
                 if blank.any() and f.raw is not None and fld.name in f.raw.columns:
@@ -154,7 +155,7 @@ class Checker:
                     has_text = (raw.notna() & (raw.astype(str).str.strip() != "")).to_numpy()
                     blank[pos[has_text]] = False
                 self.emit(name, blank, fld.name, ERROR, "required",
-                          f"{fld.label or fld.name} is required but blank.")
+                          N_(f"{fld.label or fld.name} is required but blank."))
 
     def check_ranges(self) -> None:
         for name, f in self.forms.items():
@@ -173,17 +174,17 @@ class Checker:
                     bad |= (x > fld.max).to_numpy()
                 lo, hi = fmt_bound(fld.min), fmt_bound(fld.max)
                 if lo and hi:
-                    allowed = f"{lo} to {hi}"
+                    allowed = N_(f"{lo} to {hi}")
                 elif lo:
-                    allowed = f"{lo} or more"
+                    allowed = N_(f"{lo} or more")
                 else:
-                    allowed = f"{hi} or less"
+                    allowed = N_(f"{hi} or less")
                 unit = f" {fld.unit}" if fld.unit and fld.unit != "%" else fld.unit
                 vals = x.to_numpy()
                 self.emit(name, bad, fld.name, ERROR, "out_of_range",
                           lambda pos, vals=vals, fld=fld, allowed=allowed, unit=unit: [
-                              f"{fld.label or fld.name} {fmt_number(vals[p])}{unit} is outside "
-                              f"the allowed range {allowed}{unit}." for p in pos])
+                              N_(f"{fld.label or fld.name} {fmt_number(vals[p])}{unit} is outside "
+                                 f"the allowed range {allowed}{unit}.") for p in pos])
 
     # (form, field reported, relation, other form, other field, severity, rule, extra sentence)
     _ORDER_RULES: tuple = (
@@ -206,17 +207,17 @@ class Checker:
         ("first_line", "progression_date", "before", "first_line", "first_line_start_date", ERROR,
          "date_order", ""),
         ("first_line", "first_line_start_date", "before", "outcomes", "distant_metastasis_date",
-         WARNING, "date_order", "; first-line treatment for metastatic disease normally starts "
-         "after metastasis is diagnosed"),
+         WARNING, "date_order", N_("; first-line treatment for metastatic disease normally starts "
+                                   "after metastasis is diagnosed")),
         ("outcomes", "last_followup_date", "before", "outcomes", "death_date", WARNING,
-         "followup_order", "; for a patient who died, the last follow-up date should be the "
-         "death date"),
+         "followup_order", N_("; for a patient who died, the last follow-up date should be the "
+                              "death date")),
         ("outcomes", "locoregional_recurrence_date", "after", "outcomes", "last_followup_date",
-         WARNING, "followup_order", "; the last follow-up should be on or after every event"),
+         WARNING, "followup_order", N_("; the last follow-up should be on or after every event")),
         ("outcomes", "distant_metastasis_date", "after", "outcomes", "last_followup_date",
-         WARNING, "followup_order", "; the last follow-up should be on or after every event"),
+         WARNING, "followup_order", N_("; the last follow-up should be on or after every event")),
         ("first_line", "progression_date", "after", "outcomes", "last_followup_date",
-         WARNING, "followup_order", "; the last follow-up should be on or after every event"),
+         WARNING, "followup_order", N_("; the last follow-up should be on or after every event")),
     )
 
     def check_date_order(self) -> None:
@@ -237,7 +238,7 @@ class Checker:
             self.emit(form, bad, field, severity, rule,
                       lambda pos, a=a, b=b, label=label, olabel=olabel, relation=relation,
                       extra=extra: [
-                          f"{label} {x} is {relation} {olabel} {y}{extra}."
+                          N_(f"{label} {x} is {relation} {olabel} {y}{extra}.")
                           for x, y in zip(fmt_dates(a[pos]), fmt_dates(b[pos]))])
         self._followup_before_surgery()
 
@@ -255,8 +256,8 @@ class Checker:
         bad = bad.to_numpy(dtype=bool)
         a, b = lfu.to_numpy(), surgery.to_numpy()
         self.emit("outcomes", bad, "last_followup_date", ERROR, "date_order",
-                  lambda pos: [f"Last follow-up date {x} is before surgery date {y}, but "
-                               f"follow-up is counted from surgery, so it cannot be earlier."
+                  lambda pos: [N_(f"Last follow-up date {x} is before surgery date {y}, but "
+                                  f"follow-up is counted from surgery, so it cannot be earlier.")
                                for x, y in zip(fmt_dates(a[pos]), fmt_dates(b[pos]))])
 
     def _de_novo_metastasis(self, f: "FormView", met: pd.Series, dx: pd.Series,
@@ -269,9 +270,9 @@ class Checker:
         a, b = met.to_numpy(), dx.to_numpy()
         window = self.de_novo_window_days
         self.emit("outcomes", near, "distant_metastasis_date", WARNING, "date_order",
-                  lambda pos: [f"Distant metastasis date {x} is before diagnosis date {y}; "
-                               f"it is within {window} days, so the patient is counted as de "
-                               f"novo metastatic disease."
+                  lambda pos: [N_(f"Distant metastasis date {x} is before diagnosis date {y}; "
+                                  f"it is within {window} days, so the patient is counted as de "
+                                  f"novo metastatic disease.")
                                for x, y in zip(fmt_dates(a[pos]), fmt_dates(b[pos]))])
         return bad & ~near
 
@@ -289,14 +290,14 @@ class Checker:
                 today = self.today.strftime("%Y-%m-%d")
                 self.emit(name, future, fld.name, ERROR, "future_date",
                           lambda pos, vals=vals, label=label, today=today: [
-                              f"{label} {x} is in the future (today is {today})."
+                              N_(f"{label} {x} is in the future (today is {today}).")
                               for x in fmt_dates(vals[pos])])
                 if self.cutoff is not None:
                     late = (d > self.cutoff).fillna(False).to_numpy(dtype=bool) & ~future
                     cut = self.cutoff.strftime("%Y-%m-%d")
                     self.emit(name, late, fld.name, ERROR, "after_cutoff",
                               lambda pos, vals=vals, label=label, cut=cut: [
-                                  f"{label} {x} is after the data cutoff {cut}."
+                                  N_(f"{label} {x} is after the data cutoff {cut}.")
                                   for x in fmt_dates(vals[pos])])
 
     def check_age(self) -> None:
@@ -309,8 +310,8 @@ class Checker:
         bad = ((age - exact).abs() > 1).fillna(False).to_numpy(dtype=bool)
         ages, ex = age.to_numpy(), exact.to_numpy()
         self.emit("patients", bad, "age_at_diagnosis", WARNING, "age_mismatch",
-                  lambda pos: [f"Age at diagnosis {fmt_number(ages[p])} does not match the birth "
-                               f"and diagnosis dates, which give {int(np.floor(ex[p]))} years."
+                  lambda pos: [N_(f"Age at diagnosis {fmt_number(ages[p])} does not match the birth "
+                                  f"and diagnosis dates, which give {int(np.floor(ex[p]))} years.")
                                for p in pos])
 
     def check_her2(self) -> None:
@@ -327,12 +328,12 @@ class Checker:
             ihc2 = (ihc == "2+").to_numpy(dtype=bool)
             no_fish = fish.isna().to_numpy()
             if form == "patients":
-                msg = (f"HER2 is IHC 2+ but no FISH ratio is recorded (positive from {thr}), so "
-                       "HER2 status is unknown; the patient is excluded unless a metastatic biopsy "
-                       "is HER2-positive.")
+                msg = N_(f"HER2 is IHC 2+ but no FISH ratio is recorded (positive from {thr}), so "
+                         "HER2 status is unknown; the patient is excluded unless a metastatic biopsy "
+                         "is HER2-positive.")
             else:
-                msg = ("Rebiopsy HER2 is IHC 2+ but no FISH ratio is recorded, so the HER2 "
-                       "status of this biopsy is unknown.")
+                msg = N_("Rebiopsy HER2 is IHC 2+ but no FISH ratio is recorded, so the HER2 "
+                         "status of this biopsy is unknown.")
             self.emit(form, ihc2 & no_fish, fish_field, WARNING, "her2_fish_missing", msg)
             # A HER2-negative result is not a data problem: eligibility reports it, not validation.
 
@@ -346,16 +347,16 @@ class Checker:
         alive = (status == "alive").to_numpy(dtype=bool)
         has_death = death.notna().to_numpy()
         self.emit("outcomes", dead & ~has_death, "death_date", ERROR, "death_date_missing",
-                  "Vital status is Dead but the death date is blank.")
+                  N_("Vital status is Dead but the death date is blank."))
         dv = death.to_numpy()
         self.emit("outcomes", alive & has_death, "vital_status", ERROR, "vital_status_conflict",
-                  lambda pos: [f"A death date ({x}) is recorded but vital status is Alive."
+                  lambda pos: [N_(f"A death date ({x}) is recorded but vital status is Alive.")
                                for x in fmt_dates(dv[pos])])
         no_cause = f.codes("cause_of_death").isna().to_numpy()
         self.emit("outcomes", (dead | has_death) & no_cause, "cause_of_death", WARNING,
                   "cause_of_death_missing",
-                  "The patient died but the cause of death is blank; the eligibility rules "
-                  "exclude such patients.")
+                  N_("The patient died but the cause of death is blank; the eligibility rules "
+                     "exclude such patients."))
 
     def check_metastasis(self) -> None:
         f = self.forms["outcomes"]
@@ -373,8 +374,8 @@ class Checker:
             out = []
             for p in pos:
                 sites = list(dict.fromkeys(n for n, on in zip(names, flags[p]) if on))
-                out.append(f"Metastatic sites are recorded ({', '.join(sites)}) but the "
-                           "distant metastasis date is blank.")
+                out.append(N_(f"Metastatic sites are recorded ({', '.join(sites)}) but the "
+                              "distant metastasis date is blank."))
             return out
         self.emit("outcomes", any_site & no_date, "distant_metastasis_date", ERROR,
                   "metastasis_date_missing", site_msg)
@@ -385,8 +386,8 @@ class Checker:
             bad = f.is_true(first) & f.is_false(anytime)
             site_name = lower_first(label_of(anytime).split(": ", 1)[-1])
             self.emit("outcomes", bad, first, ERROR, "first_site_conflict",
-                      f"The {site_name} is marked as a first metastatic site but not as a "
-                      f"metastatic site at any time.")
+                      N_(f"The {site_name} is marked as a first metastatic site but not as a "
+                         f"metastatic site at any time."))
 
     def check_first_line(self) -> None:
         f = self.forms["first_line"]
@@ -406,9 +407,9 @@ class Checker:
         for k, name in enumerate(own):
             self.emit("first_line", bad & (first_idx == k), name, ERROR,
                       "first_line_without_mbc",
-                      "First-line treatment for metastatic disease is recorded, but the patient "
-                      "has no metastatic disease (no distant metastasis date and M stage is not "
-                      "M1).")
+                      N_("First-line treatment for metastatic disease is recorded, but the patient "
+                         "has no metastatic disease (no distant metastasis date and M stage is not "
+                         "M1)."))
 
     def check_neoadjuvant(self) -> None:
         f = self.forms["treatment"]
@@ -420,15 +421,15 @@ class Checker:
         gv = grade.to_numpy(dtype=object)
         self.emit("treatment", has_grade & neo_no, "miller_payne_grade", WARNING,
                   "miller_payne_without_neoadjuvant",
-                  lambda pos: [f"Miller–Payne grade {gv[p]} is recorded but neoadjuvant therapy "
-                               "is No." for p in pos])
+                  lambda pos: [N_(f"Miller–Payne grade {gv[p]} is recorded but neoadjuvant therapy "
+                                  "is No.") for p in pos])
         self.emit("treatment", neo_yes & ~has_grade, "miller_payne_grade", WARNING,
                   "miller_payne_missing",
-                  "Neoadjuvant therapy is Yes but the Miller–Payne grade is blank, so the "
-                  "response cannot be assessed.")
+                  N_("Neoadjuvant therapy is Yes but the Miller–Payne grade is blank, so the "
+                     "response cannot be assessed."))
         ypn_blank = f.col("ypn_positive").isna().to_numpy()
         self.emit("treatment", (grade == "5").to_numpy(dtype=bool) & ypn_blank, "ypn_positive",
                   WARNING, "ypn_missing",
-                  "Miller–Payne grade is 5 but ypN positive is blank; the patient is counted "
-                  "as pCR (no residual nodal disease assumed).")
+                  N_("Miller–Payne grade is 5 but ypN positive is blank; the patient is counted "
+                     "as pCR (no residual nodal disease assumed)."))
 

@@ -48,6 +48,7 @@ import pandas as pd
 
 from . import codebook as cb
 from .model import ERROR, WARNING
+from ..i18n import N_
 
 # --------------------------------------------------------------------- basics
 
@@ -171,10 +172,10 @@ def _parse_number_unique(f: cb.Field, value: object):
         return n, None
     if is_unknown_word(text):
         return None, None
-    kind = "a whole number" if f.type == cb.INTEGER else "a number"
+    kind = N_("a whole number") if f.type == cb.INTEGER else N_("a number")
     return None, (ERROR, "bad_number",
-                  f"{_label(f)} '{_quote(text)}' is not {kind} this program can read; "
-                  f"write digits only, such as {'45' if f.type == cb.INTEGER else '2.5'}.")
+                  N_(f"{_label(f)} '{_quote(text)}' is not {kind} this program can read; "
+                     f"write digits only, such as {'45' if f.type == cb.INTEGER else '2.5'}."))
 
 
 _PCT_ONE = re.compile(r"(<=|>=|[<>≤≥])?(\d+(?:[.,]\d+)?)(%?)")
@@ -297,19 +298,19 @@ def _parse_date_unique(f: cb.Field, value: object, date1904: bool = False):
         return d, None
     text = _quote(cell_text(value))
     if reason == "year":
-        msg = (f"{_label(f)} '{text}' looks like a year only; "
-               f"write the full date, such as 2019-03-05.")
+        msg = N_(f"{_label(f)} '{text}' looks like a year only; "
+                 f"write the full date, such as 2019-03-05.")
     elif (m := _AMBIGUOUS_DATE.match(cell_text(value).strip())) and int(m[1]) <= 12 and int(m[2]) <= 12:
         a, b, y = int(m[1]), int(m[2]), int(m[3])
-        msg = (f"{_label(f)} '{text}' could be read day-first or month-first; write it as "
-               f"{y:04d}-{b:02d}-{a:02d} or {y:04d}-{a:02d}-{b:02d}, whichever is meant.")
+        msg = N_(f"{_label(f)} '{text}' could be read day-first or month-first; write it as "
+                 f"{y:04d}-{b:02d}-{a:02d} or {y:04d}-{a:02d}-{b:02d}, whichever is meant.")
     elif (m := _AMBIGUOUS_DATE.match(cell_text(value).strip())) and _valid_day_month(m):
         day, month = (int(m[1]), int(m[2])) if int(m[1]) > 12 else (int(m[2]), int(m[1]))
-        msg = (f"{_label(f)} '{text}' is not in year-month-day order; write it as "
-               f"{int(m[3]):04d}-{month:02d}-{day:02d}.")
+        msg = N_(f"{_label(f)} '{text}' is not in year-month-day order; write it as "
+                 f"{int(m[3]):04d}-{month:02d}-{day:02d}.")
     else:
-        msg = (f"{_label(f)} '{text}' is not a date this program can read; "
-               f"write it as year-month-day, such as 2019-03-05.")
+        msg = N_(f"{_label(f)} '{text}' is not a date this program can read; "
+                 f"write it as year-month-day, such as 2019-03-05.")
     return None, (ERROR, "bad_date", msg)
 
 
@@ -339,8 +340,8 @@ def _parse_code_unique(f: cb.Field, value: object):
         return None, None
     allowed = ", ".join(c.label for c in f.codes)
     return None, (ERROR, "bad_code",
-                  f"{_label(f)} '{_quote(cell_text(value))}' is not one of the allowed values "
-                  f"({allowed}).")
+                  N_(f"{_label(f)} '{_quote(cell_text(value))}' is not one of the allowed values "
+                     f"({allowed})."))
 
 
 def _parse_yesno_unique(f: cb.Field, value: object):
@@ -352,8 +353,8 @@ def _parse_yesno_unique(f: cb.Field, value: object):
     if key in _NO:
         return False, None
     return None, (ERROR, "bad_yesno",
-                  f"{_label(f)} '{_quote(cell_text(value))}' is not yes or no; "
-                  f"write Yes, No or Unknown.")
+                  N_(f"{_label(f)} '{_quote(cell_text(value))}' is not yes or no; "
+                     f"write Yes, No or Unknown."))
 
 
 def _parse_text_unique(f: cb.Field, value: object):
@@ -457,12 +458,12 @@ def _percent_uniques(f: cb.Field, uniques: np.ndarray, texts: list[str]):
         vals.append(v)
         if kind is None:
             problems.append((ERROR, "bad_number",
-                             f"{label} '{_quote(t)}' is not a percentage this program can read; "
-                             f"write a number such as 45 or 45%."))
+                             N_(f"{label} '{_quote(t)}' is not a percentage this program can read; "
+                                f"write a number such as 45 or 45%.")))
         elif kind in ("range", "bound"):
             problems.append((WARNING, "percent_range",
-                             f"{label} '{_quote(t)}' is not a single value; "
-                             f"{v:g} was used, so write one number if it is known."))
+                             N_(f"{label} '{_quote(t)}' is not a single value; "
+                                f"{v:g} was used, so write one number if it is known.")))
         else:
             problems.append(None)
     return vals, problems
