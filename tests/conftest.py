@@ -10,6 +10,9 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 # (they inherit the environment).
 sys.dont_write_bytecode = True
 os.environ["PYTHONDONTWRITEBYTECODE"] = "1"
+# The parsed-study cache is off: tests never write into the user's cache folder, and every
+# load reads the file (tests/cohort/test_study_cache.py turns it on in a temporary folder).
+os.environ["HER2DESK_CACHE_DIR"] = ""
 
 import pytest  # noqa: E402
 from hypothesis import HealthCheck, Phase, settings  # noqa: E402

@@ -6,6 +6,7 @@ that the three can never disagree about who is in the cohort.
 from __future__ import annotations
 
 from collections import OrderedDict
+import dataclasses
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable
@@ -76,6 +77,9 @@ class LoadedStudy:
     flowchart: Flowchart
     #: One sentence per codebook form the file lacks and what that does to eligibility.
     form_notes: tuple[str, ...] = ()
+    #: The :mod:`.study_cache` key this study was loaded under (file digest, settings,
+    #: mapping, code), when it went through the cache; its analyses are cached under it.
+    cache_key: dict | None = field(default=None, compare=False)
 
 
 def _noop_progress(fraction: float, text: str) -> None:
@@ -83,13 +87,69 @@ def _noop_progress(fraction: float, text: str) -> None:
 
 
 def load_study(path: Path | str, settings: StudySettings | None = None, *, mapping=None,
-               progress: Progress | None = None, cancelled: Cancelled | None = None) -> LoadedStudy:
-    """Read → validate → derive. Raises ``CRFReadError`` with a plain sentence on bad files."""
-    from ..crf.reader import read_crf
+               progress: Progress | None = None, cancelled: Cancelled | None = None,
+               cache_dir: Path | None = None) -> LoadedStudy:
+    """Read → validate → derive. Raises ``CRFReadError`` with a plain sentence on bad files.
 
+    With ``cache_dir`` (and an explicit ``mapping``, so the key says what the file was read
+    with) the study is taken from :mod:`.study_cache` when the same bytes were opened with
+    the same settings and code before, and stored there otherwise; the bundled sample's
+    entry shipped with the installation is tried first.
+    """
     settings = settings or StudySettings()
     progress = progress or _noop_progress
     path = Path(path)
+    if cache_dir is None or mapping is None:
+        return _read_and_derive(path, settings, mapping, progress, cancelled)
+    import datetime as _dt
+
+    from . import study_cache
+
+    def build() -> tuple[str, LoadedStudy]:
+        return _dt.date.today().isoformat(), _read_and_derive(path, settings, mapping, progress,
+                                                             cancelled)
+
+    try:
+        key = study_cache.study_key(path, "loaded", study_cache.loaded_key_parts(settings, mapping))
+    except OSError:            # unreadable: the reader says why in its own words
+        return _read_and_derive(path, settings, mapping, progress, cancelled)
+    (built_on, loaded), hit = study_cache.cached(
+        key, build, folder=cache_dir, shipped=shipped_entry(path),
+        valid=lambda entry: _still_valid(entry, _dt.date.today().isoformat()))
+    if hit:
+        progress(1.0, "Study loaded")
+    return dataclasses.replace(study_cache.with_path(loaded, path), cache_key=key)
+
+
+def _still_valid(entry: object, today: str) -> bool:
+    """Validation compares dates with today: a study without a date in the future stays so
+    as days pass; one with such a date (its finding names the day) is valid that day only."""
+    try:
+        built_on, loaded = entry            # type: ignore[misc]
+        findings = loaded.validation.findings
+    except (TypeError, ValueError, AttributeError):
+        return False
+    if any(getattr(f, "rule", "") == "future_date" for f in findings):
+        return today == built_on
+    return today >= built_on
+
+
+def shipped_entry(path: Path) -> Path | None:
+    """The cache entry installed beside the bundled sample, when ``path`` is that sample."""
+    from ..resources import resource_path, sample_study_path
+    from .study_cache import SHIPPED_SAMPLE
+
+    try:
+        if path.resolve() != sample_study_path().resolve():
+            return None
+    except OSError:
+        return None
+    return resource_path(SHIPPED_SAMPLE)
+
+
+def _read_and_derive(path: Path, settings: StudySettings, mapping: dict[str, str] | None,
+                     progress: Progress, cancelled: Cancelled | None) -> LoadedStudy:
+    from ..crf.reader import read_crf
 
     def read_progress(fraction: float, text: str) -> None:
         progress(0.7 * fraction, text)

@@ -371,8 +371,10 @@ class MainWindow(QMainWindow):
 
         def work(progress, cancelled):
             from ..cohort.loading import load_study
+            from ..cohort.study_cache import user_cache_dir
 
-            return load_study(path, chosen, mapping=mapping, progress=progress, cancelled=cancelled)
+            return load_study(path, chosen, mapping=mapping, progress=progress, cancelled=cancelled,
+                              cache_dir=user_cache_dir())
 
         if self.loaded is None:
             for panel in self.panels.values():
@@ -469,9 +471,17 @@ class MainWindow(QMainWindow):
 
         def work(progress, cancelled):
             from ..analysis.study import run_study
+            from ..cohort.study_cache import cached, results_key, user_cache_dir
 
-            return run_study(loaded.cohort, loaded.settings, flowchart=loaded.flowchart,
-                             progress=progress, cancelled=cancelled)
+            def build():
+                return run_study(loaded.cohort, loaded.settings, flowchart=loaded.flowchart,
+                                 progress=progress, cancelled=cancelled)
+
+            folder = user_cache_dir()
+            if loaded.cache_key is None or folder is None:
+                return build()
+            # The study was opened through the cache: its analyses are kept beside it.
+            return cached(results_key(loaded.cache_key, loaded.settings), build, folder=folder)[0]
 
         self.runner.start("analyse", work, on_finished=self._on_results, on_failed=self._on_analysis_failed)
 
