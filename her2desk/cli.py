@@ -95,6 +95,20 @@ def _crf_path(text: str) -> Path:
     return check_crf_path(text)           # the window's door too: same formats, same sentences
 
 
+def _dictionary_path(args) -> Path | None:
+    """The REDCap data dictionary given with --dictionary (checked like a CRF, CSV only)."""
+    if not getattr(args, "dictionary", None):
+        return None
+    from .crf.source import check_dictionary_path
+
+    return check_dictionary_path(args.dictionary)
+
+
+def _add_dictionary_arg(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--dictionary", metavar="DICTIONARY.csv",
+                   help="the REDCap data dictionary (CSV) when CRF is a REDCap records export")
+
+
 class _Parser(argparse.ArgumentParser):
     """Usage mistakes are bad input too: one sentence on stderr and exit code 1, as documented."""
 
@@ -124,11 +138,13 @@ def build_parser() -> argparse.ArgumentParser:
     v.add_argument("crf")
     v.add_argument("--out", help="write the findings to this .xlsx")
     _add_language_arg(v, "the findings workbook")
+    _add_dictionary_arg(v)
     _add_settings_args(v)
 
     c = sub.add_parser("cohort", help="apply the eligibility rules and print the flowchart")
     c.add_argument("crf")
     c.add_argument("--json", help="write settings, flowchart counts and group sizes to this file")
+    _add_dictionary_arg(c)
     _add_settings_args(c)
 
     r = sub.add_parser("report", help="run every analysis and write report.xlsx, results.json "
@@ -143,6 +159,7 @@ def build_parser() -> argparse.ArgumentParser:
     r.add_argument("--figure-format", choices=("png", "tiff", "svg", "pdf"), default="png",
                    help="format of the figure files written to OUT/figures")
     _add_language_arg(r, "report.xlsx (sheet names included), report.docx and the figures")
+    _add_dictionary_arg(r)
     _add_settings_args(r)
     return p
 
@@ -176,12 +193,12 @@ def _write_failure(path: Path, exc: OSError) -> str:
     return f"Could not write {path}: {reason}."
 
 
-def _read(path: Path):
+def _read(path: Path, dictionary: Path | None = None):
     from .crf.model import CRFReadError
     from .crf.reader import read_crf
 
     try:
-        return read_crf(path, _saved_state(path).mapping)
+        return read_crf(path, _saved_state(path).mapping, dictionary=dictionary)
     except CRFReadError as exc:
         raise UserError(_with_hint(str(exc), path)) from None
 
@@ -190,7 +207,7 @@ def _cmd_validate(args) -> int:
     from .crf.validate import validate_crf, write_validation_report
 
     path = _crf_path(args.crf)
-    crf = _read(path)
+    crf = _read(path, _dictionary_path(args))
     settings = _settings_from(args, path)
     report = validate_crf(crf, cutoff=settings.cutoff, fish_threshold=settings.fish_threshold,
                           de_novo_window_days=settings.de_novo_window_days)
@@ -230,7 +247,7 @@ def _cmd_cohort(args) -> int:
 
     path = _crf_path(args.crf)
     settings = _settings_from(args, path)
-    study = _load(load_study, path, settings)
+    study = _load(load_study, path, settings, _dictionary_path(args))
     flow = study.flowchart
     _print_form_notes(study.crf)
     print(f"Admitted: {flow.admitted}")
@@ -261,11 +278,12 @@ def _print_form_notes(crf) -> None:
         print(f"Note: {note}")
 
 
-def _load(load_study, path, settings):
+def _load(load_study, path, settings, dictionary: Path | None = None):
     from .crf.model import CRFReadError
 
     try:
-        return load_study(path, settings, mapping=_saved_state(path).mapping)
+        return load_study(path, settings, mapping=_saved_state(path).mapping,
+                          dictionary=dictionary)
     except CRFReadError as exc:
         raise UserError(_with_hint(str(exc), path)) from None
 
@@ -277,7 +295,7 @@ def _cmd_report(args) -> int:
 
     path = _crf_path(args.crf)
     settings = _settings_from(args, path)
-    study = _load(load_study, path, settings)
+    study = _load(load_study, path, settings, _dictionary_path(args))
     _print_form_notes(study.crf)
     results = run_study(study.cohort, settings, flowchart=study.flowchart)
     if not 10.0 <= args.figure_width_mm <= 400.0:

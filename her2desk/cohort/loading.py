@@ -88,8 +88,12 @@ def _noop_progress(fraction: float, text: str) -> None:
 
 def load_study(path: Path | str, settings: StudySettings | None = None, *, mapping=None,
                progress: Progress | None = None, cancelled: Cancelled | None = None,
-               cache_dir: Path | None = None) -> LoadedStudy:
+               cache_dir: Path | None = None,
+               dictionary: Path | str | None = None) -> LoadedStudy:
     """Read → validate → derive. Raises ``CRFReadError`` with a plain sentence on bad files.
+
+    ``dictionary``: the REDCap data dictionary when ``path`` is a REDCap records export
+    (such a study is not cached: the cache key knows one file's bytes only).
 
     With ``cache_dir`` (and an explicit ``mapping``, so the key says what the file was read
     with) the study is taken from :mod:`.study_cache` when the same bytes were opened with
@@ -99,8 +103,8 @@ def load_study(path: Path | str, settings: StudySettings | None = None, *, mappi
     settings = settings or StudySettings()
     progress = progress or _noop_progress
     path = Path(path)
-    if cache_dir is None or mapping is None:
-        return _read_and_derive(path, settings, mapping, progress, cancelled)
+    if cache_dir is None or mapping is None or dictionary is not None:
+        return _read_and_derive(path, settings, mapping, progress, cancelled, dictionary)
     import datetime as _dt
 
     from . import study_cache
@@ -148,13 +152,15 @@ def shipped_entry(path: Path) -> Path | None:
 
 
 def _read_and_derive(path: Path, settings: StudySettings, mapping: dict[str, str] | None,
-                     progress: Progress, cancelled: Cancelled | None) -> LoadedStudy:
+                     progress: Progress, cancelled: Cancelled | None,
+                     dictionary: Path | str | None = None) -> LoadedStudy:
     from ..crf.reader import read_crf
 
     def read_progress(fraction: float, text: str) -> None:
         progress(0.7 * fraction, text)
 
-    crf = read_crf(path, mapping, progress=read_progress, cancelled=cancelled)
+    crf = read_crf(path, mapping, progress=read_progress, cancelled=cancelled,
+                   dictionary=dictionary)
     return study_from_crf(crf, settings, path=path, progress=progress)
 
 

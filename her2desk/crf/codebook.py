@@ -294,6 +294,28 @@ FIELDS: tuple[Field, ...] = (
        synonyms=["rebiopsy fish", "met fish", "转移灶FISH"]),
 )
 
+
+
+def _with_site_synonyms(f: Field) -> Field:
+    """A metastatic-site field also answers to 'Metastatic sites: lung' / 'Sites at first
+    metastasis: lung': the header a checkbox field becomes (REDCap's 'field label: choice')."""
+    from dataclasses import replace
+
+    for key, label, _what, _short, _zh in _FIRST_SITES:
+        if f.name == f"met_{key}":
+            extra = [f"{w}: {label}" for w in ("metastatic sites", "metastatic site",
+                                               "sites of metastasis", "metastases")]
+        elif f.name == f"first_met_{key}":
+            extra = [f"{w}: {label}" for w in ("sites at first metastasis", "first metastatic sites",
+                                               "first metastatic site", "first metastases")]
+        else:
+            continue
+        return replace(f, synonyms=(*f.synonyms, *extra))
+    return f
+
+
+FIELDS = tuple(_with_site_synonyms(f) for f in FIELDS)
+
 BY_NAME: dict[str, Field] = {f.name: f for f in FIELDS}
 
 

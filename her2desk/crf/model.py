@@ -56,6 +56,10 @@ class CRFData:
     unmatched_columns: list[tuple[str, str]] = field(default_factory=list)  # (sheet, header)
     ignored_sheets: list[str] = field(default_factory=list)
     mapping_used: dict[str, str] = field(default_factory=dict)
+    #: A REDCap export: the data dictionary it was read with (``layout == "redcap"``).
+    dictionary: Path | None = None
+    #: A REDCap export: record, instrument and instance of each (sheet, row); see crf/redcap.py.
+    redcap: object | None = None
 
     def missing_forms(self) -> tuple[str, ...]:
         """The codebook forms no sheet of the file provided a column for (a CSV saved from the

@@ -70,7 +70,8 @@ class ReadCancelled(Exception):
 
 def read_crf(path: str | os.PathLike, mapping: dict[str, str] | None = None, *,
              engine: str | None = None, progress: Progress | None = None,
-             cancelled: Callable[[], bool] | None = None) -> CRFData:
+             cancelled: Callable[[], bool] | None = None,
+             dictionary: str | os.PathLike | None = None) -> CRFData:
     """Read the CRF at ``path``.
 
     ``mapping``: user corrections ``{"<sheet>!<header>": field}`` or ``{"<header>": field}``
@@ -85,6 +86,9 @@ def read_crf(path: str | os.PathLike, mapping: dict[str, str] | None = None, *,
     ``problems`` holds the cells that could not be parsed (rules ``bad_date``,
     ``bad_number``, ``bad_code``, ``bad_yesno``, warnings ``percent_range``) and sheet
     level notes (``no_patient_id``, ``duplicate_column``, ``bad_mapping``).
+
+    ``dictionary``: the REDCap data dictionary CSV of a records export at ``path``
+    (:mod:`.redcap` turns the pair into one sheet per instrument; layout ``"redcap"``).
 
     Raises :class:`CRFReadError` (one sentence for the user) for anything that is
     not a readable CRF.
@@ -101,6 +105,8 @@ def read_crf(path: str | os.PathLike, mapping: dict[str, str] | None = None, *,
 
     notes: list[Finding] = []
     facts = WorkbookFacts()
+    if dictionary is not None:
+        return _read_redcap(p, data, ext, digest, Path(dictionary), mapping or {}, ctx, notes)
     if ext in CSV_EXTENSIONS:
         sheets = [(p.stem, _csv_rows(data, p.name, ext, notes))]
         layout_hint = "csv"
@@ -114,6 +120,33 @@ def read_crf(path: str | os.PathLike, mapping: dict[str, str] | None = None, *,
         layout_hint = None
     ctx.check()
     return _assemble(sheets, mapping or {}, p, digest, layout_hint, ctx, facts, notes)
+
+
+def _read_redcap(p: Path, data: bytes, ext: str, digest: str, dictionary: Path,
+                 mapping: dict[str, str], ctx: "_Context", notes: list[Finding]) -> CRFData:
+    """A REDCap records CSV read through its data dictionary (see :mod:`.redcap`)."""
+    from . import redcap
+
+    if ext not in CSV_EXTENSIONS:
+        raise CRFReadError(f"A REDCap records export is a CSV file; '{p.name}' is not one (export "
+                           f"the records again as 'CSV / Microsoft Excel (raw data)').")
+    dic_bytes = read_source_bytes(dictionary, CSV_EXTENSIONS)
+    if not dic_bytes:
+        raise CRFReadError(f"The data dictionary '{dictionary.name}' is empty (0 bytes); download "
+                           f"it again from REDCap.")
+    rows = _csv_rows(data, p.name, ext, notes)
+    if rows and redcap.looks_like_dictionary(rows[0]):
+        raise CRFReadError(f"'{p.name}' is a data dictionary, not a records export; give the "
+                           f"records CSV first and the dictionary after --dictionary.")
+    dic = redcap.parse_dictionary(_csv_rows(dic_bytes, dictionary.name, dictionary.suffix.casefold(),
+                                            notes), dictionary.name)
+    ctx.step(0.05, f"Reading the records of {p.name}")
+    sheets, auto, layout = redcap.records_to_sheets(rows, dic, p.name, mapping)
+    ctx.check()
+    crf = _assemble(sheets, {**auto, **mapping}, p, digest, "redcap", ctx, None, notes)
+    crf.dictionary = dictionary
+    crf.redcap = layout
+    return crf
 
 
 # ------------------------------------------------------------------ progress
@@ -592,7 +625,7 @@ def _assemble(sheets: list[tuple[str, Rows]], mapping: dict[str, str], source: P
     without_id: list[str] = []
     only_id: list[str] = []
     for sheet, rows in sheets:
-        if is_skipped_sheet(sheet) and layout_hint != "csv":
+        if is_skipped_sheet(sheet) and layout_hint not in ("csv", "redcap"):
             continue
         sheet_unmatched: list[tuple[str, str]] = []
         plan = _plan_sheet(sheet, rows, mapping, findings, sheet_unmatched) if rows else None

@@ -18,7 +18,7 @@ from pathlib import Path
 from ..errors import CRFReadError
 from .escape import printable
 
-__all__ = ["read_source_bytes", "check_regular_file", "check_crf_path", "is_crf_name", "CRF_EXTENSIONS",
+__all__ = ["read_source_bytes", "check_regular_file", "check_crf_path", "check_dictionary_path", "is_crf_name", "CRF_EXTENSIONS",
            "EXCEL_EXTENSIONS", "CSV_EXTENSIONS", "READ_TIMEOUT_S", "MAX_SOURCE_BYTES"]
 
 #: Seconds allowed for reading the whole file (a local 100 MB CRF takes well under one).
@@ -137,6 +137,15 @@ def check_crf_path(path: str | os.PathLike) -> Path:
     """The one front door: ``path`` if it can be a CRF (a regular file of a CRF format), else
     :class:`CRFReadError` with the sentence every door shows. Cheap (no byte is read)."""
     return check_regular_file(path, CRF_EXTENSIONS)
+
+
+def check_dictionary_path(path: str | os.PathLike) -> Path:
+    """``path`` if it can be a REDCap data dictionary (a regular CSV file), else the sentence."""
+    p = Path(path)
+    if p.suffix.casefold() not in CSV_EXTENSIONS and p.exists() and not p.is_dir():
+        raise CRFReadError(f"The REDCap data dictionary is a CSV file; '{_shown(p)}' is not one "
+                           f"(download it from REDCap's Data Dictionary page).")
+    return check_regular_file(p, CSV_EXTENSIONS)
 
 
 def is_crf_name(path: str | os.PathLike) -> bool:

@@ -53,5 +53,19 @@ def validate_crf(crf: CRFData, *, cutoff: _dt.date | None = None, fish_threshold
     order = {s: i for i, s in enumerate(sheets)}
     # stable sort keeps the checks' order within one row
     findings = sorted(checker.findings, key=_sort_key(order))
+    if crf.redcap is not None:
+        findings = _name_redcap_places(findings, crf.redcap)
     return ValidationReport(tuple(findings))
+
+
+def _name_redcap_places(findings: list[Finding], layout) -> list[Finding]:
+    """Each finding of a REDCap export opens with the record, instrument, instance and
+    variable it is about, the words a REDCap user searches by."""
+    from dataclasses import replace
+
+    out = []
+    for f in findings:
+        where = layout.describe(f.sheet, f.row, f.column)
+        out.append(replace(f, message=f"{where}: {f.message}") if where else f)
+    return out
 
