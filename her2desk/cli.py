@@ -328,7 +328,7 @@ def _render_figures(results, out: Path, args):
         from PySide6.QtCore import qInstallMessageHandler
 
         from .ui.plots.export import ExportError
-        from .ui.report_figures import render_report_figures, write_figure_files
+        from .ui.report_figures import render_and_write_figures
     except ImportError as exc:  # Qt missing on a headless server: tables still get written
         print(f"her2desk: figures left out ({exc})", file=sys.stderr)
         return None, []
@@ -339,14 +339,13 @@ def _render_figures(results, out: Path, args):
 
     previous = qInstallMessageHandler(quiet)
     try:
-        figures = render_report_figures(results, width_mm=args.figure_width_mm, dpi=args.dpi,
-                                        language=_output_language(args))
         try:
-            files = write_figure_files(results, out / "figures", width_mm=args.figure_width_mm,
-                                       dpi=args.dpi, fmt=args.figure_format)
+            # Each figure drawn once: the PNG embedded in the report is also the PNG file.
+            return render_and_write_figures(results, out / "figures", width_mm=args.figure_width_mm,
+                                            dpi=args.dpi, fmt=args.figure_format,
+                                            language=_output_language(args))
         except (OSError, ExportError) as exc:
             raise UserError(_write_failure(out / "figures", exc)) from None
-        return figures, files
     finally:
         qInstallMessageHandler(previous)
 

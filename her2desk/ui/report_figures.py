@@ -20,7 +20,7 @@ DEFAULT_DPI = 600
 FLOWCHART_FIGURE = "Fig 1. Study flowchart"
 REPORT_FILES = ("report.xlsx", "results.json", "report.docx")
 
-def _paper_figures() -> tuple[tuple, tuple]:
+def _paper_figures() -> tuple[tuple, tuple, tuple]:
     """The registry's figures (her2desk.analysis.paper), titled by their item ids."""
     from ..analysis.paper import PAPER_ITEMS
 
@@ -36,12 +36,23 @@ def _paper_figures() -> tuple[tuple, tuple]:
              for hr in HR_GROUPS]
     bars += [(f"Fig 3b. pCR by ER/PR subgroup, {reg}", f"erpr_{reg}", "pcr")
              for reg in NEOADJUVANT_REGIMENS[1:]]
-    return km, tuple(bars)
+    # The Cox tables (S5 OS, S6 DFS) drawn as forest plots of their multivariate models.
+    forest = tuple((f"{i.id} forest plot. Multivariate Cox model for {i.source.split('_', 1)[1]}",
+                    i.source.split("_", 1)[1]) for i in PAPER_ITEMS if i.kind == "cox")
+    return km, tuple(bars), forest
 
 
 #: (title in the workbook, survival comparison key), in the paper's order.
 #: (title, neoadjuvant analysis key, "pcr" | "grades")
-KM_FIGURES, BAR_FIGURES = _paper_figures()
+#: (title, Cox endpoint of a multivariate model)
+KM_FIGURES, BAR_FIGURES, FOREST_FIGURES = _paper_figures()
+#: The yearly hazard of a DFS event by HR status (the "Hazard by year" table, drawn).
+HAZARD_FIGURE = "Supplementary figure. Annual hazard of a DFS event, by HR status"
+#: The journal export's figure kind (it sets the aspect) of every report figure, by title.
+FIGURE_KINDS: dict[str, str] = {
+    FLOWCHART_FIGURE: "flowchart", HAZARD_FIGURE: "hazard",
+    **{t: "km" for t, _ in KM_FIGURES}, **{t: "bars" for t, *_ in BAR_FIGURES},
+    **{t: "forest" for t, _ in FOREST_FIGURES}}
 
 
 def ensure_application() -> Any:
@@ -61,9 +72,7 @@ def ensure_application() -> Any:
 
 def figure_kind(title: str) -> str:
     """The journal export's figure kind (sets the aspect) of a report figure."""
-    if title == FLOWCHART_FIGURE:
-        return "flowchart"
-    return "km" if "survival" in title else "bars"
+    return FIGURE_KINDS.get(title, "bars")
 
 
 def figure_file_name(title: str, fmt: str = "png") -> str:
@@ -108,6 +117,22 @@ def _bar_figure(analysis: Any, which: str) -> Any:
     return w
 
 
+def _forest_figure(model: Any) -> Any:
+    from .plots.forest_plot import ForestPlotWidget
+
+    w = ForestPlotWidget()
+    w.set_cox_model(model, title="")
+    return w
+
+
+def _hazard_figure(hazards: dict, time_unit: str) -> Any:
+    from .panels.survival_panel import HazardPlotWidget
+
+    w = HazardPlotWidget()
+    w.set_hazards(list(hazards.items()), time_unit=time_unit, title="")
+    return w
+
+
 def figure_plan(results: Any) -> list[tuple[str, Callable[[], Any]]]:
     """What will be drawn: (title, factory of a plot widget), skipping empty analyses."""
     unit = getattr(getattr(results, "settings", None), "time_unit", "months") or "months"
@@ -126,6 +151,15 @@ def figure_plan(results: Any) -> list[tuple[str, Callable[[], Any]]]:
         a = analyses.get(key)
         if a is not None and a.pcr.rates:
             plan.append((title, lambda a=a, w=which: _bar_figure(a, w)))
+    cox = getattr(results, "cox", None)
+    models = {m.endpoint: m for m in getattr(cox, "models", ()) if m.kind == "multivariate"}
+    for title, endpoint in FOREST_FIGURES:
+        m = models.get(endpoint)
+        if m is not None and m.terms:
+            plan.append((title, lambda m=m: _forest_figure(m)))
+    hazards = getattr(results, "hazard_over_time", None)
+    if hazards:
+        plan.append((HAZARD_FIGURE, lambda h=dict(hazards): _hazard_figure(h, unit)))
     return plan
 
 
@@ -156,20 +190,45 @@ def render_report_figures(results: Any, width_mm: float = DEFAULT_WIDTH_MM,
 
 
 def write_figure_files(results: Any, folder: str | os.PathLike, *, width_mm: float = DEFAULT_WIDTH_MM,
-                       dpi: int = DEFAULT_DPI, fmt: str = "png") -> list[Path]:
+                       dpi: int = DEFAULT_DPI, fmt: str = "png", language: str = "en") -> list[Path]:
     """Each report figure as its own file in ``folder`` (e.g. figures/Fig_4a_….png), mode 0644
     under the user's umask, named from the paper's items."""
+    return render_and_write_figures(results, folder, width_mm=width_mm, dpi=dpi, fmt=fmt,
+                                    language=language)[1]
+
+
+def render_and_write_figures(results: Any, folder: str | os.PathLike, *,
+                             width_mm: float = DEFAULT_WIDTH_MM, dpi: int = DEFAULT_DPI,
+                             fmt: str = "png", language: str = "en") -> tuple[dict[str, bytes], list[Path]]:
+    """The command line's figures, each drawn once: ``({title: PNG bytes}, files written)``.
+
+    The PNG that report.xlsx/report.docx embed is also the file in ``folder`` when ``fmt`` is
+    png; another format is drawn from the same fresh widget factory in that format (a vector
+    file cannot be made from the PNG). Files are named from the English paper item whatever the
+    language, so scripts find them.
+    """
+    from ..i18n import translate
+    from .plots import export
     from .plots.journal import render_figure
 
     ensure_application()
     folder = Path(folder)
     folder.mkdir(parents=True, exist_ok=True)
-    written = []
+    figures: dict[str, bytes] = {}
+    written: list[Path] = []
     for title, make in figure_plan(results):
+        made = lambda make=make: translate_figure(make(), language)  # noqa: E731
+        png = render_one(title, made, width_mm=width_mm, dpi=dpi)
+        figures[translate(title, language)] = png
         target = folder / figure_file_name(title, fmt)
-        written.append(render_figure(make, target, kind=figure_kind(title), width_mm=width_mm,
-                                     dpi=dpi, title=title))
-    return written
+        if fmt == "png":
+            with export.atomic_path(target, ".png") as tmp:
+                tmp.write_bytes(png)
+            written.append(target)
+        else:
+            written.append(render_figure(made, target, kind=figure_kind(title), width_mm=width_mm,
+                                         dpi=dpi, title=title))
+    return figures, written
 
 
 def existing_report_files(folder: str | os.PathLike) -> list[Path]:

@@ -116,11 +116,19 @@ class HazardPlotWidget(FigureWidget):
         super().__init__(parent, name="Yearly hazard plot")
         self.plot = self.add_plot()
         self.plot.showGrid(x=False, y=True, alpha=style.GRID_ALPHA)
-        self.legend = self.plot.addLegend(offset=(-10, 6), labelTextSize=f"{style.TICK_PT}pt",
+        self._y_top = 1.0
+        self.plot.getViewBox().sigResized.connect(self._fit_y)
+        # Upper left: hazards start low, so that corner is the emptiest. The legend scales with
+        # the page like the rest (pyqtgraph draws it untransformed: a speck at 600 dpi).
+        self.legend = self.plot.addLegend(offset=(10, 6), labelTextSize=f"{style.TICK_PT}pt",
                                           labelTextColor=style.FOREGROUND,
                                           brush=pg.mkBrush(255, 255, 255, 230), pen=pg.mkPen("#bbbbbb"))
+        self.legend.setFlag(self.legend.GraphicsItemFlag.ItemIgnoresTransformations, False)
         #: label -> (interval start in months, events per 100 person-years) as drawn
         self.series: dict[str, tuple[np.ndarray, np.ndarray]] = {}
+
+    def _fit_y(self, *_: Any) -> None:
+        style.fit_y_from_zero(self.plot, self._y_top)     # keeps the "0" label at any height
 
     def set_hazards(self, hazards: Sequence[tuple[str, Any]], *, time_unit: str = "months",
                     title: str = "") -> None:
@@ -152,8 +160,8 @@ class HazardPlotWidget(FigureWidget):
         self.plot.getAxis("bottom").setTicks([[(v, f"{v:g}") for v in ticks], []])
         x_end = max(t_max, ticks[-1])
         self.plot.setXRange(-0.03 * x_end, x_end * 1.02, padding=0)
-        y_top = (y_max or 1.0) * 1.15
-        self.plot.setYRange(-0.02 * y_top, y_top, padding=0)   # keeps the "0" tick visible
+        self._y_top = (y_max or 1.0) * 1.15
+        self._fit_y()
         self.plot.setTitle(title or None, size=f"{style.LABEL_PT}pt", color=style.FOREGROUND.name())
 
 

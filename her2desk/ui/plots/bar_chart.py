@@ -70,6 +70,8 @@ class BarChartWidget(FigureWidget):
         super().__init__(parent, name="Bar chart", figure_name="Bar chart figure")
         self.plot: pg.PlotItem = self.add_plot()
         self.plot.showGrid(x=False, y=True, alpha=style.GRID_ALPHA)
+        self._y_top = 1.0
+        self.plot.getViewBox().sigResized.connect(self._fit_y)
         self.legend = pg.LegendItem(offset=(-10, 10), labelTextSize=f"{style.TICK_PT}pt",
                                     labelTextColor=style.FOREGROUND, brush=pg.mkBrush(255, 255, 255, 230),
                                     pen=pg.mkPen("#bbbbbb"))
@@ -216,6 +218,9 @@ class BarChartWidget(FigureWidget):
                          category_notes=notes)
 
     # -- helpers -------------------------------------------------------------------
+    def _fit_y(self, *_: Any) -> None:
+        style.fit_y_from_zero(self.plot, self._y_top)     # keeps the "0" label at any height
+
     def _finish(self, y_label: str, title: str, annotation: str, y_max: float, percent: bool,
                 right_room: float = 0.0) -> None:
         style.style_axis(self.plot.getAxis("left"), y_label)
@@ -229,7 +234,8 @@ class BarChartWidget(FigureWidget):
         self.plot.setTitle(title or None, size=f"{style.TITLE_PT}pt", color=style.FOREGROUND.name())
         n = max(1, len(self.categories))
         self.plot.setXRange(-0.6, n - 0.4 + right_room, padding=0)
-        self.plot.setYRange(-0.015 * y_max, y_max, padding=0)  # keeps the "0" tick visible
+        self._y_top = y_max
+        self._fit_y()
         self.legend.setVisible(bool(self.legend.items))
         self.annotation.setText(annotation or "", color=style.FOREGROUND)
         self.annotation.setVisible(bool(annotation))

@@ -189,7 +189,10 @@ def render_figure(make: Callable[[], QWidget], path: str | os.PathLike, *, kind:
     try:
         logical = float(widget.logicalDpiX())
         lw = max(1, round(width_mm / MM_PER_INCH * logical * _layout_scale()))
-        aspect = ASPECTS.get(kind)
+        # A figure can ask for more height than its kind's (a KM plot of four groups has four
+        # legend lines, four at-risk rows and four HR lines to fit around its curves).
+        own = getattr(widget, "journal_aspect", None)
+        aspect = own() if callable(own) and own() else ASPECTS.get(kind)
         view = _graphics_of(widget)
         if aspect is None:  # the flowchart: its scene's own shape
             rect = view.scene().itemsBoundingRect().adjusted(-6, -6, 6, 6)

@@ -222,6 +222,16 @@ class KMPlotWidget(FigureWidget):
         self._draw_risk_table()
         self.readout.setText(" ")
 
+    def journal_aspect(self) -> float:
+        """Height / width on the page: the kind's 0.9 for two groups, and room for one more legend
+        line, at-risk row and annotation line per further group, so the plot area keeps its
+        height and the annotation in the lower left never covers the curves (four ER/PR
+        groups at 85 mm lost the plot under their HR lines)."""
+        from .journal import ASPECTS
+
+        lines = max(len(self.curves), len(self.annotation.toPlainText().splitlines()))
+        return ASPECTS["km"] + 0.13 * max(0, lines - 2)
+
     def set_annotation(self, text: str) -> None:
         self.annotation.setText(text or "", color=style.FOREGROUND)
         self.annotation.setVisible(bool(text))

@@ -5,7 +5,7 @@ Okabe–Ito is safe for the common colour-vision deficiencies and prints well in
 from __future__ import annotations
 
 import pyqtgraph as pg
-from PySide6.QtGui import QColor, QFont
+from PySide6.QtGui import QColor, QFont, QFontMetrics
 
 #: Okabe–Ito, reordered so the first two (the usual two-group comparison) differ
 #: strongly in both hue and lightness.
@@ -71,3 +71,17 @@ def style_plot(plot: pg.PlotItem) -> None:
         style_axis(plot.getAxis(name))
     plot.hideButtons()
     plot.setMenuEnabled(False)
+
+
+def fit_y_from_zero(plot: pg.PlotItem, top: float) -> None:
+    """Y from 0 to ``top`` with half a tick label of room under 0, whatever the plot's height.
+
+    With the grid on, pyqtgraph clips an axis' text to the plot's height, so a "0" at the very
+    foot of the axis loses its lower half and is dropped; the room is computed from the
+    plot's height in pixels, not a fixed fraction (bars and the yearly hazard lost their "0").
+    """
+    height = max(plot.getViewBox().height(), 1.0)
+    half_text = QFontMetrics(font(TICK_PT)).height() / 2 + 2
+    pad = min(0.25, max(0.015, half_text / height)) * top
+    plot.getAxis("left").setStyle(hideOverlappingLabels=False)
+    plot.setYRange(-pad, top, padding=0)
