@@ -11,33 +11,137 @@ from typing import Sequence
 import numpy as np
 import pandas as pd
 
-from ..cohort.schema import HR_REFERENCE
+from ..cohort.schema import (CATEGORY, COLUMNS, ER_NN, FLAG, FLOAT, HR_REFERENCE, INTEGER,
+                             NO, NULLABLE_FLAG, YES, YES_NO)
 from .cox import PH_ALPHA, CoxResult, PHTestResult, dummies, estimable, fit_cox, ph_test
 from .endpoints import DFS, ENDPOINTS, OS, endpoint_frame
+
+#: The "level" of a continuous covariate's single term (hazard ratio per unit).
+PER_UNIT = "per unit"
 
 
 @dataclass(frozen=True)
 class Covariate:
+    """A column as a Cox covariate: its label, reference level and where it is screened.
+
+    ``endpoints``: the endpoints whose univariate screen (Tables S5–S6) includes it; a
+    covariate can still be ticked for any endpoint's multivariate model. ``continuous``:
+    entered as a number (one term, hazard ratio per unit), not as levels.
+    """
     variable: str
     label: str
     reference: str
     drop_levels: tuple[str, ...] = ()     # levels treated as missing (e.g. Tx, Nx)
+    endpoints: tuple[str, ...] = (OS, DFS)
+    continuous: bool = False
 
 
+_OS = (OS,)
+_SITE_LABELS = (("liver", "Liver metastasis"), ("brain_cns", "Brain/CNS metastasis"),
+                ("lung", "Lung metastasis"), ("bone", "Bone metastasis"),
+                ("distant_lymph_node", "Distant lymph node metastasis"),
+                ("other", "Other metastatic site"))
+
+#: The univariate screen of Tables S5–S6, in the tables' order: HR status, every baseline
+#: (Table 1) and early-treatment (Table 2) variable, HER2 status, HER2 heterogeneity,
+#: axillary nodes and the metastatic sites. Reference levels are the favourable or usual
+#: level ("No", the lower stage or grade, IHC 3+). TNM stage, HER2 heterogeneity and the
+#: metastatic sites are screened for OS only: DFS excludes de novo stage IV, and a
+#: heterogeneity shown at a metastasis rebiopsy or a metastatic site is the DFS event itself.
 COVARIATES: tuple[Covariate, ...] = (
     Covariate("hr_status", "HR status", HR_REFERENCE),
     Covariate("age_group", "Age at diagnosis", "<50"),
+    Covariate("ecog_ps", "ECOG performance status", "0-1"),
     Covariate("menopausal_status", "Menopausal status", "Premenopausal"),
+    Covariate("affected_breast", "Affected breast", "Left"),
+    Covariate("family_history", "Family history of tumour", NO),
+    Covariate("histological_type", "Histological type", "IDC"),
     Covariate("histological_grade", "Histological grade", "I/II"),
+    Covariate("her2_status", "HER2 status", "IHC 3+"),
+    Covariate("er_percent_group", "ER expression", "<10%"),
+    Covariate("pr_percent_group", "PR expression", "<20%"),
+    Covariate("ki67_group", "Ki-67", "<=30%"),
     Covariate("t_stage", "T stage", "T1", ("Tx",)),
     Covariate("n_stage", "N stage", "N0", ("Nx",)),
-    Covariate("ki67_group", "Ki-67", "<=30%"),
-    Covariate("neoadjuvant_therapy", "Neoadjuvant therapy", "No"),
-    Covariate("adjuvant_her2_targeted", "Adjuvant HER2-targeted therapy", "No"),
+    Covariate("axillary_nodes", "Axillary lymph nodes", "Negative"),
+    Covariate("tnm_stage", "TNM stage", "I-III", endpoints=_OS),
+    Covariate("surgery", "Surgery", "Radical mastectomy"),
+    Covariate("neoadjuvant_therapy", "Neoadjuvant therapy", NO),
+    Covariate("neoadjuvant_her2_targeted", "Neoadjuvant HER2-targeted therapy", NO),
+    Covariate("adjuvant_therapy", "Adjuvant therapy", NO),
+    Covariate("adjuvant_radiotherapy", "Adjuvant radiotherapy", NO),
+    Covariate("adjuvant_chemotherapy", "Adjuvant chemotherapy", NO),
+    Covariate("adjuvant_her2_targeted", "Adjuvant HER2-targeted therapy", NO),
+    Covariate("adjuvant_endocrine", "Adjuvant endocrine therapy", NO),
+    Covariate("her2_heterogeneity_seen", "HER2 heterogeneity", NO, endpoints=_OS),
+    *(Covariate(f"metastasis_{key}", label, NO, endpoints=_OS) for key, label in _SITE_LABELS),
 )
-BY_VARIABLE = {c.variable: c for c in COVARIATES}
-MULTIVARIATE_DEFAULT = ("hr_status", "age_group", "histological_grade", "t_stage", "n_stage",
-                        "ki67_group", "adjuvant_her2_targeted")
+
+#: The multivariate "paper's model" of each endpoint: exactly the covariates the paper names
+#: as independent factors (Results, Tables S5–S6).
+PAPER_MODEL: dict[str, tuple[str, ...]] = {
+    OS: ("hr_status", "ki67_group", "her2_heterogeneity_seen", "her2_status", "axillary_nodes",
+         "neoadjuvant_therapy", "adjuvant_her2_targeted", "metastasis_liver",
+         "metastasis_brain_cns"),
+    DFS: ("hr_status", "axillary_nodes", "adjuvant_radiotherapy", "adjuvant_her2_targeted"),
+}
+
+
+def paper_model(endpoint: str) -> tuple[str, ...]:
+    """The paper's multivariate model of ``endpoint`` (OS's for an endpoint it has none for)."""
+    return PAPER_MODEL.get(endpoint, PAPER_MODEL[OS])
+
+
+#: Derived columns that are no covariate: identifiers, eligibility, the endpoints themselves.
+_NOT_COVARIATES = frozenset({
+    "patient_id", "eligible", "exclusion_reason", "exclusion_fields", "her2_positive",
+    "followup_months", "os_origin", "dfs_population", "receptor_conversion_assessable",
+    *(c.name for c in COLUMNS if c.name.endswith(("_months", "_event")))})
+
+
+def _generic(column) -> Covariate | None:
+    """Any other derived column as a covariate, with a sensible reference level."""
+    if column.name in _NOT_COVARIATES:
+        return None
+    label = column.name.replace("_", " ").capitalize()
+    if column.kind == CATEGORY:
+        if column.reference is not None:
+            ref = column.reference
+        elif set(column.levels) == set(YES_NO):
+            ref = NO
+        else:
+            ref = column.levels[0]
+        return Covariate(column.name, label, ref)
+    if column.kind in (FLAG, NULLABLE_FLAG):
+        return Covariate(column.name, label, NO)
+    if column.kind in (FLOAT, INTEGER):
+        return Covariate(column.name, label, "", continuous=True)
+    return None
+
+
+_EXTRA = {"er_pr_subgroup": Covariate("er_pr_subgroup", "ER/PR subgroup", ER_NN),
+          "age_at_diagnosis": Covariate("age_at_diagnosis", "Age at diagnosis (years)", "",
+                                        continuous=True)}
+_SCREENED = {c.variable for c in COVARIATES}
+#: Every derived column a coordinator can tick as a covariate: the screen's first, then the rest
+#: of the schema's groupings, flags and numbers in the schema's order.
+ALL_COVARIATES: tuple[Covariate, ...] = COVARIATES + tuple(
+    cov for cov in (_EXTRA.get(c.name) or _generic(c) for c in COLUMNS
+                    if c.name not in _SCREENED) if cov is not None)
+BY_VARIABLE = {c.variable: c for c in ALL_COVARIATES}
+
+
+def covariate_values(frame: pd.DataFrame, cov: Covariate) -> pd.Series:
+    """The covariate's values as the model sees them: levels as text (flags as Yes/No),
+    dropped levels and missing as None; numbers as floats for a continuous covariate."""
+    s = frame[cov.variable]
+    if cov.continuous:
+        return pd.to_numeric(s, errors="coerce").astype(float)
+    if pd.api.types.is_bool_dtype(s.dtype):
+        s = s.astype("boolean").map({True: YES, False: NO})
+    s = s.astype("object")
+    s = s.where(~s.isin(cov.drop_levels))
+    return s.where(s.notna(), None)
 
 
 @dataclass(frozen=True)
@@ -113,23 +217,24 @@ def model_cautions(model: CoxModel) -> tuple[str, ...]:
     """Immortal-time cautions of a model: one per covariate known after the endpoint's origin."""
     from .endpoints import immortal_time_caution
 
-    return tuple(c for c in (immortal_time_caution(v, model.endpoint) for v in model.variables)
-                 if c)
+    return tuple(c for c in (immortal_time_caution(v, model.endpoint, BY_VARIABLE[v].label)
+                             for v in model.variables) if c)
 
 
 def skip_reason(frame: pd.DataFrame, var: str) -> str | None:
     """Why a covariate cannot enter a model on these patients (None when it can).
 
-    A covariate needs its reference level and at least one other level.
+    A covariate needs its reference level and at least one other level (a continuous one:
+    two different values).
     """
     cov = BY_VARIABLE[var]
-    s = frame[var].astype("object").where(~frame[var].isin(cov.drop_levels))
+    s = covariate_values(frame, cov)
     levels = [lv for lv in pd.unique(s.dropna())]
     if not levels:
         return f"{cov.label} left out: no patient has a recorded value."
     if len(levels) == 1:
         return f"{cov.label} left out: every patient has the same value ({levels[0]})."
-    if cov.reference not in levels:
+    if not cov.continuous and cov.reference not in levels:
         return f"{cov.label} left out: no patient in the reference level {cov.reference}."
     return None
 
@@ -144,8 +249,11 @@ def design_with_skips(frame: pd.DataFrame, variables: Sequence[str]
         if reason is not None:
             skipped.append(reason)
             continue
-        s = frame[var].astype("object").where(~frame[var].isin(cov.drop_levels))
-        s = s.where(s.notna(), None)
+        s = covariate_values(frame, cov)
+        if cov.continuous:
+            parts.append(s.rename(f"{var}={PER_UNIT}").to_frame())
+            meta.append((var, PER_UNIT))
+            continue
         levels = [lv for lv in pd.unique(s.dropna())]
         cat = pd.Categorical(s, categories=[cov.reference] + sorted(l for l in levels if l != cov.reference))
         d = dummies(pd.Series(cat, index=frame.index, name=var), reference=cov.reference,
@@ -239,8 +347,13 @@ def _not_estimable(fit: CoxResult, i: int) -> str:
 
 
 def study_cox_models(cohort: pd.DataFrame, *, ties: str = "efron",
-                     multivariate: Sequence[str] = MULTIVARIATE_DEFAULT,
+                     multivariate: Sequence[str] | None = None,
                      endpoints: Sequence[str] = (OS, DFS)) -> CoxResults:
+    """Tables S5–S6: each endpoint's univariate screen and its multivariate model.
+
+    ``multivariate``: the covariates of every endpoint's multivariate model; None (the
+    default) fits each endpoint's paper's model (:data:`PAPER_MODEL`).
+    """
     models: list[CoxModel] = []
     notes: list[str] = []
 
@@ -257,17 +370,17 @@ def study_cox_models(cohort: pd.DataFrame, *, ties: str = "efron",
             notes.append(f"{ep} {what}: not fitted. "
                          + (" ".join(reasons) or "No covariate was chosen."))
 
-    used = [c.variable for c in COVARIATES if c.variable in cohort.columns]
-    used += [v for v in multivariate if v in cohort.columns and v not in used]
     for ep in endpoints:
+        chosen = [v for v in (paper_model(ep) if multivariate is None else multivariate)
+                  if v in cohort.columns]
+        screen = [c for c in COVARIATES if ep in c.endpoints and c.variable in cohort.columns]
+        used = list(dict.fromkeys([c.variable for c in screen] + chosen))
         frame = endpoint_frame(cohort, ep, columns=used)   # once per endpoint, not per model
         if not frame[ENDPOINTS[ep][1]].astype(bool).any():
             notes.append(f"{ep}: no Cox models, since no patient has an event "
                          f"({len(frame)} patients at risk).")
             continue
-        for cov in COVARIATES:
-            if cov.variable in cohort.columns:
-                attempt(ep, [cov.variable], "univariate", f"univariate model of {cov.label}")
-        chosen = [v for v in multivariate if v in cohort.columns]
+        for cov in screen:
+            attempt(ep, [cov.variable], "univariate", f"univariate model of {cov.label}")
         attempt(ep, chosen, "multivariate", "multivariate model")
     return CoxResults(ties, tuple(models), tuple(notes))

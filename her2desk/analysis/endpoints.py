@@ -170,6 +170,9 @@ TIMELINE: tuple[str, ...] = ("diagnosis", "surgery", "MBC diagnosis", "first-lin
 DEFINED_AT: dict[str, str] = {
     "neoadjuvant_therapy": "diagnosis", "neoadjuvant_regimen": "diagnosis",
     "mbc": "MBC diagnosis", "mbc_type": "MBC diagnosis", "her2_heterogeneity": "MBC diagnosis",
+    "her2_heterogeneity_seen": "MBC diagnosis",
+    **{f"metastasis_{s}": "MBC diagnosis" for s in ("lung", "liver", "brain_cns", "bone",
+                                                    "distant_lymph_node", "other")},
     "site_visceral": "MBC diagnosis", "visceral_site_count": "MBC diagnosis",
     **{f"site_{s}": "MBC diagnosis" for s in ("lung", "liver", "brain_cns", "bone",
                                               "distant_lymph_node", "other")},
@@ -187,8 +190,10 @@ def defined_at(column: str) -> str:
     return DEFINED_AT.get(column, "surgery")
 
 
-def immortal_time_caution(column: str, endpoint: str) -> str:
+def immortal_time_caution(column: str, endpoint: str, label: str = "") -> str:
     """A sentence when ``column`` is known only after ``endpoint``'s time origin ("" if not).
+
+    ``label``: the column's name in the sentence (default: the column name in words).
 
     Such a comparison credits one group with the time before its membership was known
     (immortal time): its members had to survive to that moment to be in the group.
@@ -198,7 +203,7 @@ def immortal_time_caution(column: str, endpoint: str) -> str:
     known, origin = defined_at(column), ENDPOINT_ORIGIN[endpoint]
     if TIMELINE.index(known) <= TIMELINE.index(origin):
         return ""
-    return (f"Immortal-time caution: {column.replace('_', ' ')} is known only at {known}, after "
+    return (f"Immortal-time caution: {label or column.replace('_', ' ')} is known only at {known}, after "
             f"the {endpoint.replace('_', '-')} time origin ({origin}); patients had to survive "
             "event-free until then to be counted in their group, which favours that group.")
 

@@ -64,6 +64,20 @@ _ERPR_PAIRS = tuple(combinations(ER_PR_GROUPS, 2))
 _REG_PAIRS = tuple(combinations(NEOADJUVANT_REGIMENS, 2))
 _CT = NEOADJUVANT_REGIMENS[0]
 
+#: The Cox terms the text names as independent factors (Results: "Ki-67 > 30%, HER2
+#: heterogeneity, HER2 status of IHC 2+ and FISH+, positive ALNs, neoadjuvant therapy, no adjuvant
+#: HER2-targeted therapy, liver metastasis, and brain/CNS metastasis ... for OS. Positive ALNs, no
+#: adjuvant radiotherapy, and no adjuvant HER2-targeted therapy ... for DFS"), as (covariate,
+#: level, reference) of the paper's models; a "no therapy" risk is the therapy's term read
+#: the other way round (its hazard ratio below 1).
+_OS_FACTORS = (("ki67_group", ">30%", "<=30%"), ("her2_heterogeneity_seen", "Yes", "No"),
+               ("her2_status", "IHC 2+ and FISH+", "IHC 3+"),
+               ("axillary_nodes", "Positive", "Negative"), ("neoadjuvant_therapy", "Yes", "No"),
+               ("adjuvant_her2_targeted", "Yes", "No"), ("metastasis_liver", "Yes", "No"),
+               ("metastasis_brain_cns", "Yes", "No"))
+_DFS_FACTORS = (("axillary_nodes", "Positive", "Negative"), ("adjuvant_radiotherapy", "Yes", "No"),
+                ("adjuvant_her2_targeted", "Yes", "No"))
+
 PAPER_ITEMS: tuple[PaperItem, ...] = (
     PaperItem("Fig 1", "Flowchart of the 828 patients included in the study", "flowchart",
               "admitted patients", source="flowchart"),
@@ -169,10 +183,16 @@ PAPER_ITEMS: tuple[PaperItem, ...] = (
                          "30.1% vs 15.7%, P = 0.021"),)),
     PaperItem("Table S5", "Univariate and multivariate Cox regression for OS", "cox",
               "eligible patients", OS, source="cox_OS",
-              stated=(_s(_HRP, _HRN, "multivariate P = 0.032; HR 0.61 (0.39–0.96)"),)),
+              stated=(_s(_HRP, _HRN, "multivariate P = 0.032; HR 0.61 (0.39–0.96)",
+                         within="hr_status"),
+                      *(_s(level, ref, "independent risk factor", within=var)
+                        for var, level, ref in _OS_FACTORS))),
     PaperItem("Table S6", "Univariate and multivariate Cox regression for DFS", "cox",
               "eligible patients", DFS, source="cox_DFS",
-              stated=(_s(_HRP, _HRN, "multivariate P = 0.001; HR 0.61 (0.46–0.81)"),)),
+              stated=(_s(_HRP, _HRN, "multivariate P = 0.001; HR 0.61 (0.46–0.81)",
+                         within="hr_status"),
+                      *(_s(level, ref, "independent risk factor", within=var)
+                        for var, level, ref in _DFS_FACTORS))),
     PaperItem("Table S7", "Receptor conversion between primary and metastatic tumours", "table",
               "MBC with receptors on primary and metastatic tissue", source="conversion"),
 )
@@ -420,9 +440,10 @@ def stated_value(result: ItemResult, stated: Stated) -> float | None:
     if result.id == "Table 4":
         n_pos, n_neg = result.values["totals"][stated.group].values()
         return float(n_pos[0] + n_neg[0])
-    if result.kind == "cox":
+    if result.kind == "cox":    # the multivariate term: ``within`` is its covariate
         multi = result.values.get("multivariate") or {"terms": []}
-        term = next((t for t in multi["terms"] if t["variable"] == "hr_status"), None)
+        term = next((t for t in multi["terms"] if t["variable"] == (stated.within or "hr_status")
+                     and t["level"] == stated.group and t["reference"] == stated.reference), None)
         return None if term is None else term["p_value"]
     return None
 

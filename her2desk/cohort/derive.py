@@ -227,6 +227,16 @@ def n_stage(code: pd.Series) -> pd.Series:
     return code.where(code.isin(["N0", "N1", "N2", "N3", "Nx"]))
 
 
+def axillary_nodes(n: pd.Series) -> pd.Series:
+    """Clinical axillary lymph nodes, "Positive" (N1–N3) or "Negative" (N0), from the derived
+    N stage, so the Cox models' "positive axillary nodes" cannot disagree with Table 1's N
+    stage; Nx (not assessable) and unknown stay missing."""
+    out = _obj(n.index)
+    out[(n == "N0").fillna(False).to_numpy(dtype=bool)] = "Negative"
+    out[n.isin(["N1", "N2", "N3"]).to_numpy(dtype=bool)] = "Positive"
+    return out
+
+
 def hr_status(calls: ReceptorCalls) -> pd.Series:
     """"HR+/HER2+" / "HR-/HER2+" from the primary's ER/PR; only for HER2+ patients."""
     hr, pos = calls.hr_positive, calls.her2_positive
@@ -285,6 +295,25 @@ def metastatic_site(p: pd.DataFrame, site: str, is_mbc: pd.Series, first: bool =
     """Yes/No for one site (or first site) among MBC patients; NaN otherwise."""
     col = ("first_met_" if first else "met_") + site
     return yes_no(_bool(p[col]).where(is_mbc == True))  # noqa: E712
+
+
+def metastasis_at_site(site_yes_no: pd.Series, is_mbc: pd.Series) -> pd.Series:
+    """Yes/No for every patient: metastasis to the site by the cutoff (the Cox models'
+    "liver metastasis", "brain/CNS metastasis"). Patients without MBC are "No"; an MBC
+    patient whose site is unrecorded stays missing. Built from ``site_<site>`` (Table 3's
+    cell), so both read the same CRF cell one way."""
+    out = site_yes_no.astype("object").copy()
+    out[(is_mbc == False).fillna(False).to_numpy(dtype=bool)] = NO  # noqa: E712
+    return out
+
+
+def her2_heterogeneity_seen(heterogeneity: pd.Series) -> pd.Series:
+    """Yes when HER2 heterogeneity was shown (≥ 2 HER2 assays that disagree), No for every
+    other patient, including those with a single assay: the covariate a Cox model over all
+    patients can use (``her2_heterogeneity`` itself is missing with fewer than two assays)."""
+    out = pd.Series(NO, index=heterogeneity.index, dtype="object")
+    out[(heterogeneity == True).fillna(False).to_numpy(dtype=bool)] = YES  # noqa: E712
+    return out
 
 
 def visceral_site_count(p: pd.DataFrame, is_mbc: pd.Series) -> pd.Series:
@@ -672,6 +701,7 @@ def derive_cohort(crf: CRFData, settings: StudySettings | None = None,
     out["ki67_group"] = ki67_group(p["ki67_percent"])
     out["t_stage"] = t_stage(p["t_stage"])
     out["n_stage"] = n_stage(p["n_stage"])
+    out["axillary_nodes"] = axillary_nodes(out["n_stage"])
     is_mbc, is_dn = mbc(p, settings), de_novo(p, settings)
     out["tnm_stage"] = tnm_stage(is_dn)
     out["followup_months"] = followup_months(p, settings)
@@ -695,6 +725,8 @@ def derive_cohort(crf: CRFData, settings: StudySettings | None = None,
     out["mbc_type"] = mbc_type(is_mbc, is_dn)
     for site in SITES:
         out["site_" + site] = metastatic_site(p, site, is_mbc)
+    for site in SITES:
+        out["metastasis_" + site] = metastasis_at_site(out["site_" + site], is_mbc)
     count = visceral_site_count(p, is_mbc)
     out["site_visceral"] = site_visceral(count)
     out["visceral_site_count"] = count
@@ -721,6 +753,7 @@ def derive_cohort(crf: CRFData, settings: StudySettings | None = None,
     for col, values in receptor_conversions(first, calls).items():
         out[col] = values
     out["her2_heterogeneity"] = her2_heterogeneity(p, calls)
+    out["her2_heterogeneity_seen"] = her2_heterogeneity_seen(out["her2_heterogeneity"])
     out = conform(out.reset_index(drop=True))
     check_schema(out)
     return out

@@ -61,6 +61,7 @@ CONVERSIONS = ("concordant", "pos->neg", "neg->pos")
 OS_ORIGINS = ("surgery", "diagnosis")
 
 MET_SITES = ("lung", "liver", "brain_cns", "bone", "distant_lymph_node", "other")
+AXILLARY_NODES = ("Negative", "Positive")
 
 
 # ---- the columns ---------------------------------------------------------------------------
@@ -111,6 +112,7 @@ COLUMNS: tuple[Column, ...] = (
     _cat("ki67_group", KI67_GROUPS),
     _cat("t_stage", T_STAGES),
     _cat("n_stage", N_STAGES),
+    _cat("axillary_nodes", AXILLARY_NODES, "Negative"),
     _cat("tnm_stage", TNM_STAGES),
     Column("followup_months", FLOAT),
     _cat("hr_status", HR_GROUPS, HR_REFERENCE),
@@ -131,6 +133,7 @@ COLUMNS: tuple[Column, ...] = (
     _cat("mbc_type", MBC_TYPES),
     *(_cat("site_" + s, _YN) for s in MET_SITES),
     _cat("site_visceral", _YN),
+    *(_cat("metastasis_" + s, _YN, NO) for s in MET_SITES),
     _cat("visceral_site_count", VISCERAL_SITE_COUNTS),
     *(_cat("first_site_" + s, _YN) for s in MET_SITES),
     _cat("first_site_visceral", _YN),
@@ -154,6 +157,7 @@ COLUMNS: tuple[Column, ...] = (
     _cat("pr_conversion", CONVERSIONS),
     _cat("her2_conversion", CONVERSIONS),
     Column("her2_heterogeneity", NULLABLE_FLAG),
+    _cat("her2_heterogeneity_seen", _YN, NO),
 )
 COLUMN_BY_NAME: dict[str, Column] = {c.name: c for c in COLUMNS}
 

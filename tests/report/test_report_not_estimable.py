@@ -50,31 +50,34 @@ HR, LO, HI = ("HR (95% CI)", "HR"), ("HR (95% CI)", "95% CI lower"), ("HR (95% C
 
 @pytest.fixture(scope="module")
 def t4_not_estimable(sample_study, tmp_path_factory):
-    """Every T4 patient lacks Ki-67, so T4 vs T1 cannot be estimated in the multivariate model."""
+    """Every patient with liver metastasis lacks Ki-67, so liver metastasis (Yes vs No) cannot
+    be estimated in the paper's multivariate OS model (its patients are dropped)."""
     c = sample_study.cohort.copy()
-    c.loc[c["t_stage"] == "T4", "ki67_group"] = None
+    c.loc[c["metastasis_liver"] == "Yes", "ki67_group"] = None
     return _write(c, tmp_path_factory.mktemp("t4"))
 
 
 def test_cox_sheet_prints_not_estimable_instead_of_nan(t4_not_estimable):
     results, payload, wb = t4_not_estimable
     m = results.cox.multivariate("OS")
-    t4 = next(t for t in m.terms if t.level == "T4")
+    t4 = next(t for t in m.terms if t.variable == "metastasis_liver")
     assert math.isnan(t4.hazard_ratio) and all(math.isnan(x) for x in t4.ci)
     ws = wb["Cox"]
     title = (f"OS: multivariate model (n = {m.n}, events = {m.events}, "
              f"{m.n_dropped} rows dropped for missing values)")
     level = ("Level vs reference", None)
-    r4 = row(ws, title, "T stage", "T4 vs T1", level)
+    r4 = row(ws, title, "Liver metastasis", "Yes vs No", level)
     assert r4[HR].startswith("not estimable") and (r4[LO], r4[HI], r4[("P", "P")]) == (None, None, "—")
-    t2 = next(t for t in m.terms if t.level == "T2")
-    r2 = row(ws, title, "T stage", "T2 vs T1", level)
+    t2 = next(t for t in m.terms if t.variable == "metastasis_brain_cns")
+    r2 = row(ws, title, "Brain/CNS metastasis", "Yes vs No", level)
     assert (r2[HR], r2[LO], r2[HI]) == (pytest.approx(t2.hazard_ratio), pytest.approx(t2.ci[0]),
                                         pytest.approx(t2.ci[1]))
-    assert ws.cell(4 + [r["label"] for r in table_rows(ws)].index("T stage"), 3).number_format == "0.00"
-    assert any(n.startswith("OS: 't_stage=T4' is constant or collinear") for n in footnotes(ws))
+    labels = [r["label"] for r in table_rows(ws)]
+    assert ws.cell(4 + labels.index("Brain/CNS metastasis"), 3).number_format == "0.00"
+    assert any(n.startswith("OS: 'metastasis_liver=Yes' is constant or collinear")
+               for n in footnotes(ws))
     js = next(x for x in payload["cox"]["models"] if x["endpoint"] == "OS" and x["kind"] == "multivariate")
-    jt4 = next(t for t in js["terms"] if t["level"] == "T4")
+    jt4 = next(t for t in js["terms"] if t["variable"] == "metastasis_liver")
     assert (jt4["hazard_ratio"], jt4["ci"], jt4["p_value"]) == (None, [None, None], None)
     _no_nan_or_inf_text(wb)
 

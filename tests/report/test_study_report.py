@@ -254,7 +254,7 @@ def _check_cox_row(row, t):
     assert row[("P", "P")] == pytest.approx(t["p_value"])
 
 
-def test_cox_sheet_matches_json(workbook, results_json):
+def test_cox_sheet_matches_json(workbook, results_json, sample_study):
     ws = workbook["Cox"]
     for m in results_json["cox"]["models"]:
         if m["kind"] != "multivariate":
@@ -278,7 +278,13 @@ def test_cox_sheet_matches_json(workbook, results_json):
             assert (row[("n", "n")], row[("Events", "Events")]) == (m["n"], m["events"])
     os_multi = next(m for m in results_json["cox"]["models"]
                     if m["endpoint"] == "OS" and m["kind"] == "multivariate")
-    assert (os_multi["n"], os_multi["events"]) == (652, 82)
+    # the paper's OS model: every eligible patient with all its covariates known
+    from her2desk.analysis.cox_models import PAPER_MODEL
+
+    cohort = sample_study.cohort[sample_study.cohort["eligible"]]
+    known = cohort[list(PAPER_MODEL["OS"])].notna().all(axis=1)
+    assert (os_multi["n"], os_multi["events"]) == (int(known.sum()),
+                                                   int(cohort.loc[known, "os_event"].sum()))
 
 
 def _check_counts(row, r, groups):

@@ -8,7 +8,7 @@ import pytest
 sys.path.insert(0, str(Path(__file__).parent))
 import study_factory  # noqa: E402
 
-from her2desk.analysis.cox_models import MULTIVARIATE_DEFAULT, fit_model  # noqa: E402
+from her2desk.analysis.cox_models import PAPER_MODEL, fit_model  # noqa: E402
 from her2desk.analysis.study import run_study  # noqa: E402
 from her2desk.cohort.loading import load_study  # noqa: E402
 from her2desk.ui.panels.cox_panel import CoxPanel  # noqa: E402
@@ -50,7 +50,7 @@ def test_default_model_is_the_papers(panel, study):
     loaded, results = study
     want = results.cox.multivariate("OS")
     assert panel.model is want
-    assert set(panel.chosen()) == {v for v in MULTIVARIATE_DEFAULT if v in loaded.cohort.columns}
+    assert set(panel.chosen()) == {v for v in PAPER_MODEL["OS"] if v in loaded.cohort.columns}
     cells = _multi_cells(panel)
     assert cells, "the multivariate column shows hazard ratios"
     for t in want.terms:
@@ -91,7 +91,8 @@ def test_endpoint_switch_and_warnings(panel, study, qtbot):
     _, results = study
     panel.set_endpoint("DFS")
     want = results.cox.multivariate("DFS")
-    assert panel.model is want
+    assert panel.model is want             # the paper's OS model became the paper's DFS model
+    assert panel.chosen() == list(PAPER_MODEL["DFS"])
     text = panel.warnings_label.text()
     for w in want.warnings:
         assert w in text
@@ -186,3 +187,21 @@ def test_a_hazard_ratio_with_an_infinite_limit_reads_not_estimable():
     stopped = term(0.61, (0.39, 0.96), converged=False)        # numbers, but from a failed fit
     assert not stopped.estimable and hr_cell(stopped).text == "not estimable"
     assert "did not converge" in hr_cell(stopped).tooltip
+
+
+def test_any_derived_variable_is_in_the_picker_and_a_choice_survives_the_endpoint(panel, study, qtbot):
+    from PySide6.QtCore import Qt
+
+    from her2desk.analysis.cox_models import ALL_COVARIATES
+
+    listed = [panel.picker.item(i).data(Qt.ItemDataRole.UserRole) for i in range(panel.picker.count())]
+    assert listed == [c.variable for c in ALL_COVARIATES]
+    assert {"er_pr_subgroup", "age_at_diagnosis", "pcr", "metastasis_liver"} <= set(listed)
+    with qtbot.waitSignal(panel.model_shown, timeout=20000):
+        panel.set_covariates(["hr_status", "age_at_diagnosis"])
+    with qtbot.waitSignal(panel.model_shown, timeout=20000) as blocker:
+        panel.set_endpoint("DFS")          # not a paper's model: the ticks stay
+    assert blocker.args[0].variables == ("hr_status", "age_at_diagnosis")
+    assert "Age at diagnosis (years)" in panel.table.column_texts("Covariate")
+    panel.reset_covariates()
+    assert panel.chosen() == [v for v in PAPER_MODEL["DFS"]]

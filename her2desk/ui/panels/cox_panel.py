@@ -75,9 +75,11 @@ class CoxPanel(Panel):
 
     def __init__(self, parent=None):
         super().__init__(parent)
-        from ...analysis.cox_models import COVARIATES
+        from ...analysis.cox_models import ALL_COVARIATES, COVARIATES
 
-        self.covariates = COVARIATES
+        # the table lists the screen (Tables S5–S6) and any other ticked covariate
+        self.covariates = ALL_COVARIATES
+        screened = {c.variable for c in COVARIATES}
         self.endpoint_box = QComboBox()
         self.endpoint_box.setAccessibleName("Endpoint")
         self.endpoint_box.addItem("Overall survival (OS)", "OS")
@@ -92,15 +94,19 @@ class CoxPanel(Panel):
 
         self.picker = QListWidget()
         self.picker.setAccessibleName("Covariates in the multivariate model")
-        for cov in COVARIATES:
+        for cov in ALL_COVARIATES:
             item = QListWidgetItem(cov.label)
             item.setData(Qt.ItemDataRole.UserRole, cov.variable)
-            item.setToolTip(f"Reference level: {cov.reference}")
+            item.setToolTip("Entered as a number: hazard ratio per unit." if cov.continuous
+                            else f"Reference level: {cov.reference}"
+                            + ("" if cov.variable in screened
+                               else " (not in the paper's univariate screen)"))
             item.setFlags(item.flags() | Qt.ItemFlag.ItemIsUserCheckable)
             item.setCheckState(Qt.CheckState.Unchecked)
             self.picker.addItem(item)
         self.reset_button = QPushButton("Paper's model")
-        self.reset_button.setToolTip("Tick the covariates of the paper's multivariate model (Table S6)")
+        self.reset_button.setToolTip("Tick the covariates of the paper's multivariate model of this "
+                                     "endpoint (Table S5 for OS, Table S6 for DFS)")
         self.reset_button.clicked.connect(self.reset_covariates)
         picker_box = QGroupBox("Multivariate model")
         pl = QVBoxLayout(picker_box)
@@ -163,7 +169,7 @@ class CoxPanel(Panel):
         self._debounce.setInterval(350)
         self._debounce.timeout.connect(self.recompute)
         self.picker.itemChanged.connect(lambda *_: self._debounce.start())
-        self.endpoint_box.currentIndexChanged.connect(lambda *_: self.recompute())
+        self.endpoint_box.currentIndexChanged.connect(lambda *_: self._endpoint_changed())
         self.forest_box.currentIndexChanged.connect(lambda *_: self._draw_forest())
 
     # -- results in -------------------------------------------------------------------
@@ -174,8 +180,9 @@ class CoxPanel(Panel):
         self.model = None
         if cox is None:
             return
-        from ...analysis.cox_models import MULTIVARIATE_DEFAULT
+        from ...analysis.cox_models import paper_model
 
+        preset = set(paper_model(self.endpoint))
         self.cox, self.cohort, self.settings = cox, cohort, settings
         for m in cox.models:
             if m.kind == "multivariate":
@@ -187,7 +194,7 @@ class CoxPanel(Panel):
             var = item.data(Qt.ItemDataRole.UserRole)
             available = present is None or var in present
             item.setHidden(not available)
-            item.setCheckState(Qt.CheckState.Checked if var in MULTIVARIATE_DEFAULT and available
+            item.setCheckState(Qt.CheckState.Checked if var in preset and available
                                else Qt.CheckState.Unchecked)
         self.picker.blockSignals(False)
         self.recompute()
@@ -221,9 +228,23 @@ class CoxPanel(Panel):
         self.recompute()
 
     def reset_covariates(self) -> None:
-        from ...analysis.cox_models import MULTIVARIATE_DEFAULT
+        """Tick the paper's model of the endpoint shown."""
+        from ...analysis.cox_models import paper_model
 
-        self.set_covariates(MULTIVARIATE_DEFAULT)
+        self.set_covariates(paper_model(self.endpoint))
+
+    def _endpoint_changed(self) -> None:
+        """The paper's model of one endpoint follows to the other's; another choice stays."""
+        from ...analysis.cox_models import PAPER_MODEL, paper_model
+
+        ticked = set(self.chosen())
+        if any(ticked == {v for v in m if self._available(v)} for m in PAPER_MODEL.values()):
+            self.set_covariates(paper_model(self.endpoint))
+        else:
+            self.recompute()
+
+    def _available(self, var: str) -> bool:
+        return self.cohort is None or var in self.cohort.columns
 
     def set_endpoint(self, endpoint: str) -> None:
         self.endpoint_box.setCurrentIndex(self.endpoint_box.findData(endpoint))
