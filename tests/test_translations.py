@@ -54,7 +54,7 @@ def test_chinese_locale_gives_a_chinese_ui(tmp_path):
 
 def test_english_locale_is_untranslated(tmp_path):
     ui = _probe(tmp_path, "en_GB.UTF-8")
-    assert ui["menus"] == ["&File", "&View", "&Help"]
+    assert ui["menus"] == ["&File", "&Edit", "&View", "&Help"]
     assert ui["tabs"][-1] == "First-line && conversion" and ui["translators"] == 0
 
 

@@ -93,6 +93,12 @@ def is_spreadsheet(path: str | os.PathLike) -> bool:
     return Path(path).suffix.casefold() in SPREADSHEET_SUFFIXES
 
 
+def _is_study_file(path: str | os.PathLike) -> bool:
+    from ..cohort.study_file import is_study_file
+
+    return is_study_file(path)
+
+
 def _path_key(path: str | os.PathLike) -> str:
     """The absolute path for the recent-files list (a symlink loop cannot be resolved)."""
     try:
@@ -312,6 +318,16 @@ class MainWindow(QMainWindow):
         file_menu.addAction(self.settings_action)
         file_menu.addSeparator()
         file_menu.addAction(self.quit_action)
+        # Study files and undo live in their own modules (ui/study_session.py, ui/undo.py).
+        from .study_session import StudySession
+        from .undo import UndoHistory
+
+        self.session = StudySession(self)
+        self.session.install(file_menu, self.export_table_action)
+        self.history = UndoHistory(self, self.session.choices)
+        self.edit_menu = self.menuBar().addMenu("&Edit")
+        self.edit_menu.addAction(self.history.undo_action)
+        self.edit_menu.addAction(self.history.redo_action)
         help_menu = self.menuBar().addMenu(self.tr("&Help"))
         self.guide_action = self._action(self.tr("&User guide"), self.show_guide, QKeySequence.StandardKey.HelpContents)
         self.about_action = self._action(self.tr("&About her2desk"), self.show_about)
@@ -341,6 +357,12 @@ class MainWindow(QMainWindow):
             + ");;All files (*)")
         if path:
             self.open_study(path)
+
+    def open_path(self, path: str | os.PathLike) -> bool:
+        """A study file (.her2desk) or a CRF, whichever ``path`` is."""
+        from ..cohort.study_file import is_study_file
+
+        return self.session.open(path) if is_study_file(path) else self.open_study(path)
 
     def open_sample(self) -> None:
         from ..resources import sample_study_path
@@ -628,9 +650,16 @@ class MainWindow(QMainWindow):
             return
         from .dialogs.column_mapping import ColumnMappingDialog
 
+        from ..crf.headers import load_mapping
+
+        before = self.column_mapping()
         dialog = ColumnMappingDialog(self.study_path, unmatched, self)
         if dialog.exec() == QDialog.DialogCode.Accepted:
-            self.open_study(self.study_path)
+            self.history.change_mapping(before, load_mapping(self.study_path))
+
+    def column_mapping(self) -> dict[str, str]:
+        """The column mapping the open study was read with (``{"<sheet>!<header>": field}``)."""
+        return dict(getattr(self._saved_state, "mapping", None) or {})
 
     def edit_settings(self) -> None:
         from ..cohort.settings import StudySettings
@@ -639,7 +668,7 @@ class MainWindow(QMainWindow):
         dialog = StudySettingsDialog(self.study_settings or StudySettings(), self)
         if dialog.exec() != QDialog.DialogCode.Accepted:
             return
-        self.apply_settings(dialog.settings())
+        self.history.change_settings(dialog.settings())     # undoable; applies at once
 
     def apply_settings(self, new_settings: Any) -> None:
         """Use ``new_settings``, save them next to the study, and re-run only what they touch.
@@ -741,7 +770,7 @@ class MainWindow(QMainWindow):
             action = self.recent_menu.addAction(f"&{i + 1} {Path(f).name}")
             action.setToolTip(f)
             action.setStatusTip(f)
-            action.triggered.connect(lambda checked=False, f=f: self.open_study(f))
+            action.triggered.connect(lambda checked=False, f=f: self.open_path(f))
         self.recent_menu.setEnabled(bool(files))
 
     # -- help -----------------------------------------------------------------------------
@@ -779,7 +808,7 @@ class MainWindow(QMainWindow):
         if not paths:
             event.ignore()
             return
-        if any(is_spreadsheet(p) for p in paths):
+        if any(is_spreadsheet(p) or _is_study_file(p) for p in paths):
             self.overlay.show_for(True, "Drop the CRF workbook to open it")
         else:
             self.overlay.show_for(False, f"{paths[0].name} is not a CRF workbook\n"
@@ -803,14 +832,14 @@ class MainWindow(QMainWindow):
             event.ignore()
             return
         event.acceptProposedAction()
-        wanted = next((p for p in paths if is_spreadsheet(p)), None)
+        wanted = next((p for p in paths if is_spreadsheet(p) or _is_study_file(p)), None)
         if wanted is None:
             names = ", ".join(p.name for p in paths[:3])
             self.show_banner(f"{names} {'is' if len(paths) == 1 else 'are'} not a CRF workbook: "
                              + FORMATS_TEXT, "error")
             return
         # Let the drop finish (the file manager waits for it) before starting work.
-        QTimer.singleShot(0, lambda: self.open_study(wanted))
+        QTimer.singleShot(0, lambda: self.open_path(wanted))
 
     def eventFilter(self, obj: QObject, event: QEvent) -> bool:
         # Installed app-wide, so this runs for every event of every object: anything but a

@@ -1,0 +1,288 @@
+"""A study that remembers: save, close and reopen a .her2desk study, and undo/redo of
+settings, the column mapping and the pages' choices (each restoring the state and the results)."""
+import json
+import sys
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import Qt
+
+from her2desk.cohort.settings import StudySettings
+from her2desk.ui.main_window import MainWindow
+
+sys.path.insert(0, str(Path(__file__).parent))
+import study_factory  # noqa: E402
+
+UNMATCHED = "Patients!Zzqx notes"
+
+
+@pytest.fixture(scope="module")
+def master(tmp_path_factory):
+    """The window-test study with one column nothing recognises."""
+    import openpyxl
+
+    path = study_factory.write_study(tmp_path_factory.mktemp("session") / "study.xlsx", n=60)
+    wb = openpyxl.load_workbook(path)
+    ws = wb["Patients"]
+    header_row = next(r for r in range(1, 6) if "Patient ID" in [c.value for c in ws[r]])
+    ws.cell(row=header_row, column=ws.max_column + 1, value="Zzqx notes")
+    wb.save(path)
+    return path
+
+
+@pytest.fixture
+def study(tmp_path, master):
+    folder = tmp_path / "data"
+    folder.mkdir()
+    path = folder / "study.xlsx"
+    path.write_bytes(master.read_bytes())
+    return path
+
+
+def _window(qtbot, qsettings):
+    w = MainWindow(settings_store=qsettings)
+    qtbot.addWidget(w)
+    w.show()
+    qtbot.waitExposed(w)
+    return w
+
+
+def _answer(answers, sentence):
+    answers["asked"].append(sentence)
+    return answers["reply"]
+
+
+@pytest.fixture
+def window(qtbot, qsettings):
+    w = _window(qtbot, qsettings)
+    yield w
+    w.runner.shutdown(5000)
+
+
+def _idle(window, qtbot):
+    qtbot.waitUntil(lambda: not window.runner.is_busy(), timeout=60000)
+
+
+def _open(window, qtbot, path):
+    with qtbot.waitSignal(window.results_ready, timeout=60000):
+        assert window.open_path(path)
+    _idle(window, qtbot)
+
+
+def _user_picks(box, text):
+    """Choose an entry the way a click does: the index changes, then ``activated``."""
+    i = box.findText(text)
+    assert i >= 0, text
+    box.setCurrentIndex(i)
+    box.activated.emit(i)
+
+
+def _survival_key(window, qtbot):
+    panel = window.panels["Survival"]
+    qtbot.waitUntil(lambda: panel.current is not None and panel.current.key == panel.current_spec().key,
+                    timeout=30000)
+    return panel.current.key
+
+
+def _cox_variables(window, qtbot):
+    panel = window.panels["Cox"]
+    qtbot.waitUntil(lambda: panel.model is not None and sorted(panel.model.variables) == sorted(panel.chosen())
+                    and not panel._debounce.isActive(), timeout=30000)
+    _idle(window, qtbot)
+    return sorted(panel.model.variables)
+
+
+def _tick(window, variable, checked):
+    picker = window.panels["Cox"].picker
+    item = next(picker.item(i) for i in range(picker.count())
+                if picker.item(i).data(Qt.ItemDataRole.UserRole) == variable)
+    item.setCheckState(Qt.CheckState.Checked if checked else Qt.CheckState.Unchecked)
+
+
+def _cox_extra(window):
+    """A covariate shown on the Cox page that the paper's model does not tick."""
+    panel = window.panels["Cox"]
+    chosen = set(panel.chosen())
+    return next(panel.picker.item(i).data(Qt.ItemDataRole.UserRole) for i in range(panel.picker.count())
+                if not panel.picker.item(i).isHidden()
+                and panel.picker.item(i).data(Qt.ItemDataRole.UserRole) not in chosen)
+
+
+def _change_settings(window, qtbot, **changes):
+    with qtbot.waitSignal(window.results_ready, timeout=60000):
+        window.history.change_settings(window.study_settings.replace(**changes))
+    _idle(window, qtbot)
+
+
+def test_a_saved_study_reopens_with_every_choice(qtbot, qsettings, study, tmp_path):
+    w = _window(qtbot, qsettings)
+    _open(w, qtbot, study)
+    assert len(w.loaded.crf.unmatched_columns) == 1
+    with qtbot.waitSignal(w.results_ready, timeout=60000):
+        w.history.change_mapping(w.column_mapping(), {UNMATCHED: ""})
+    _idle(w, qtbot)
+    assert not w.loaded.crf.unmatched_columns
+    _change_settings(w, qtbot, p_adjust="BH", time_unit="years", km_conf_type="log-log")
+    _user_picks(w.panels["Survival"].grouping_box, "ER/PR subgroup")
+    _user_picks(w.panels["Survival"].endpoint_box, "Disease-free survival (DFS)")
+    survival_key = _survival_key(w, qtbot)
+    extra = _cox_extra(w)
+    _tick(w, extra, True)
+    covariates = _cox_variables(w, qtbot)
+    assert extra in covariates
+    _user_picks(w.panels["Baseline"].grouping_box, w.panels["Baseline"].grouping_box.itemText(1))
+    baseline = w.panels["Baseline"].grouping_box.currentData()
+    qtbot.waitUntil(lambda: w.panels["Baseline"].grouping == baseline, timeout=30000)
+    (tmp_path / "studies").mkdir()
+    saved = w.session.save_as(tmp_path / "studies" / "trial")
+    assert saved == tmp_path / "studies" / "trial.her2desk"
+    raw = json.loads(saved.read_text(encoding="utf-8"))
+    assert raw["data"][0]["path"] == "../data/study.xlsx"
+    assert raw["column_mapping"] == {UNMATCHED: ""} and raw["settings"]["p_adjust"] == "BH"
+    assert len(raw["results_sha256"]) == 64
+    w.close()
+    w.runner.shutdown(5000)
+
+    # Another session, with the study's side file gone: everything comes from the study file.
+    study.with_name("study.her2desk.json").unlink()
+    again = _window(qtbot, qsettings)
+    try:
+        assert str(saved.resolve()) in again.recent_files()
+        _open(again, qtbot, saved)
+        assert again.study_settings == StudySettings(p_adjust="BH", time_unit="years", km_conf_type="log-log")
+        assert again.results.settings.p_adjust == "BH"
+        assert not again.loaded.crf.unmatched_columns and again.column_mapping() == {UNMATCHED: ""}
+        assert _survival_key(again, qtbot) == survival_key
+        assert again.panels["Survival"].unit_box.currentData() == "years"
+        assert _cox_variables(again, qtbot) == covariates
+        qtbot.waitUntil(lambda: again.panels["Baseline"].grouping == baseline, timeout=30000)
+        assert again.session.path == saved and "trial.her2desk" in again.windowTitle()
+        from her2desk.ui.study_session import results_sha256
+
+        assert results_sha256(again.results) == raw["results_sha256"]     # same data, same numbers
+    finally:
+        again.runner.shutdown(5000)
+
+
+def test_changed_data_is_said_and_the_user_may_go_on(qtbot, qsettings, study, tmp_path):
+    import openpyxl
+
+    w = _window(qtbot, qsettings)
+    _open(w, qtbot, study)
+    saved = w.session.save(tmp_path / "s.her2desk")
+    w.runner.shutdown(5000)
+    wb = openpyxl.load_workbook(study)
+    ws = wb["Patients"]
+    ws.cell(row=ws.max_row, column=2, value="edited")
+    wb.save(study)
+
+    answers = {"asked": [], "reply": False}
+    again = _window(qtbot, qsettings)
+    again.session.confirm = lambda sentence: _answer(answers, sentence)
+    try:
+        assert not again.session.open(saved)
+        assert len(answers["asked"]) == 1 and "study.xlsx has changed since the study was saved" in answers["asked"][0]
+        assert again.loaded is None and not again.runner.is_busy()
+        answers["reply"] = True
+        with qtbot.waitSignal(again.results_ready, timeout=60000):
+            assert again.session.open(saved)
+        assert "has changed" in again.banner.text()
+    finally:
+        again.runner.shutdown(5000)
+
+
+def test_a_file_that_is_not_a_study_is_one_sentence(window, tmp_path):
+    bad = tmp_path / "bad.her2desk"
+    bad.write_text('{"settings": {}}', encoding="utf-8")
+    assert not window.open_path(bad)
+    assert window.banner.kind == "error" and "is not a her2desk study file" in window.banner.text()
+    assert bad.read_text(encoding="utf-8") == '{"settings": {}}'
+    assert window.loaded is None
+
+
+def test_undo_redo_of_a_setting_restores_it_and_its_results(window, qtbot, study):
+    _open(window, qtbot, study)
+    before = window.results
+    assert not window.history.undo_action.isEnabled()
+    _change_settings(window, qtbot, p_adjust="holm")
+    assert window.results.settings.p_adjust == "holm"
+    assert window.history.undo_action.text() == "&Undo Change the P-value adjustment"
+    assert window.history.undo_action.shortcut().toString() == "Ctrl+Z"
+    assert window.history.redo_action.shortcut().toString() == "Ctrl+Shift+Z"
+    with qtbot.waitSignal(window.results_ready, timeout=60000):
+        window.history.undo_action.trigger()
+    _idle(window, qtbot)
+    assert window.study_settings.p_adjust == "none" and window.results.settings.p_adjust == "none"
+    assert [c.key for c in window.results.survival] == [c.key for c in before.survival]
+    side = json.loads(study.with_name("study.her2desk.json").read_text(encoding="utf-8"))
+    assert side["settings"]["p_adjust"] == "none"
+    # A cohort setting: undo re-derives the cohort and gives back the eligible count.
+    eligible = int(window.loaded.cohort["eligible"].sum())
+    _change_settings(window, qtbot, enrol_to=StudySettings().enrol_from.replace(year=2016))
+    assert int(window.loaded.cohort["eligible"].sum()) < eligible
+    with qtbot.waitSignal(window.results_ready, timeout=60000):
+        window.history.undo_action.trigger()
+    _idle(window, qtbot)
+    assert int(window.loaded.cohort["eligible"].sum()) == eligible
+    with qtbot.waitSignal(window.results_ready, timeout=60000):
+        window.history.redo_action.trigger()
+    _idle(window, qtbot)
+    assert int(window.loaded.cohort["eligible"].sum()) < eligible
+
+
+def test_undo_redo_of_the_mapping(window, qtbot, study):
+    _open(window, qtbot, study)
+    assert [h for _, h in window.loaded.crf.unmatched_columns] == ["Zzqx notes"]
+    with qtbot.waitSignal(window.results_ready, timeout=60000):
+        window.history.change_mapping(window.column_mapping(), {UNMATCHED: ""})
+    _idle(window, qtbot)
+    assert not window.loaded.crf.unmatched_columns
+    assert window.history.undo_action.text() == "&Undo Map columns: Zzqx notes"
+    with qtbot.waitSignal(window.results_ready, timeout=60000):
+        window.history.undo_action.trigger()
+    _idle(window, qtbot)
+    assert [h for _, h in window.loaded.crf.unmatched_columns] == ["Zzqx notes"]
+    assert window.column_mapping() == {}
+    with qtbot.waitSignal(window.results_ready, timeout=60000):
+        window.history.redo_action.trigger()
+    _idle(window, qtbot)
+    assert not window.loaded.crf.unmatched_columns and window.column_mapping() == {UNMATCHED: ""}
+
+
+def test_undo_redo_of_page_choices_restores_what_is_shown(window, qtbot, study):
+    _open(window, qtbot, study)
+    survival = window.panels["Survival"]
+    first = _survival_key(window, qtbot)
+    _user_picks(survival.grouping_box, "ER/PR subgroup")
+    second = _survival_key(window, qtbot)
+    assert second != first
+    assert window.history.undo_action.text() == "&Undo Change survival: grouping"
+    window.history.undo_action.trigger()
+    assert _survival_key(window, qtbot) == first and survival.grouping_box.currentText() == "HR status"
+    window.history.redo_action.trigger()
+    assert _survival_key(window, qtbot) == second
+
+    paper = _cox_variables(window, qtbot)
+    extra = _cox_extra(window)
+    _tick(window, extra, True)
+    assert _cox_variables(window, qtbot) == sorted([*paper, extra])
+    window.history.undo_action.trigger()
+    assert _cox_variables(window, qtbot) == paper
+    window.history.redo_action.trigger()
+    assert _cox_variables(window, qtbot) == sorted([*paper, extra])
+    # Choices survive a setting that re-runs the analyses, and undoing it.
+    _change_settings(window, qtbot, cox_ties="breslow")
+    assert _cox_variables(window, qtbot) == sorted([*paper, extra])
+    assert _survival_key(window, qtbot) == second
+    assert window.results.settings.cox_ties == "breslow"
+
+
+def test_results_that_moved_on_unchanged_data_are_said(window, qtbot, study, tmp_path):
+    _open(window, qtbot, study)
+    saved = window.session.save(tmp_path / "s.her2desk")
+    raw = json.loads(saved.read_text(encoding="utf-8"))
+    raw["results_sha256"] = "0" * 64
+    saved.write_text(json.dumps(raw), encoding="utf-8")
+    with qtbot.waitSignal(window.results_ready, timeout=60000):
+        assert window.session.open(saved)
+    qtbot.waitUntil(lambda: "results differ from the saved ones" in window.banner.text(), timeout=10000)
