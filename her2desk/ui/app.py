@@ -85,10 +85,14 @@ def install_translators(app: Any, language: str | None = None) -> list[Any]:
     """
     from PySide6.QtCore import QLocale, QTranslator
 
+    from .language import set_ui_language
+
     language = language or chosen_language()
     locale = QLocale(language)
     if locale.language() in (QLocale.Language.English, QLocale.Language.C):
+        set_ui_language("en")
         return []
+    set_ui_language(locale.name())
     installed = []
     ours = QTranslator(app)
     folder = translations_dir()
@@ -230,7 +234,10 @@ def switch_language(window: Any, language: str) -> None:
     """Swap the installed translators and retranslate the window at once (no restart)."""
     from PySide6.QtWidgets import QApplication
 
+    from .language import set_ui_language
+
     app = QApplication.instance()
+    set_ui_language(language)          # before the LanguageChange events the swap posts
     for old in getattr(app, "_her2desk_translators", None) or ():
         app.removeTranslator(old)
     app._her2desk_translators = install_translators(app, language if language != "en" else "en_US")

@@ -338,29 +338,13 @@ class ReportExport:
 def translate_figure(widget: Any, language: str) -> Any:
     """Every text of a drawn figure (title, axis labels, legend, annotations, at-risk counts)
     through the report catalogue, line by line; numbers pass through unchanged."""
-    import pyqtgraph as pg
+    from ..i18n import normalise_language
+    from .plots.figure import translate_figure_texts
+    from .plots.flowchart import FlowchartView
 
-    from ..i18n import ENGLISH, normalise_language, translate
-
-    if normalise_language(language) == ENGLISH:
-        return widget
-
-    def tr(text: str) -> str:
-        return "\n".join(translate(line, language) for line in str(text).split("\n"))
-
-    scenes = {item.scene() for item in widget.findChildren(pg.GraphicsView) if item.scene() is not None}
-    scenes |= {v.scene() for v in widget.findChildren(pg.PlotWidget) if v.scene() is not None}
-    for scene in scenes:
-        for item in scene.items():
-            if isinstance(item, pg.AxisItem) and item.labelText:
-                item.setLabel(tr(item.labelText), units=item.labelUnits or None)
-            elif isinstance(item, pg.LabelItem) and item.text:
-                item.setText(tr(item.text))
-            elif isinstance(item, pg.TextItem):
-                text = item.toPlainText()
-                if text.strip():
-                    item.setText(tr(text))
-    return widget
+    if isinstance(widget, FlowchartView):
+        return widget.translate_to(normalise_language(language))
+    return translate_figure_texts(widget, normalise_language(language))
 
 
 def figure_texts(widget: Any) -> list[str]:

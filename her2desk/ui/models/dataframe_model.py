@@ -11,7 +11,7 @@ from __future__ import annotations
 import datetime as _dt
 import math
 import threading
-from collections.abc import Hashable, Iterable, Mapping
+from collections.abc import Collection, Hashable, Iterable, Mapping
 
 import numpy as np
 import pandas as pd
@@ -24,6 +24,8 @@ from PySide6.QtCore import (
     Signal,
 )
 from PySide6.QtGui import QBrush, QColor
+
+from ..language import shown
 
 #: The value as it is in the DataFrame (Python scalar, Timestamp, or None for missing).
 RawRole = Qt.ItemDataRole.UserRole
@@ -215,12 +217,15 @@ class DataFrameTableModel(QAbstractTableModel):
     None) and ``column`` a column name; such cells get a tinted background and the
     message as tooltip. ``header_tooltips`` maps column name -> text.
     ``column_labels`` maps column name -> header text shown (default: the name).
+    ``translated_columns`` are columns of English text the program wrote (a finding's message,
+    an exclusion reason), shown in the window's language; the CRF's own cells never are.
     """
 
     def __init__(self, frame: pd.DataFrame | None = None, *, issues: IssueMap | None = None,
                  row_key: str | None = None, header_tooltips: Mapping[str, str] | None = None,
                  column_labels: Mapping[str, str] | None = None, parent=None):
         super().__init__(parent)
+        self._translated: frozenset[int] = frozenset()
         self._frame = pd.DataFrame()
         self._n_rows = 0                         # cached: rowCount/data run for every cell
         self._arrays: list[np.ndarray] = []
@@ -242,9 +247,11 @@ class DataFrameTableModel(QAbstractTableModel):
     def set_dataframe(self, frame: pd.DataFrame, *, issues: IssueMap | None = None,
                       row_key: str | None | type(...) = ...,
                       header_tooltips: Mapping[str, str] | None = None,
-                      column_labels: Mapping[str, str] | None = None) -> None:
+                      column_labels: Mapping[str, str] | None = None,
+                      translated_columns: Collection[str] = ()) -> None:
         self.beginResetModel()
         self._frame = frame
+        self._translated = frozenset(j for j, c in enumerate(frame.columns) if c in set(translated_columns))
         if row_key is not ...:
             self._row_key = row_key
         if header_tooltips is not None:
@@ -267,6 +274,14 @@ class DataFrameTableModel(QAbstractTableModel):
             self.sort(column, order)
         else:
             self._sort = (-1, Qt.SortOrder.AscendingOrder)
+
+    def retranslate(self) -> None:
+        """The language changed: headers and the translated columns are asked for again."""
+        if self.columnCount():
+            self.headerDataChanged.emit(Qt.Orientation.Horizontal, 0, self.columnCount() - 1)
+        if self.rowCount() and self.columnCount():
+            self.dataChanged.emit(self.index(0, 0), self.index(self.rowCount() - 1, self.columnCount() - 1),
+                                  [Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole])
 
     def set_issues(self, issues: IssueMap) -> None:
         self._set_issues(issues)
@@ -378,7 +393,8 @@ class DataFrameTableModel(QAbstractTableModel):
             return None
         pos = self.source_position(row)
         if role == Qt.ItemDataRole.DisplayRole:
-            return format_value(self._arrays[col][pos])
+            text = format_value(self._arrays[col][pos])
+            return shown(text) if col in self._translated else text
         if role == RawRole:
             return to_python(self._arrays[col][pos])
         if role == Qt.ItemDataRole.TextAlignmentRole:
@@ -393,7 +409,7 @@ class DataFrameTableModel(QAbstractTableModel):
                 colour = ISSUE_COLORS.get(issue[0])
                 return QBrush(colour) if colour is not None else None
             if role == Qt.ItemDataRole.ToolTipRole:
-                return issue[1]
+                return "\n".join(shown(line) for line in issue[1].split("\n"))
             return issue[0]
         return None
 
@@ -403,10 +419,10 @@ class DataFrameTableModel(QAbstractTableModel):
                 return None
             name = self._frame.columns[section]
             if role == Qt.ItemDataRole.DisplayRole:
-                return str(self._column_labels.get(name, name))
+                return shown(str(self._column_labels.get(name, name)))
             if role == Qt.ItemDataRole.ToolTipRole:
                 tip = self._header_tooltips.get(name)
-                return str(tip) if tip else str(name)
+                return shown(str(tip)) if tip else str(name)
             return None
         if not 0 <= section < len(self._frame):
             return None

@@ -12,8 +12,10 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, Qt
+from PySide6.QtCore import QAbstractTableModel, QCoreApplication, QModelIndex, Qt
 from PySide6.QtGui import QBrush, QColor, QFont
+
+from ..language import shown
 
 PatientSource = Callable[[], Sequence[str]] | Sequence[str]
 
@@ -74,7 +76,15 @@ class ReportTableModel(QAbstractTableModel):
 
     # -- our API -------------------------------------------------------------------
     def headers(self) -> list[str]:
-        return list(self._headers)
+        """The column headers as shown (in the window's language)."""
+        return [shown(h) for h in self._headers]
+
+    def retranslate(self) -> None:
+        """The language changed: every cell and header is asked for again."""
+        if self._rows and self._headers:
+            self.dataChanged.emit(self.index(0, 0), self.index(len(self._rows) - 1, len(self._headers) - 1))
+        if self._headers:
+            self.headerDataChanged.emit(Qt.Orientation.Horizontal, 0, len(self._headers) - 1)
 
     def row(self, r: int) -> ReportRow:
         return self._rows[r]
@@ -87,7 +97,7 @@ class ReportTableModel(QAbstractTableModel):
         return cells[c] if c < len(cells) else ReportCell()
 
     def display_text(self, r: int, c: int) -> str:
-        text = self.cell_at(r, c).text
+        text = shown(self.cell_at(r, c).text)
         return INDENT * self._rows[r].indent + text if c == 0 else text
 
     def find_row(self, predicate: Callable[[ReportRow], bool]) -> int:
@@ -97,7 +107,7 @@ class ReportTableModel(QAbstractTableModel):
     def to_tsv(self, title: str = "", notes: Sequence[str] = ()) -> str:
         """Tab-separated text as shown (indents kept as spaces); pastes into Excel or Word."""
         lines = [title] if title else []
-        lines.append("\t".join(self._headers))
+        lines.append("\t".join(self.headers()))
         for r in range(len(self._rows)):
             lines.append("\t".join(_clean(self.display_text(r, c)) for c in range(len(self._headers))))
         lines.extend(n for n in notes if n)
@@ -110,11 +120,11 @@ class ReportTableModel(QAbstractTableModel):
             out.append(f"<p><b>{html.escape(title)}</b></p>")
         out.append('<table border="1" cellspacing="0" cellpadding="3" '
                    'style="border-collapse:collapse;font-family:Arial,sans-serif;font-size:10pt">')
-        out.append("<tr>" + "".join(f"<th>{html.escape(h)}</th>" for h in self._headers) + "</tr>")
+        out.append("<tr>" + "".join(f"<th>{html.escape(h)}</th>" for h in self.headers()) + "</tr>")
         for r, row in enumerate(self._rows):
             tds = []
             for c in range(len(self._headers)):
-                text = html.escape(self.cell_at(r, c).text)
+                text = html.escape(shown(self.cell_at(r, c).text))
                 style = "text-align:left" if c == 0 else "text-align:center"
                 if c == 0 and row.indent:
                     style += f";padding-left:{12 * row.indent + 3}pt"
@@ -154,12 +164,13 @@ class ReportTableModel(QAbstractTableModel):
         if role == Qt.ItemDataRole.DisplayRole:
             return self.display_text(r, c)
         if role == Qt.ItemDataRole.ToolTipRole:
-            tip = item.tooltip
+            tip = shown(item.tooltip)
             if item.patients is not None:
-                hint = "Double-click to list the patients behind this number."
+                hint = QCoreApplication.translate("ReportTableModel",
+                                                  "Double-click to list the patients behind this number.")
                 tip = f"{tip}\n{hint}" if tip else hint
             if not tip and c == 0:
-                tip = item.text   # the label column may be narrowed to fit the window
+                tip = shown(item.text)   # the label column may be narrowed to fit the window
             return tip or None
         if role == Qt.ItemDataRole.FontRole:
             # Only the label is bold: bold numbers would read as "significant".
@@ -182,9 +193,9 @@ class ReportTableModel(QAbstractTableModel):
             return None
         if role == Qt.ItemDataRole.DisplayRole:
             # Two lines on screen keeps the count columns narrow; copies keep one line.
-            return self._headers[section].replace(" (n = ", "\n(n = ")
+            return shown(self._headers[section]).replace(" (n = ", "\n(n = ").replace("（n = ", "\n（n = ")
         if role == Qt.ItemDataRole.ToolTipRole:
-            return self._header_tips[section] or None
+            return shown(self._header_tips[section]) or None
         if role == Qt.ItemDataRole.TextAlignmentRole:
             horizontal = Qt.AlignmentFlag.AlignLeft if section == 0 else Qt.AlignmentFlag.AlignHCenter
             return int(horizontal | Qt.AlignmentFlag.AlignVCenter)

@@ -5,7 +5,7 @@ from collections.abc import Mapping
 from typing import Any
 
 import pandas as pd
-from PySide6.QtCore import Qt, QTimer
+from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication, QEvent, Qt, QTimer
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
@@ -19,6 +19,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from ..language import shown
 from ..models.dataframe_model import DataFrameFilterProxyModel, DataFrameTableModel, IssueMap
 from ..workers import TaskCancelled, TaskRunner
 
@@ -34,15 +35,16 @@ class Panel(QWidget):
     """
 
     title = ""
-    empty_text = "Open a study (File ▸ Open CRF…) to see this page."
+    empty_text = QT_TRANSLATE_NOOP("Panel", "Open a study (File ▸ Open CRF…) to see this page.")
 
     def __init__(self, parent: QWidget | None = None):
         super().__init__(parent)
         self.setAccessibleName(self.title or type(self).__name__)
         self.results: Any = None
         self._own_runner: TaskRunner | None = None
+        self._message_source: str | None = None
         self._stack = QStackedWidget(self)
-        self.message = QLabel(self.empty_text)
+        self.message = QLabel(QCoreApplication.translate("Panel", self.empty_text))
         self.message.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.message.setWordWrap(True)
         self.message.setStyleSheet("color: #555; font-size: 12pt; padding: 24px;")
@@ -54,8 +56,22 @@ class Panel(QWidget):
         layout.addWidget(self._stack)
 
     def show_message(self, text: str | None = None) -> None:
-        self.message.setText(text or self.empty_text)
+        """``text`` (already in the window's language, or English the catalogue knows); the
+        page's own empty text when None."""
+        self._message_source = text
+        self.message.setText(shown(text) if text else QCoreApplication.translate("Panel", self.empty_text))
         self._stack.setCurrentWidget(self.message)
+
+    def changeEvent(self, event) -> None:  # noqa: N802 (Qt's name)
+        if event.type() == QEvent.Type.LanguageChange:
+            self.retranslate()
+        super().changeEvent(event)
+
+    def retranslate(self) -> None:
+        """The language changed: the message is said again. Tables and figures follow on their
+        own (they keep their English and ask the catalogue again); a panel with more adds here."""
+        if not self.is_showing_contents():
+            self.show_message(self._message_source)
 
     def show_contents(self) -> None:
         self._stack.setCurrentWidget(self.contents)
@@ -131,7 +147,7 @@ class FilterableTable(QWidget):
         self.view.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
         self.view.setAccessibleName("Table")
         self.search = QLineEdit()
-        self.search.setPlaceholderText("Filter rows… (type words from any column)")
+        self.search.setPlaceholderText(self.tr("Filter rows… (type words from any column)"))
         self.search.setClearButtonEnabled(True)
         self.search.setAccessibleName("Filter rows")
         self.search.textChanged.connect(self._text_changed)
@@ -157,9 +173,11 @@ class FilterableTable(QWidget):
 
     def set_frame(self, frame: pd.DataFrame, *, issues: IssueMap | None = None, row_key: str | None = None,
                   header_tooltips: Mapping[str, str] | None = None,
-                  column_labels: Mapping[str, str] | None = None) -> None:
+                  column_labels: Mapping[str, str] | None = None,
+                  translated_columns: tuple[str, ...] = ()) -> None:
         self.model.set_dataframe(frame, issues=issues, row_key=row_key,
-                                 header_tooltips=header_tooltips, column_labels=column_labels)
+                                 header_tooltips=header_tooltips, column_labels=column_labels,
+                                 translated_columns=translated_columns)
         if self.filter_column:
             previous = self.choice.currentText()
             self.choice.blockSignals(True)
@@ -223,8 +241,15 @@ class FilterableTable(QWidget):
         self._update_count()
 
     def _update_count(self) -> None:
-        shown, total = self.proxy.rowCount(), self.model.rowCount()
-        self.count_label.setText(f"{shown} of {total} rows" if shown != total else f"{total} rows")
+        visible, total = self.proxy.rowCount(), self.model.rowCount()
+        self.count_label.setText(self.tr("{0} of {1} rows").format(visible, total) if visible != total
+                                 else self.tr("{0} rows").format(total))
+
+    def changeEvent(self, event) -> None:  # noqa: N802 (Qt's name)
+        if event.type() == QEvent.Type.LanguageChange:
+            self.model.retranslate()
+            self._update_count()
+        super().changeEvent(event)
 
     def visible_frame(self) -> pd.DataFrame:
         return self.proxy.visible_dataframe()

@@ -15,6 +15,7 @@ import pandas as pd
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QTabBar, QVBoxLayout
 
+from ...i18n import N_
 from ...report.format import format_median_range, format_n_percent, format_p, math_signs, minus_sign
 from ..dialogs.patient_list import PatientListDialog, show_patient_list
 from ..models.report_table_model import ReportCell, ReportRow
@@ -105,7 +106,7 @@ def baseline_rows(table: Any, patients: Callable[[str, Any, str], Callable[[], l
         p_cell = ReportCell(format_p(comp.p_value), tooltip=p_tooltip(comp), raw=comp.p_value)
         mark = marker(comp.footnote)
         if comp.kind == "categorical":
-            label = ReportCell(f"{comp.label}, n (%){mark}", tooltip=p_tooltip(comp))
+            label = ReportCell(N_(f"{comp.label}, n (%){mark}"), tooltip=p_tooltip(comp))
             rows.append(ReportRow([label] + [ReportCell() for _ in columns] + [p_cell],
                                   bold=True, shaded=True, key=(comp.variable, None)))
             for level in comp.levels:

@@ -24,6 +24,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from ..language import shown
 from ..models.report_table_model import HasPatientsRole, ReportRow, ReportTableModel
 
 
@@ -50,6 +51,7 @@ class ReportTable(QWidget):
         super().__init__(parent)
         self.setAccessibleName(name)
         self.title = ""
+        self.subtitle = ""
         self.notes: list[str] = []
         self.model = ReportTableModel(self)
         self._natural: list[int] = []
@@ -88,10 +90,10 @@ class ReportTable(QWidget):
         self.notes_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.notes_label.setStyleSheet("color: #444; font-size: 9pt;")
         self.notes_label.setAccessibleName("Footnotes")
-        self.copy_button = QPushButton("Copy as tab-separated text")
-        self.copy_button.setToolTip("Copy the whole table (Ctrl+C) to paste into Excel or Word")
+        self.copy_button = QPushButton(self.tr("Copy as tab-separated text"))
+        self.copy_button.setToolTip(self.tr("Copy the whole table (Ctrl+C) to paste into Excel or Word"))
         self.copy_button.clicked.connect(self.copy)
-        self.hint_label = QLabel("Double-click a number to see the patients behind it.")
+        self.hint_label = QLabel(self.tr("Double-click a number to see the patients behind it."))
         self.hint_label.setStyleSheet("color: #555;")
         bar = QHBoxLayout()
         bar.setContentsMargins(0, 0, 0, 0)
@@ -113,14 +115,16 @@ class ReportTable(QWidget):
                   notes: Sequence[str] = (), subtitle: str = "",
                   header_tooltips: Sequence[str] | None = None) -> None:
         self.title = title
+        self.subtitle = subtitle
         self.notes = [n for n in notes if n]
-        self.title_label.setText(title)
         self.title_label.setVisible(bool(title))
-        self.subtitle_label.setText(subtitle)
         self.subtitle_label.setVisible(bool(subtitle))
         self.model.set_rows(headers, rows, header_tooltips)
-        self.notes_label.setText("\n".join(self.notes))
+        self._show_texts()
         self.notes_label.setVisible(bool(self.notes))
+        self._size_columns()
+
+    def _size_columns(self) -> None:
         self.view.resizeColumnsToContents()
         # Room for the padding the style sheet adds, so "n (%)" never elides.
         self._natural = [min(self.view.columnWidth(c) + 24, 520) for c in range(self.model.columnCount())]
@@ -129,6 +133,19 @@ class ReportTable(QWidget):
         # The frame hugs the columns instead of trailing an empty grey header.
         self.view.setMaximumWidth(sum(self._natural) + 2 * self.view.frameWidth()
                                   + self.view.verticalScrollBar().sizeHint().width() + 2)
+
+    def _show_texts(self) -> None:
+        """Title, subtitle and footnotes in the window's language (kept in English)."""
+        self.title_label.setText(shown(self.title))
+        self.subtitle_label.setText(shown(self.subtitle))
+        self.notes_label.setText("\n".join(shown(n) for n in self.notes))
+
+    def changeEvent(self, event) -> None:  # noqa: N802 (Qt's name)
+        if event.type() == QEvent.Type.LanguageChange:
+            self._show_texts()
+            self.model.retranslate()
+            self._size_columns()
+        super().changeEvent(event)
 
     def content_height(self) -> int:
         """Height showing every row (plus a horizontal scroll bar's worth of slack)."""
@@ -161,12 +178,12 @@ class ReportTable(QWidget):
 
     # -- copy / export -------------------------------------------------------------
     def tsv(self) -> str:
-        return self.model.to_tsv(self.title, self.notes)
+        return self.model.to_tsv(shown(self.title), [shown(n) for n in self.notes])
 
     def copy(self) -> None:
         mime = QMimeData()
         mime.setText(self.tsv())
-        mime.setHtml(self.model.to_html(self.title, self.notes))
+        mime.setHtml(self.model.to_html(shown(self.title), [shown(n) for n in self.notes]))
         QApplication.clipboard().setMimeData(mime)
         self.copied.emit(self.title)
 

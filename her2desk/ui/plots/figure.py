@@ -11,9 +11,42 @@ import functools
 from typing import Any
 
 import pyqtgraph as pg
+from PySide6.QtCore import QEvent
 from PySide6.QtWidgets import QVBoxLayout, QWidget
 
+from ...i18n import ENGLISH, translate
+from ..language import ui_language
 from . import export, style
+
+
+def translate_figure_texts(widget: QWidget, language: str) -> QWidget:
+    """Every text of a drawn figure (title, axis labels, legend, annotations) through the
+    Qt-free catalogue, line by line; numbers and unknown text pass through unchanged.
+
+    Each item keeps its English text, so translating again (another language, or back to
+    English) starts from the source, never from a translation."""
+    def tr(text: str) -> str:
+        return "\n".join(translate(line, language) for line in str(text).split("\n"))
+
+    def again(item: Any, current: str, put) -> None:
+        source = item.__dict__.get("_her2desk_source")
+        if source is None or current != item.__dict__.get("_her2desk_shown"):
+            source = current             # first time, or redrawn since: the new English
+        new = tr(source) if language != ENGLISH else source
+        if new != current:
+            put(new)
+        item.__dict__["_her2desk_source"], item.__dict__["_her2desk_shown"] = source, new
+
+    scenes = {v.scene() for v in widget.findChildren(pg.GraphicsView) if v.scene() is not None}
+    for scene in scenes:
+        for item in scene.items():
+            if isinstance(item, pg.AxisItem) and item.labelText:
+                again(item, item.labelText, lambda t, i=item: i.setLabel(t, units=i.labelUnits or None))
+            elif isinstance(item, pg.LabelItem) and item.text:
+                again(item, item.text, item.setText)
+            elif isinstance(item, pg.TextItem) and item.toPlainText().strip():
+                again(item, item.toPlainText(), item.setText)
+    return widget
 
 
 def _replayable(method):
@@ -29,9 +62,12 @@ def _replayable(method):
             drawn[method.__name__] = (args, kwargs)
         self.__dict__["_draw_depth"] = depth + 1
         try:
-            return method(self, *args, **kwargs)
+            out = method(self, *args, **kwargs)
         finally:
             self.__dict__["_draw_depth"] = depth
+        if depth == 0:
+            self._follow_language()
+        return out
     wrapper._replayable = True
     return wrapper
 
@@ -58,13 +94,30 @@ class FigureWidget(QWidget):
 
     def fresh_copy(self, title: str | None = "") -> "FigureWidget":
         """A new, unshown widget of this class drawing the same figure (``title`` replaces any
-        title given; None keeps it)."""
+        title given; None keeps it), in the language this one shows."""
         copy = type(self)()
         for name, (args, kwargs) in dict(self.__dict__.get("_drawn", {})).items():
             if title is not None and "title" in kwargs:
                 kwargs = {**kwargs, "title": title}
             getattr(copy, name)(*args, **kwargs)
+        if self._follows_window():
+            translate_figure_texts(copy, ui_language())
         return copy
+
+    # -- language -----------------------------------------------------------------
+    def _follows_window(self) -> bool:
+        """A figure inside the window speaks the window's language; a parentless one (a report
+        figure, a journal copy) stays English until its caller translates it."""
+        return self.parent() is not None
+
+    def _follow_language(self) -> None:
+        if self._follows_window() and ui_language() != ENGLISH:
+            translate_figure_texts(self, ui_language())
+
+    def changeEvent(self, event) -> None:  # noqa: N802 (Qt's name)
+        if event.type() == QEvent.Type.LanguageChange and self._follows_window():
+            translate_figure_texts(self, ui_language())
+        super().changeEvent(event)
 
     def export_journal(self, path, *, width_mm: float = 85.0, dpi: int = 600,
                        title: str | None = ""):

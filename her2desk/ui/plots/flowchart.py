@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from PySide6.QtCore import QLineF, QPointF, QRect, QRectF, Qt, Signal
+from PySide6.QtCore import QEvent, QLineF, QPointF, QRect, QRectF, Qt, Signal
 from PySide6.QtGui import QBrush, QColor, QFontMetricsF, QPainter, QPainterPath, QPen, QPolygonF
 from PySide6.QtWidgets import (
     QGraphicsItem,
@@ -20,7 +20,9 @@ from PySide6.QtWidgets import (
     QGraphicsView,
 )
 
+from ...i18n import ENGLISH, translate
 from ...report.format import minus_sign
+from ..language import ui_language
 from . import export
 from .style import OKABE_ITO, font, translucent
 
@@ -139,6 +141,23 @@ class FlowchartView(QGraphicsView):
         self.setMinimumSize(240, 160)
         self.boxes: dict[str, QGraphicsItem] = {}
         self.flow: Any = None
+        self.language: str | None = None    # None: the window's when inside it, else English
+
+    # -- language -------------------------------------------------------------------
+    def _tr(self, text: str) -> str:
+        language = self.language or (ui_language() if self.parent() is not None else ENGLISH)
+        return translate(text, language)
+
+    def translate_to(self, language: str) -> "FlowchartView":
+        """Draw the boxes again in ``language`` (a report figure's language)."""
+        self.language = language
+        self.set_flowchart(self.flow)
+        return self
+
+    def changeEvent(self, event) -> None:  # noqa: N802 (Qt's name)
+        if event.type() == QEvent.Type.LanguageChange and self.flow is not None:
+            self.set_flowchart(self.flow)
+        super().changeEvent(event)
 
     # -- drawing --------------------------------------------------------------------
     def set_flowchart(self, flow: Any) -> None:
@@ -148,15 +167,16 @@ class FlowchartView(QGraphicsView):
         self.flow = flow
         if flow is None:
             return
+        tr = self._tr
         reasons = [(label, int(n)) for label, n in flow.excluded.items() if n]
-        admitted = FlowBox("admitted", [f"Admitted (n = {flow.admitted})"])
-        eligible = FlowBox("eligible", [f"Eligible (n = {flow.eligible})"], fill=QColor("#f2f2f2"))
-        groups = [FlowBox(f"group:{g}", [f"{_pretty(g)} (n = {n})"],
+        admitted = FlowBox("admitted", [tr(f"Admitted (n = {flow.admitted})")])
+        eligible = FlowBox("eligible", [tr(f"Eligible (n = {flow.eligible})")], fill=QColor("#f2f2f2"))
+        groups = [FlowBox(f"group:{g}", [tr(f"{_pretty(g)} (n = {n})")],
                           fill=translucent(QColor(OKABE_ITO[i % 2]), 45))
                   for i, (g, n) in enumerate(flow.groups.items())]
         # The excluded box: a title line and one clickable row per reason.
-        title = f"Excluded (n = {flow.excluded_total})"
-        lines = [title] + [f"{label} (n = {n})" for label, n in reasons]
+        title = tr(f"Excluded (n = {flow.excluded_total})")
+        lines = [title] + [tr(f"{label} (n = {n})") for label, n in reasons]
         excluded = FlowBox("excluded", lines, fill=QColor("#fbfbfb"), align_left=True)
         main_w = max(admitted.width, eligible.width, 200.0)
         for box in (admitted, eligible):
@@ -203,7 +223,7 @@ class FlowchartView(QGraphicsView):
             self.boxes[box.key] = box
         for i, (label, n) in enumerate(reasons, start=1):
             r = QRectF(3, PAD_Y + i * excluded.line_height, excluded.width - 6, excluded.line_height)
-            row = ReasonRow(f"excluded:{label}", f"{label} (n = {n})", r, excluded)
+            row = ReasonRow(f"excluded:{label}", tr(f"{label} (n = {n})"), r, excluded)
             self.boxes[row.key] = row
         rect = scene.itemsBoundingRect().adjusted(-MARGIN, -MARGIN, MARGIN, MARGIN)
         scene.setSceneRect(rect)

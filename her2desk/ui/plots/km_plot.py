@@ -18,6 +18,7 @@ from PySide6.QtCore import QPointF, Qt, Signal
 from PySide6.QtGui import QColor, QFontMetrics, QPainterPath
 from PySide6.QtWidgets import QLabel, QSizePolicy, QWidget
 
+from ...i18n import N_
 from ...report.format import NR, format_number, format_percent
 from . import export, style
 from .figure import FigureWidget
@@ -88,14 +89,14 @@ def _fmt_time(value: float) -> str:
 def median_text(curve: Any, unit: str, scale: float) -> str:
     median = getattr(curve, "median", float("nan"))
     if median is None or not math.isfinite(median):
-        return f"median {NR}"
+        return N_(f"median {NR}")
     short = "mo" if unit == "months" else "y"
-    return f"median {format_number(median * scale, 1)} {short}"
+    return N_(f"median {format_number(median * scale, 1)} {short}")
 
 
 def legend_label(curve: Any, unit: str = "months", scale: float = 1.0) -> str:
-    return (f"{curve.label} (n={curve.n}, events={curve.events}, "
-            f"{median_text(curve, unit, scale)})")
+    return N_(f"{curve.label} (n={curve.n}, events={curve.events}, "
+              f"{median_text(curve, unit, scale)})")
 
 
 class KMPlotWidget(FigureWidget):

@@ -1,0 +1,85 @@
+"""The window in Chinese, switched while a study is open: tables, headers, footnotes, findings,
+the flowchart and the figures follow at once, and back to English leaves no Chinese behind."""
+import re
+import sys
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QApplication
+
+from her2desk.ui.app import switch_language
+from her2desk.ui.main_window import MainWindow
+from her2desk.ui.report_figures import figure_texts
+
+sys.path.insert(0, str(Path(__file__).parent))
+import study_factory  # noqa: E402
+
+CJK = re.compile(r"[\u4e00-\u9fff]")
+
+
+@pytest.fixture(scope="module")
+def study_file(tmp_path_factory):
+    return study_factory.write_study(tmp_path_factory.mktemp("study") / "study.xlsx", n=120)
+
+
+@pytest.fixture
+def window(qtbot, qsettings):
+    w = MainWindow(settings_store=qsettings)
+    qtbot.addWidget(w)
+    w.show()
+    qtbot.waitExposed(w)
+    yield w
+    switch_language(w, "en")
+    QApplication.processEvents()
+    w.runner.shutdown(5000)
+
+
+def _headers(model):
+    return [model.headerData(c, Qt.Orientation.Horizontal) for c in range(model.columnCount())]
+
+
+def _shown(window):
+    validation = window.panels["Validation"].table.model
+    from her2desk.ui.panels.report_table import ReportTable
+
+    tables = [t for t in window.findChildren(ReportTable) if t.model.rowCount()]
+    from her2desk.ui.plots.flowchart import FlowchartView
+    from her2desk.ui.plots.km_plot import KMPlotWidget
+
+    flow = window.findChildren(FlowchartView)[0]
+    km = [w for w in window.findChildren(KMPlotWidget) if w.curves][0]
+    return {"validation headers": _headers(validation),
+            "message": validation.index(0, list(validation.dataframe.columns).index("message")).data(),
+            "table headers": [h for t in tables for h in t.model.headers()],
+            "row labels": [t.model.display_text(r, 0) for t in tables for r in range(t.model.rowCount())],
+            "titles": [t.title_label.text() for t in tables],
+            "notes": [t.notes_label.text() for t in tables],
+            "flowchart": flow.box_text("admitted"),
+            "km": figure_texts(km),
+            "empty": window.panels["Data"].message.text()}
+
+
+def test_switching_to_chinese_translates_what_the_study_shows_and_back(window, qtbot, study_file):
+    with qtbot.waitSignal(window.results_ready, timeout=60000):
+        window.open_study(study_file)
+    english = _shown(window)
+    switch_language(window, "zh_CN")
+    QApplication.processEvents()
+    chinese = _shown(window)
+    assert "需核对的内容" in chinese["validation headers"]
+    assert CJK.search(chinese["message"]), chinese["message"]
+    assert "特征" in chinese["table headers"]
+    share = lambda texts: sum(bool(CJK.search(t)) for t in texts) / max(1, len(texts))  # noqa: E731
+    english_left = [t for t in chinese["row labels"] if re.search(r"\b[a-z]{4,}\b", t)]
+    assert len(english_left) <= 0.1 * len(chinese["row labels"]), english_left
+    assert share(chinese["titles"]) == 1.0
+    assert share([n for n in chinese["notes"] if n]) == 1.0
+    assert chinese["flowchart"].startswith("入组") or CJK.search(chinese["flowchart"])
+    # (log-rank is what Chinese papers call the test too)
+    assert not [t for t in chinese["km"] if re.search(r"\b[a-z]{4,}\b", t.replace("log-rank", ""))], chinese["km"]
+    switch_language(window, "en")
+    QApplication.processEvents()
+    back = _shown(window)
+    assert back == english
+    assert not any(CJK.search(str(v)) for v in back.values())
