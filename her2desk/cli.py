@@ -161,7 +161,50 @@ def build_parser() -> argparse.ArgumentParser:
     _add_language_arg(r, "report.xlsx (sheet names included), report.docx and the figures")
     _add_dictionary_arg(r)
     _add_settings_args(r)
+    d = sub.add_parser("diff", help="what changed between two data freezes: patients, cells, "
+                                    "eligibility, events and headline results")
+    d.add_argument("old", help="the earlier freeze (any CRF file her2desk reads)")
+    d.add_argument("new", help="the later freeze")
+    d.add_argument("--out", help="write the comparison to this .xlsx")
+    d.add_argument("--dictionary", metavar="DICTIONARY.csv",
+                   help="REDCap data dictionary for both freezes when they are REDCap records exports")
+    d.add_argument("--new-dictionary", metavar="DICTIONARY.csv",
+                   help="the new freeze's own dictionary, when it differs from --dictionary")
+    _add_settings_args(d)
     return p
+
+
+def _cmd_diff(args) -> int:
+    from .analysis.freeze_diff import compare_freezes
+    from .analysis.study import run_study
+    from .cohort.loading import load_study
+    from .report.diff_report import diff_summary, write_diff_workbook
+
+    old, new = _crf_path(args.old), _crf_path(args.new)
+    if args.out and Path(args.out).suffix.lower() != ".xlsx":
+        raise UserError(f"The comparison is written as an Excel workbook: give a name ending in "
+                        f".xlsx, not {Path(args.out).name}.")
+    old_dic = _dictionary_path(args)
+    new_dic = _dictionary_path(argparse.Namespace(dictionary=args.new_dictionary)) or old_dic
+    settings = _settings_from(args, new)          # one set of settings for both freezes
+    studies = [_load(load_study, path, settings, dic) for path, dic in ((old, old_dic),
+                                                                       (new, new_dic))]
+    results = [run_study(s.cohort, settings, flowchart=s.flowchart) for s in studies]
+    diff = compare_freezes(studies[0], studies[1], results[0], results[1],
+                           old_name=old.name, new_name=new.name)
+    for label, value in diff_summary(diff):
+        print(_shown(f"{label}: {value}"))
+    for r in diff.moved:
+        if r.section == "Flowchart":
+            print(_shown(f"  {r.item}: {r.old:g} → {r.new:g}"))
+    if args.out:
+        out = Path(args.out)
+        try:
+            write_diff_workbook(diff, out)
+        except OSError as exc:
+            raise UserError(_write_failure(out, exc)) from None
+        print(_shown(f"Wrote the comparison to {out}"))
+    return 0
 
 
 def _cmd_template(args) -> int:
@@ -379,7 +422,7 @@ def _dispatch(argv: list[str]) -> int:
 
         terminate_as_interrupt()          # SIGTERM unwinds: temporary files are removed
     handler = {"app": _cmd_app, "template": _cmd_template, "validate": _cmd_validate,
-               "cohort": _cmd_cohort, "report": _cmd_report}[command]
+               "cohort": _cmd_cohort, "report": _cmd_report, "diff": _cmd_diff}[command]
     from .crf.escape import printable
 
     try:
