@@ -5,6 +5,7 @@ One ``StudyResults`` feeds all three outputs, so they cannot disagree.
 from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
+from collections.abc import Sequence
 from typing import Callable
 
 import pandas as pd
@@ -87,47 +88,103 @@ def recurrence_hazard_by_year(cohort: pd.DataFrame) -> dict[str, IntervalHazard]
     return out
 
 
+#: run_study's stages, in their default order. A caller may put some first (the page on
+#: screen); the results do not depend on the order.
+STAGES = ("tables", "neoadjuvant", "survival", "cox", "conversion")
+#: Each stage's share of the work, for the progress bar (measured on the sample study).
+_WEIGHTS = {"tables": 0.15, "neoadjuvant": 0.3, "survival": 0.3, "cox": 0.15, "conversion": 0.05}
+Priority = Callable[[], Sequence[str]]
+
+
+def _partial(settings: StudySettings, flow: Flowchart, grouping: str, parts: dict) -> StudyResults:
+    """The results so far: what a page whose stages are done needs (the rest empty)."""
+    return StudyResults(settings, flow, parts.get("tables", {}), parts.get("followup", ()),
+                        parts.get("neoadjuvant"), tuple(parts.get("survival", ())),
+                        parts.get("cox"), parts.get("conversion"),
+                        parts.get("hazard_over_time", {}), grouping, (),
+                        parts.get("heterogeneity"))
+
+
 def run_study(cohort: pd.DataFrame, settings: StudySettings | None = None, *,
               flowchart: Flowchart | None = None, grouping: str = "hr_status",
               progress: Callable[[float, str], None] | None = None,
-              cancelled: Callable[[], bool] | None = None) -> StudyResults:
-    """Run Tables 1–4, neoadjuvant response, survival comparisons, Cox models and conversion."""
+              cancelled: Callable[[], bool] | None = None,
+              first: Sequence[str] | Priority = (),
+              on_stage: Callable[[str, StudyResults], None] | None = None) -> StudyResults:
+    """Run Tables 1–4, neoadjuvant response, survival comparisons, Cox models and conversion.
+
+    ``first``: stages (of :data:`STAGES`) to run before the others, or a callable asked
+    before each stage (so the page the user switches to comes next); ``on_stage(name,
+    partial)`` is called after each stage with the results so far. The paper's items and the
+    notes, which need every stage, come last.
+    """
     from .cox_models import study_cox_models
     from .paper import paper_results
 
     settings = settings or StudySettings()
     progress = progress or (lambda f, t: None)
     cancelled = cancelled or (lambda: False)
+    flow = flowchart or make_flowchart(cohort)
+    priority: Priority = first if callable(first) else (lambda: first)
+    done_share = 0.0
 
-    def step(fraction: float, text: str) -> None:
+    def step(text: str) -> None:
         if cancelled():
             raise AnalysisCancelled()
-        progress(fraction, text)
+        progress(min(done_share, 0.97), text)
 
-    step(0.0, "Baseline tables")
-    tables: dict[str, BaselineTable | CountTable] = {
-        key: baseline_table(cohort, key, grouping=grouping,
-                            include_unknown_in_test=settings.include_unknown_in_test)
-        for key in ("table1", "table2", "table3")}
-    tables["table4"] = first_line_table(cohort)
-    step(0.25, "Neoadjuvant response")
-    neo = neoadjuvant_response(cohort)
-    step(0.35, "Survival curves")
-    survival = []
-    for i, spec in enumerate(STANDARD_COMPARISONS):
-        step(0.35 + 0.4 * i / len(STANDARD_COMPARISONS), f"Survival: {spec.title}")
-        survival.append(survival_comparison(cohort, spec, conf_type=settings.km_conf_type,
-                                            ties=settings.cox_ties))
-    step(0.8, "Cox models")
-    cox = study_cox_models(cohort, ties=settings.cox_ties)
-    step(0.95, "Receptor conversion")
-    conversion = receptor_conversion(cohort)
-    notes = study_notes(cohort, tables, neo, survival, cox, conversion, grouping)
-    step(0.97, "The paper's items")
-    results = StudyResults(settings, flowchart or make_flowchart(cohort), tables,
-                           followup_summary(cohort), neo, tuple(survival), cox, conversion,
-                           recurrence_hazard_by_year(cohort), grouping, tuple(notes),
-                           her2_heterogeneity(cohort))
+    parts: dict = {}
+
+    def tables() -> None:
+        step("Baseline tables")
+        t: dict[str, BaselineTable | CountTable] = {
+            key: baseline_table(cohort, key, grouping=grouping,
+                                include_unknown_in_test=settings.include_unknown_in_test)
+            for key in ("table1", "table2", "table3")}
+        t["table4"] = first_line_table(cohort)
+        parts["tables"] = t
+
+    def neoadjuvant() -> None:
+        step("Neoadjuvant response")
+        parts["neoadjuvant"] = neoadjuvant_response(cohort)
+
+    def survival() -> None:
+        out = []
+        for i, spec in enumerate(STANDARD_COMPARISONS):
+            if cancelled():
+                raise AnalysisCancelled()
+            progress(min(done_share + _WEIGHTS["survival"] * i / len(STANDARD_COMPARISONS), 0.97),
+                     f"Survival: {spec.title}")
+            out.append(survival_comparison(cohort, spec, conf_type=settings.km_conf_type,
+                                           ties=settings.cox_ties))
+        parts["survival"] = tuple(out)
+        parts["followup"] = followup_summary(cohort)
+        parts["hazard_over_time"] = recurrence_hazard_by_year(cohort)
+
+    def cox() -> None:
+        step("Cox models")
+        parts["cox"] = study_cox_models(cohort, ties=settings.cox_ties)
+
+    def conversion() -> None:
+        step("Receptor conversion")
+        parts["conversion"] = receptor_conversion(cohort)
+        parts["heterogeneity"] = her2_heterogeneity(cohort)
+
+    work = {"tables": tables, "neoadjuvant": neoadjuvant, "survival": survival, "cox": cox,
+            "conversion": conversion}
+    todo = list(STAGES)
+    while todo:
+        wanted = [name for name in priority() if name in todo]
+        name = wanted[0] if wanted else todo[0]
+        todo.remove(name)
+        work[name]()
+        done_share += _WEIGHTS[name]
+        if on_stage is not None:
+            on_stage(name, _partial(settings, flow, grouping, parts))
+    step("The paper's items")
+    notes = study_notes(cohort, parts["tables"], parts["neoadjuvant"], parts["survival"],
+                        parts["cox"], parts["conversion"], grouping)
+    results = replace(_partial(settings, flow, grouping, parts), notes=tuple(notes))
     results = replace(results, paper=paper_results(cohort, results))
     progress(1.0, "Analyses done")
     return results

@@ -54,6 +54,10 @@ SPREADSHEET_SUFFIXES = CRF_EXTENSIONS     # one front door: the formats the comm
 MAX_RECENT = 8
 #: The pages filled by the analyses (the others by loading).
 RESULT_PAGES = ("Baseline", "Neoadjuvant", "Survival", "Cox", "First-line & conversion")
+#: The analysis stages (analysis.study.STAGES) each result page draws from: the page on
+#: screen has its stages run first and is filled as soon as they are done.
+PAGE_STAGES = {"Baseline": ("tables",), "Neoadjuvant": ("neoadjuvant",), "Survival": ("survival",),
+               "Cox": ("cox",), "First-line & conversion": ("tables", "conversion", "survival")}
 _DRAG_EVENTS = frozenset((QEvent.Type.DragEnter, QEvent.Type.DragMove, QEvent.Type.Drop, QEvent.Type.DragLeave))
 
 # Keys of self.panels; shown translated (QT_TRANSLATE_NOOP returns the English text unchanged).
@@ -191,6 +195,11 @@ class Banner(QFrame):
         return self.label.text()
 
 
+class _StageRelay(QObject):
+    """Carries run_study's per-stage results from the pool thread to the GUI thread (queued)."""
+    stage_done = Signal(object, str, object)      # analysis run token, stage, partial results
+
+
 class MainWindow(QMainWindow):
     """her2desk's window. ``settings_store`` defaults to QSettings("her2desk", "her2desk")."""
 
@@ -213,6 +222,13 @@ class MainWindow(QMainWindow):
         self._opening: Path | None = None             # the workbook a running "load" is reading
         self.loaded: Any = None
         self.results: Any = None
+        self._stage_relay = _StageRelay(self)
+        self._stage_relay.stage_done.connect(self._on_stage_done)
+        self._analysis_run: object | None = None      # token of the analyses running now
+        self._stages_done: set[str] = set()
+        self._partial: Any = None                     # results of the stages done so far
+        self._filled_early: set[str] = set()          # result pages filled before the end
+        self._priority: tuple[str, ...] = ()          # stages of the page on screen
 
         self._build_central()
         self._build_status_bar()
@@ -256,6 +272,7 @@ class MainWindow(QMainWindow):
         layout.addWidget(self.tabs, 1)
         self.setCentralWidget(central)
         self.overlay = DropOverlay(central)
+        self.tabs.currentChanged.connect(self._on_page_changed)
 
     def _build_status_bar(self) -> None:
         bar = self.statusBar()
@@ -491,13 +508,24 @@ class MainWindow(QMainWindow):
         if loaded is None:
             return
 
+        token = object()
+        self._analysis_run, self._stages_done, self._partial = token, set(), None
+        self._filled_early = set()
+        self._priority = self._page_stages()
+        relay = self._stage_relay
+
         def work(progress, cancelled):
             from ..analysis.study import run_study
             from ..cohort.study_cache import cached, results_key, user_cache_dir
 
             def build():
+                # The page on screen first (asked again before each stage: a tab switch
+                # reorders what is left), each page filled as soon as its stages are done.
                 return run_study(loaded.cohort, loaded.settings, flowchart=loaded.flowchart,
-                                 progress=progress, cancelled=cancelled)
+                                 progress=progress, cancelled=cancelled,
+                                 first=lambda: self._priority,
+                                 on_stage=lambda name, partial: relay.stage_done.emit(
+                                     token, name, partial))
 
             folder = user_cache_dir()
             if loaded.cache_key is None or folder is None:
@@ -515,22 +543,67 @@ class MainWindow(QMainWindow):
                 f"The analyses could not be run, so this page is empty.\n\n{message}\n\n"
                 "The Data, Validation and Eligibility pages still show the study.")
 
-    def _on_results(self, results: Any) -> None:
+    def _page_stages(self) -> tuple[str, ...]:
+        page = self.tabs.tabText(self.tabs.currentIndex()).replace("&&", "&")
+        name = next((n for n in TAB_TITLES if self.tr(n) == page), page)
+        return PAGE_STAGES.get(name, ())
+
+    def _on_page_changed(self, index: int) -> None:
+        self._priority = self._page_stages()          # read by the running analyses
+        self._fill_when_ready()
+
+    def _on_stage_done(self, token: object, stage: str, partial: Any) -> None:
+        if token is not self._analysis_run:           # a cancelled or older run
+            return
+        self._stages_done.add(stage)
+        self._partial = partial
+        self._fill_when_ready()
+
+    def _fill_when_ready(self) -> None:
+        """Fill the page on screen from the partial results once its stages are done."""
+        if self._partial is None or self.results is not None:
+            return
+        widget = self.tabs.currentWidget()
+        name = next((n for n, p in self.panels.items() if p is widget), None)
+        if (name in PAGE_STAGES and name not in self._filled_early
+                and set(PAGE_STAGES[name]) <= self._stages_done):
+            self._filled_early.add(name)
+            self._fill_page(name, self._current_settings(self._partial))
+
+    def _current_settings(self, results: Any) -> Any:
         from ..cohort.settings import Stage, changed_stage
 
         current = getattr(self.loaded, "settings", None)
         if current is not None and changed_stage(results.settings, current) == Stage.DISPLAY:
             # A display setting changed while the analyses ran: draw with the new one.
             results = dataclasses.replace(results, settings=current)
-        self.results = results
+        return results
+
+    def _fill_page(self, name: str, results: Any) -> None:
         unit = getattr(results.settings, "time_unit", "months")
         cohort = self.loaded.cohort if self.loaded is not None else None
-        self.panels["Baseline"].set_results(results, cohort=cohort)
-        self.panels["Neoadjuvant"].set_results(results.neoadjuvant, cohort=cohort)
-        self.panels["Survival"].set_results(results.survival, time_unit=unit, cohort=cohort,
-                                            settings=results.settings)
-        self.panels["Cox"].set_results(results.cox, cohort=cohort, settings=results.settings)
-        self.panels["First-line & conversion"].set_results(results, cohort=cohort)
+        panel = self.panels[name]
+        if name == "Neoadjuvant":
+            panel.set_results(results.neoadjuvant, cohort=cohort)
+        elif name == "Survival":
+            panel.set_results(results.survival, time_unit=unit, cohort=cohort,
+                              settings=results.settings)
+        elif name == "Cox":
+            panel.set_results(results.cox, cohort=cohort, settings=results.settings)
+        else:                                         # Baseline, First-line & conversion
+            panel.set_results(results, cohort=cohort)
+
+    def _on_results(self, results: Any) -> None:
+        results = self._current_settings(results)
+        self.results = results
+        early, self._filled_early, self._analysis_run = self._filled_early, set(), None
+        for name in RESULT_PAGES:
+            if name in early:
+                # Filled from the same objects already; keep what the user did there.
+                self.panels[name].results = (results if name in ("Baseline", "First-line & conversion")
+                                             else self.panels[name].results)
+                continue
+            self._fill_page(name, results)
         self.statusBar().showMessage(self.tr("Analyses done."), 5000)
         self.results_ready.emit(results)
 

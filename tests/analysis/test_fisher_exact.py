@@ -67,3 +67,47 @@ def test_simulation_stops_once_three_decimals_are_settled():
                              max_replicates=20_000)
     assert res.replicates == 20_000
 
+
+
+# --- the work budget is checked before compositions are built (issue 12) -------------------
+
+from hypothesis import given, settings as hsettings, strategies as st  # noqa: E402
+
+from her2desk.analysis import fisher_exact as _fe  # noqa: E402
+
+
+@hsettings(max_examples=200, deadline=None)
+@given(st.lists(st.integers(0, 12), min_size=1, max_size=5), st.data())
+def test_composition_count_and_budget_verdict_match_enumeration(caps, data):
+    caps = np.array(caps, dtype=np.int64)
+    total = data.draw(st.integers(0, int(caps.sum())))
+    n = _fe._compositions(caps, total).shape[0]
+    assert _fe._n_compositions(caps, total) == n
+    work = data.draw(st.integers(0, 60))
+    per = data.draw(st.integers(1, 4))
+    budget = data.draw(st.integers(0, 4000))
+    assert _fe._over_budget(caps, total, work, per, budget) == (work + n * per > budget)
+
+
+def test_large_table_never_builds_more_than_its_budget(monkeypatch):
+    """A 5 x 4 grade table at 100,000 patients: simulated at once, no billion-row enumeration."""
+    big = (np.array([[6, 2, 1, 6], [19, 6, 0, 17], [33, 14, 2, 36], [16, 6, 6, 27],
+                     [36, 17, 6, 73]]) * 300)
+    largest = []
+    real = _fe._compositions
+
+    def spy(caps, total):
+        out = real(caps, total)
+        largest.append(out.shape[0])
+        return out
+    monkeypatch.setattr(_fe, "_compositions", spy)
+    assert _fe.fisher_network_p(big, max_work=_fe.DEFAULT_MAX_WORK) is None
+    assert max(largest, default=0) <= _fe.DEFAULT_MAX_WORK
+
+
+def test_fisher_rxc_is_memoised_on_table_and_arguments():
+    table = [[3, 1, 4], [1, 5, 9], [2, 6, 5]]
+    first = _fe.fisher_exact_rxc(table, seed=1)
+    assert _fe.fisher_exact_rxc(np.array(table), seed=1) is first
+    assert _fe.fisher_exact_rxc(table, seed=1, max_work=10).p_value != first.p_value \
+        or not _fe.fisher_exact_rxc(table, seed=1, max_work=10).exact
