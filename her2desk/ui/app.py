@@ -140,10 +140,14 @@ def add_language_menu(window: Any) -> Any:
 
     translate = QCoreApplication.translate   # (context, text): the form lupdate extracts
     bar = window.menuBar()
-    view = bar.addMenu(translate("LanguageMenu", "&View"))
-    actions = bar.actions()
-    if len(actions) >= 2:   # before Help
-        bar.insertMenu(actions[-2], view)
+    view = getattr(window, "view_menu", None)    # the window's own View menu, if it has one
+    if view is None:
+        view = bar.addMenu(translate("LanguageMenu", "&View"))
+        actions = bar.actions()
+        if len(actions) >= 2:   # before Help
+            bar.insertMenu(actions[-2], view)
+    else:
+        view.addSeparator()
     menu = view.addMenu(translate("LanguageMenu", "&Language"))
     group = QActionGroup(menu)
     group.setExclusive(True)

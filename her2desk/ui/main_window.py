@@ -15,7 +15,7 @@ from importlib import metadata
 from pathlib import Path
 from typing import Any, Callable
 
-from PySide6.QtCore import QT_TRANSLATE_NOOP, QByteArray, QEvent, QObject, QSettings, Qt, QTimer, Signal
+from PySide6.QtCore import QT_TRANSLATE_NOOP, QByteArray, QCoreApplication, QEvent, QObject, QSettings, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QColor, QKeySequence, QPainter, QShortcut
 from PySide6.QtWidgets import (
     QApplication,
@@ -345,6 +345,12 @@ class MainWindow(QMainWindow):
         self.edit_menu = self.menuBar().addMenu("&Edit")
         self.edit_menu.addAction(self.history.undo_action)
         self.edit_menu.addAction(self.history.redo_action)
+        # View (the language menu joins it): the paper's items under their numbers.
+        self.view_menu = self.menuBar().addMenu(QCoreApplication.translate("LanguageMenu", "&View"))
+        self.paper_items_action = self._action("&Paper items…", self.show_paper_items,
+                                               "Ctrl+Shift+P",
+                                               "Every figure and table of the paper under its number")
+        self.view_menu.addAction(self.paper_items_action)
         help_menu = self.menuBar().addMenu(self.tr("&Help"))
         self.guide_action = self._action(self.tr("&User guide"), self.show_guide, QKeySequence.StandardKey.HelpContents)
         self.about_action = self._action(self.tr("&About her2desk"), self.show_about)
@@ -583,6 +589,8 @@ class MainWindow(QMainWindow):
         unit = getattr(results.settings, "time_unit", "months")
         cohort = self.loaded.cohort if self.loaded is not None else None
         panel = self.panels[name]
+        if name in ("Neoadjuvant", "Survival"):   # the paper's items, before the page draws
+            panel.set_paper_items(getattr(results, "paper", ()))
         if name == "Neoadjuvant":
             panel.set_results(results.neoadjuvant, cohort=cohort)
         elif name == "Survival":
@@ -599,13 +607,52 @@ class MainWindow(QMainWindow):
         early, self._filled_early, self._analysis_run = self._filled_early, set(), None
         for name in RESULT_PAGES:
             if name in early:
-                # Filled from the same objects already; keep what the user did there.
+                # Filled from the same objects already; keep what the user did there. The
+                # paper's items come with the last stage: their pairs join the page now.
+                if name in ("Neoadjuvant", "Survival"):
+                    self.panels[name].refresh_paper_items(getattr(results, "paper", ()))
                 self.panels[name].results = (results if name in ("Baseline", "First-line & conversion")
                                              else self.panels[name].results)
                 continue
             self._fill_page(name, results)
         self.statusBar().showMessage(self.tr("Analyses done."), 5000)
         self.results_ready.emit(results)
+
+    def show_paper_items(self) -> Any:
+        """View ▸ Paper items…: the navigator over the study's items (None before results)."""
+        from .dialogs.paper_navigator import PaperNavigator
+
+        items = getattr(self.results, "paper", ()) if self.results is not None else ()
+        if not items:
+            self.statusBar().showMessage("Open a study first: the paper's items are computed "
+                                         "from its patients.", 8000)
+            return None
+        dialog = getattr(self, "paper_navigator", None)
+        if dialog is None or dialog.items != {i.id: i for i in items}:
+            if dialog is not None:
+                dialog.close()
+            dialog = PaperNavigator(items, self, on_choose=self.show_paper_item)
+            self.paper_navigator = dialog
+        dialog.show()
+        dialog.raise_()
+        return dialog
+
+    def show_paper_item(self, item_id: str) -> None:
+        """Switch to the tab that shows a registry item, set up for it."""
+        from ..analysis.paper import BY_ID
+        from .dialogs.paper_navigator import tab_for
+
+        title = tab_for(item_id)
+        panel = self.panels[title]
+        self.tabs.setCurrentWidget(panel)
+        reg = BY_ID[item_id]
+        if title in ("Survival", "Neoadjuvant") and reg.kind in ("km", "pairs", "pcr"):
+            panel.show_paper_item(item_id)
+        elif title == "Cox":
+            panel.set_endpoint(reg.endpoint)
+            panel.reset_covariates()
+        elif title == "Baseline" and reg.grouping:
+            panel.set_grouping(reg.grouping)
 
     def _on_failed(self, path: Path, message: str) -> None:
         extra = "".join(f"<br>{m}" for m in self._saved_state_messages())

@@ -10,7 +10,7 @@ from __future__ import annotations
 from typing import Any
 
 import pandas as pd
-from PySide6.QtCore import Signal
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QComboBox,
     QHBoxLayout,
@@ -24,7 +24,28 @@ from ..plots.bar_chart import BarChartWidget
 from ..text import p_phrase, p_text
 from .base import Panel
 from .common import figures_over_table, journal_writer, save_figure_to, save_menu_button
+from .pairs_table import PairsBox
 from .result_table import Cell, ResultTable, show_patients
+
+#: The registry item whose pairs an analysis shows (all pairs, as the paper's text compares):
+#: by analysis key, or by its prefix for the analyses within one HR group or regimen.
+ITEM_OF_ANALYSIS = {"hr": "Fig 2a", "erpr": "Fig 2b", "regimen_": "Fig 3a", "erpr_": "Fig 3b"}
+
+
+def item_of_analysis(key: str) -> str | None:
+    """ "Fig 3a" for "regimen_HR+/HER2+"; None for an analysis no item compares pairwise."""
+    if key in ITEM_OF_ANALYSIS:
+        return ITEM_OF_ANALYSIS[key]
+    return next((v for k, v in ITEM_OF_ANALYSIS.items() if k.endswith("_") and key.startswith(k)),
+                None)
+
+
+def _same_family(item_id: str, default: str) -> bool:
+    """Table S1 shows Fig 3a's comparisons and Table S2 Fig 3b's: either number may be shown."""
+    from ...analysis.paper import BY_ID
+
+    return item_id in BY_ID and default in BY_ID and BY_ID[item_id].source == BY_ID[default].source
+
 
 TEST_WORDS = {
     "chi-square": "Pearson's chi-square test",
@@ -103,7 +124,12 @@ class NeoadjuvantPanel(Panel):
         charts = QSplitter()
         charts.addWidget(self.pcr_chart)
         charts.addWidget(self.grade_chart)
-        split = figures_over_table(charts, [self.table, self.grade_p, self.footnote],
+        #: The paper item's pairs (Figs 2–3, Tables S1–S2: every pair the text compares).
+        self.pairs_box = PairsBox("Paper item")
+        tables = QSplitter(Qt.Orientation.Vertical)
+        tables.addWidget(self.table)
+        tables.addWidget(self.pairs_box)
+        split = figures_over_table(charts, [tables, self.grade_p, self.footnote],
                                    stretch=(3, 1), sizes=(520, 230))
         layout = QVBoxLayout(self.contents)
         layout.setContentsMargins(6, 6, 6, 6)
@@ -112,6 +138,31 @@ class NeoadjuvantPanel(Panel):
         self.analyses: list[Any] = []
         self.cohort: pd.DataFrame | None = None
         self.current: Any = None
+        self.paper: dict[str, Any] = {}       # registry id -> analysis.paper.ItemResult
+        self._wanted_item: str | None = None  # the item the Paper navigator asked for
+
+    def set_paper_items(self, items: Any) -> None:
+        """The study's paper items (``StudyResults.paper``); call before ``set_results``."""
+        self.paper = {i.id: i for i in items or ()}
+
+    def refresh_paper_items(self, items: Any) -> None:
+        """New paper items for the page already drawn (they arrive after its stages)."""
+        self.set_paper_items(items)
+        if self.current is not None:
+            self._show(self.analyses.index(self.current))
+
+    def show_paper_item(self, item_id: str) -> None:
+        """Show a pCR item under its number: its analysis, and its pairs below the table."""
+        from ...analysis.paper import BY_ID
+
+        source = BY_ID[item_id].source
+        key = {"hr": "hr", "erpr": "erpr"}.get(source)
+        if key is None:          # regimen × HR (Fig 3a, Table S1) or regimen × ER/PR (3b, S2)
+            prefix = "regimen_" if source == "regimen_by_hr" else "erpr_"
+            key = next((a.key for a in self.analyses if a.key.startswith(prefix)), None)
+        self._wanted_item = item_id
+        if key is not None:
+            self.select(key)
 
     def set_results(self, neo: Any, *, cohort: pd.DataFrame | None = None) -> None:
         super().set_results(neo)
@@ -147,6 +198,10 @@ class NeoadjuvantPanel(Panel):
         self.pcr_chart.set_rate_comparison(pcr, title="Pathological complete response (95 % CI)")
         self.grade_chart.set_grade_distribution(grades, title="Miller–Payne grade")
         self._fill_table(a)
+        wanted = item_of_analysis(a.key)
+        item_id = self._wanted_item if self._wanted_item in self.paper and wanted is not None \
+            and _same_family(self._wanted_item, wanted) else wanted
+        self.pairs_box.set_item(self.paper.get(item_id) if item_id else None)
         g = a.grades.overall
         abbreviations = f"  ·  {ABBREVIATIONS}" if any(str(x) in SHORT_GROUPS for x in a.grades.groups) else ""
         self.grade_p.setText("Miller–Payne grade distribution across groups: " + p_phrase("P", g.p_value)

@@ -34,6 +34,7 @@ from ..plots.km_plot import KMPlotWidget
 from ..text import p_phrase, p_text
 from .base import Panel
 from .common import figures_over_table, journal_writer, save_figure_to, save_menu_button, show_notes, warning_box
+from .pairs_table import PairsBox
 from .result_table import Cell, ResultTable, show_patients
 
 TASK_KEY = "survival-comparison"
@@ -241,7 +242,15 @@ class SurvivalPanel(Panel):
         figures.setStretchFactor(0, 3)
         figures.setStretchFactor(1, 2)
         self.figures = figures
-        split = figures_over_table(figures, [self.table, self.notes_label, self.footnote],
+        #: The paper item's pairs under its number (Figs 4d/5d/6d: every ER/PR pair) and the
+        #: immortal-time caution of the grouping shown.
+        self.pairs_box = PairsBox("Paper item")
+        tables = QSplitter(Qt.Orientation.Vertical)
+        tables.addWidget(self.table)
+        tables.addWidget(self.pairs_box)
+        tables.setStretchFactor(0, 1)
+        tables.setStretchFactor(1, 1)
+        split = figures_over_table(figures, [tables, self.notes_label, self.footnote],
                                    stretch=(4, 1), sizes=(560, 190))
         self.splitter = split
         layout = QVBoxLayout(self.contents)
@@ -259,12 +268,45 @@ class SurvivalPanel(Panel):
         self.current: Any = None
         self.hazards: dict[str, Any] = {}
         self._hazard_cache: dict[str, dict[str, Any]] = {}
+        self.paper: tuple[Any, ...] = ()      # analysis.paper.ItemResult of the study
+        self._wanted_item: str | None = None  # the item the Paper navigator asked for
+        self.item_ids: tuple[str, ...] = ()   # the registry numbers of the comparison shown
         self._generation = 0
         for box in (self.endpoint_box, self.grouping_box):
             box.currentIndexChanged.connect(self._choice_changed)
         self.unit_box.currentIndexChanged.connect(self._redraw)
         for check in (self.ci_check, self.median_check, self.hazard_check):
             check.toggled.connect(self._redraw)
+
+    def set_paper_items(self, items: Sequence[Any] | None) -> None:
+        """The study's paper items (``StudyResults.paper``); call before ``set_results``."""
+        self.paper = tuple(items or ())
+
+    def refresh_paper_items(self, items: Sequence[Any] | None) -> None:
+        """New paper items for the page already drawn (they arrive after its stages)."""
+        self.set_paper_items(items)
+        if self.current is not None:
+            self._fill_pairs(self.current)
+
+    def paper_items_for(self, comparison: Any) -> list[Any]:
+        """The registry items drawn from this comparison (e.g. Fig 4c and Fig 4d)."""
+        from ...analysis.paper import BY_ID
+
+        return [i for i in self.paper if i.id in BY_ID and BY_ID[i.id].source == comparison.key
+                and i.kind in ("km", "pairs")]
+
+    def show_paper_item(self, item_id: str) -> None:
+        """Show a registry item (a KM figure or a P/HR panel) under its number, as the user
+        would choose it: its endpoint and grouping, and its pairs below the table."""
+        from ...analysis.endpoints import ENDPOINT_SUBSET, STANDARD_COMPARISONS
+        from ...analysis.paper import BY_ID
+
+        spec = next(s for s in STANDARD_COMPARISONS if s.key == BY_ID[item_id].source)
+        option = next(o for o in self.options if o.column == spec.grouping and (
+            o.subset == spec.subset
+            or (o.subset is None and spec.subset == ENDPOINT_SUBSET.get(spec.endpoint, ""))))
+        self._wanted_item = item_id
+        self.select(spec.endpoint, option.label)
 
     @property
     def choice(self) -> QComboBox:
@@ -391,9 +433,25 @@ class SurvivalPanel(Panel):
                              title=comparison.title, time_unit=self.time_unit,
                              show_ci=self.ci_check.isChecked(), show_median=self.median_check.isChecked())
         self._fill_table(comparison)
+        self._fill_pairs(comparison)
         self._fill_hazards(comparison)
         self.footnote.setText(comparison.footnote)
         self.comparison_shown.emit(comparison)
+
+    def _fill_pairs(self, comparison: Any) -> None:
+        """The paper item of this comparison with its pairs (the P/HR panel when there is one,
+        or the one the navigator asked for) and the grouping's immortal-time caution."""
+        from ...analysis.endpoints import immortal_time_caution
+
+        items = self.paper_items_for(comparison)
+        wanted = next((i for i in items if i.id == self._wanted_item), None)
+        shown = wanted if wanted is not None and wanted.pairs else (
+            next((i for i in items if i.kind == "pairs"), None)
+            or next((i for i in items if i.pairs), None))
+        caution = immortal_time_caution(comparison.grouping, comparison.endpoint)
+        self.pairs_box.set_item(shown, [c for c in [caution] if c] + [
+            c for i in items for c in i.cautions])
+        self.item_ids = tuple(i.id for i in items)
 
     def _fill_hazards(self, comparison: Any) -> None:
         show = self.hazard_check.isChecked()
