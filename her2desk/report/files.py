@@ -11,6 +11,8 @@ from openpyxl import Workbook
 if TYPE_CHECKING:
     import pandas as pd
 
+    from .shown_table import ShownTable
+
 from ..crf.atomic import atomic_write
 from ..crf.escape import needs_escaping, neutralise_workbook, safe_cell, safe_value
 
@@ -40,7 +42,21 @@ def write_bytes(path: Path, data: bytes) -> Path:
     return atomic_write(path, lambda tmp: Path(tmp).write_bytes(data))
 
 
-def write_table(path: Path, frame: "pd.DataFrame") -> Path:
+def write_shown_table(path: Path, table: "ShownTable") -> Path:
+    """A page's results table as .xlsx through report.xlsx's walker: title, two-row header, one
+    column per number with its number format (P shown "<0.001"), footnotes, on a sheet named
+    after the table; atomically, every text cell neutralised."""
+    from .excel_report import write_table_sheet
+    from .shown_table import to_report_table
+
+    wb = Workbook()
+    wb.remove(wb.active)
+    report_table = to_report_table(table)
+    write_table_sheet(wb, report_table, sheet_name=report_table.key)
+    return write_workbook(Path(path), wb)
+
+
+def write_table(path: Path, frame: "pd.DataFrame", sheet_name: str = "Table") -> Path:
     """A table as .csv (UTF-8 with BOM, for Excel) or .xlsx, atomically, every cell escaped.
 
     The window's table exports come here: a CRF value such as ``=HYPERLINK(…)`` or
@@ -86,7 +102,7 @@ def write_table(path: Path, frame: "pd.DataFrame") -> Path:
         from ..crf.template import save_write_only
 
         wb = Workbook(write_only=True)
-        ws = wb.create_sheet("Table")
+        ws = wb.create_sheet(sheet_name)
         ws.append([safe_cell(ws, str(c)) for c in frame.columns])
         for row in frame.itertuples(index=False, name=None):
             ws.append([cell_value(ws, v) for v in row])

@@ -330,6 +330,9 @@ class MainWindow(QMainWindow):
         file_menu.addSeparator()
         file_menu.addAction(self.export_table_action)
         file_menu.addAction(self.export_report_action)
+        from .table_actions import install_table_actions
+
+        install_table_actions(self, file_menu, before=self.export_report_action)
         file_menu.addSeparator()
         file_menu.addAction(self.map_columns_action)
         file_menu.addAction(self.settings_action)
@@ -707,7 +710,8 @@ class MainWindow(QMainWindow):
         return self.tabs.currentWidget()
 
     def export_table(self, path: str | None = None) -> None:
-        frame = self.current_panel().export_frame()
+        panel = self.current_panel()
+        frame, shown = panel.export_frame(), panel.shown_table()
         if frame is None:
             self.show_banner("This page has no table to export yet.", "info")
             return
@@ -719,10 +723,15 @@ class MainWindow(QMainWindow):
         target = Path(path)
 
         def work(progress, cancelled):
-            from ..report.files import write_table
+            from ..report.files import write_shown_table, write_table
+            from ..report.shown_table import sheet_name
 
             progress(0.1, f"Writing {target.name}")
-            return write_table(target, frame)     # every cell escaped: no live formula
+            if shown is not None and target.suffix.casefold() == ".xlsx":
+                # Title, footnotes, numbers as numbers: report.xlsx's own walker.
+                return write_shown_table(target, shown)
+            # every cell escaped: no live formula
+            return write_table(target, frame, sheet_name=sheet_name(panel.title))
 
         self.runner.start("export", work,
                           on_finished=lambda p: self.show_banner(f"Table saved as {p}.", "info"),

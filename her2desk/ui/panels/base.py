@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication, QEvent, Qt, QTimer
@@ -22,6 +22,9 @@ from PySide6.QtWidgets import (
 from ..language import shown
 from ..models.dataframe_model import DataFrameFilterProxyModel, DataFrameTableModel, IssueMap
 from ..workers import TaskCancelled, TaskRunner
+
+if TYPE_CHECKING:
+    from ...report.shown_table import ShownTable
 
 ALL = "All"
 
@@ -92,6 +95,11 @@ class Panel(QWidget):
 
     def export_frame(self) -> pd.DataFrame | None:
         """The table this page shows, as the user filtered and sorted it (None: nothing)."""
+        return None
+
+    def shown_table(self) -> "ShownTable | None":
+        """The page's results table with its title and footnotes, for Ctrl+E, Copy and Print
+        (None: the page shows a data table, exported by :meth:`export_frame`)."""
         return None
 
     def _runner(self) -> TaskRunner:

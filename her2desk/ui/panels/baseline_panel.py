@@ -332,3 +332,8 @@ class BaselinePanel(Panel):
         if self.results is None or self.current_table() is None:
             return None
         return self.table.export_frame()
+
+    def shown_table(self):
+        if self.results is None or self.current_table() is None:
+            return None
+        return self.table.shown_table()

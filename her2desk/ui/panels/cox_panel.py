@@ -391,3 +391,11 @@ class CoxPanel(Panel):
         if self.cox is None:
             return None
         return self.table.frame()
+
+    def shown_table(self):
+        if self.cox is None:
+            return None
+        import re
+
+        summary = re.sub(r"<[^>]+>", "", self.model_label.text())
+        return self.table.shown_table(f"Cox proportional-hazards models, {self.endpoint}", [summary])

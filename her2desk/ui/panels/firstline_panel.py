@@ -243,3 +243,8 @@ class FirstLinePanel(Panel):
         if self.results is None:
             return None
         return self.current_table().export_frame()
+
+    def shown_table(self):
+        if self.results is None:
+            return None
+        return self.current_table().shown_table()

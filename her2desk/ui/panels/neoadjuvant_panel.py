@@ -255,3 +255,9 @@ class NeoadjuvantPanel(Panel):
         if self.current is None:
             return None
         return self.table.frame()
+
+    def shown_table(self):
+        if self.current is None:
+            return None
+        return self.table.shown_table(f"pCR: {self.current.title}",
+                                      [self.grade_p.text(), self.footnote.text()])

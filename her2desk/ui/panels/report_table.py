@@ -8,13 +8,13 @@ result and hands them over; double-clicking a count asks the panel (through
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
 import pandas as pd
-from PySide6.QtCore import QEvent, QMimeData, QModelIndex, Qt, Signal
+from PySide6.QtCore import QEvent, QModelIndex, Qt, Signal
 from PySide6.QtGui import QKeySequence
 from PySide6.QtWidgets import (
     QAbstractItemView,
-    QApplication,
     QHBoxLayout,
     QHeaderView,
     QLabel,
@@ -26,6 +26,9 @@ from PySide6.QtWidgets import (
 
 from ..language import shown
 from ..models.report_table_model import HasPatientsRole, ReportRow, ReportTableModel
+
+if TYPE_CHECKING:
+    from ...report.shown_table import ShownTable
 
 
 class ReportTableView(QTableView):
@@ -180,11 +183,24 @@ class ReportTable(QWidget):
     def tsv(self) -> str:
         return self.model.to_tsv(shown(self.title), [shown(n) for n in self.notes])
 
+    def shown_table(self) -> "ShownTable":
+        """Title, rows (indent and emphasis kept, the number behind each cell) and footnotes."""
+        from ...report.shown_table import ShownRow, ShownTable
+
+        headers = self.model.headers()
+        rows = []
+        for r, row in enumerate(self.model.rows()):
+            cells = [self.model.cell_at(r, c) for c in range(len(headers))]
+            rows.append(ShownRow(tuple(shown(c.text) for c in cells), tuple(c.raw for c in cells),
+                                 indent=row.indent, bold=row.bold))
+        return ShownTable(shown(self.title), tuple(headers), tuple(rows),
+                          tuple(shown(n) for n in self.notes))
+
     def copy(self) -> None:
-        mime = QMimeData()
-        mime.setText(self.tsv())
-        mime.setHtml(self.model.to_html(shown(self.title), [shown(n) for n in self.notes]))
-        QApplication.clipboard().setMimeData(mime)
+        """The whole table on the clipboard as HTML (Word pastes a table) and as TSV."""
+        from ..clipboard import copy_table
+
+        copy_table(self.shown_table())
         self.copied.emit(self.title)
 
     def export_frame(self) -> pd.DataFrame | None:

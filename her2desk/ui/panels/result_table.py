@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 from PySide6.QtCore import QModelIndex, Qt, Signal
@@ -23,6 +23,9 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
     QWidget,
 )
+
+if TYPE_CHECKING:
+    from ...report.shown_table import ShownTable
 
 PatientsRole = Qt.ItemDataRole.UserRole + 10
 RawRole = Qt.ItemDataRole.UserRole
@@ -117,6 +120,14 @@ class ResultTable(QTableView):
 
     def column_texts(self, column: int | str) -> list[str]:
         return [self.text(r, column) for r in range(self.table_model.rowCount())]
+
+    def shown_table(self, title: str = "", notes: Sequence[str] = ()) -> "ShownTable":
+        """The table as shown, with the number behind each cell (for Ctrl+E, Copy and Print)."""
+        from ...report.shown_table import ShownRow, ShownTable
+
+        rows = tuple(ShownRow(tuple(c.text for c in r), tuple(c.raw for c in r),
+                              bold=bool(r and r[0].bold)) for r in self.rows)
+        return ShownTable(title, tuple(self.headers), rows, tuple(n for n in notes if n))
 
     def frame(self) -> pd.DataFrame:
         return pd.DataFrame([[c.text for c in r] for r in self.rows], columns=self.headers)

@@ -538,3 +538,8 @@ class SurvivalPanel(Panel):
         if self.current is None:
             return None
         return self.table.frame()
+
+    def shown_table(self):
+        if self.current is None:
+            return None
+        return self.table.shown_table(self.current.title, [self.footnote.text()])
