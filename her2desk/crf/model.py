@@ -61,6 +61,11 @@ class CRFData:
     #: A REDCap export: record, instrument and instance of each (sheet, row); see crf/redcap.py.
     redcap: object | None = None
 
+    @property
+    def dictionary_path(self) -> Path | None:
+        """The REDCap data dictionary this export was read with (the study file stores it)."""
+        return self.dictionary
+
     def missing_forms(self) -> tuple[str, ...]:
         """The codebook forms no sheet of the file provided a column for (a CSV saved from the
         Patients sheet alone has no Treatment, Outcomes, First-line or Rebiopsy form)."""

@@ -108,7 +108,14 @@ def read_crf(path: str | os.PathLike, mapping: dict[str, str] | None = None, *,
     if dictionary is not None:
         return _read_redcap(p, data, ext, digest, Path(dictionary), mapping or {}, ctx, notes)
     if ext in CSV_EXTENSIONS:
-        sheets = [(p.stem, _csv_rows(data, p.name, ext, notes))]
+        rows = _csv_rows(data, p.name, ext, notes)
+        from .redcap import looks_like_dictionary
+
+        if rows and looks_like_dictionary(rows[0]):
+            raise CRFReadError(f"'{p.name}' is a REDCap data dictionary, not patient data; open "
+                               f"the records export and give this file as its dictionary "
+                               f"(--dictionary, or drop both files together).")
+        sheets = [(p.stem, rows)]
         layout_hint = "csv"
     else:
         if data.startswith(_ZIP):

@@ -33,7 +33,8 @@ from . import codebook as cb
 from .headers import mapping_lookup, match_header, match_header_in_form, normalize_header, sheet_form
 
 __all__ = ["DictionaryField", "Dictionary", "RedcapLayout", "parse_dictionary", "looks_like_dictionary",
-           "records_to_sheets", "dictionary_beside", "DICTIONARY_COLUMNS", "SYSTEM_COLUMNS"]
+           "records_to_sheets", "dictionary_beside", "is_dictionary_name", "sniff_dictionary",
+           "DICTIONARY_COLUMNS", "SYSTEM_COLUMNS"]
 
 #: The 18 columns of REDCap's data dictionary CSV, in order (the API's metadata names beside).
 DICTIONARY_COLUMNS: tuple[tuple[str, str], ...] = (
@@ -526,6 +527,30 @@ def dictionary_beside(records: str | Path) -> Path | None:
         return None
     same_day = [q for q in candidates if date and date in q.name]
     return sorted(same_day or candidates, key=lambda q: q.name)[-1]
+
+
+def sniff_dictionary(path: str | Path) -> bool:
+    """Whether the CSV at ``path`` is a REDCap data dictionary, from its first line only
+    (for drag and drop: cheap, never raises; the reader checks the whole file later)."""
+    import csv
+    import io
+
+    from .source import CSV_EXTENSIONS, check_regular_file
+
+    try:
+        p = check_regular_file(path, CSV_EXTENSIONS)
+        with open(p, "rb", buffering=0) as fh:        # regular file: checked just above
+            head = fh.read(1 << 16)
+    except (CRFReadError, OSError):
+        return False
+    text = head.decode("utf-8-sig", errors="replace").splitlines()
+    if not text:
+        return False
+    try:
+        first = next(csv.reader(io.StringIO(text[0])), [])
+    except csv.Error:
+        return False
+    return looks_like_dictionary(first)
 
 
 def is_dictionary_name(path: str | Path) -> bool:

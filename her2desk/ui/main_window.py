@@ -215,6 +215,7 @@ class MainWindow(QMainWindow):
         self.store = settings_store or QSettings(ORGANISATION, APPLICATION)
         self.runner = TaskRunner(self)
         self.study_path: Path | None = None
+        self.study_dictionary: Path | None = None      # a REDCap export's data dictionary
         self.study_settings = study_settings          # None: from the file next to the study
         self._settings_override = study_settings      # given by the caller: wins over the file
         self._saved_state: Any = None                 # cohort.saved_state.SavedState of the study
@@ -399,14 +400,26 @@ class MainWindow(QMainWindow):
             return
         self.open_study(path)
 
-    def open_study(self, path: str | os.PathLike, settings: Any = None) -> bool:
-        """Start loading ``path`` in the background; False (with a message) if refused."""
-        from ..crf.source import check_crf_path
+    def open_study(self, path: str | os.PathLike, settings: Any = None,
+                   dictionary: str | os.PathLike | None = None) -> bool:
+        """Start loading ``path`` in the background; False (with a message) if refused.
+
+        ``dictionary``: the REDCap data dictionary of a records export. Without one, reopening
+        the open study keeps its dictionary, and a CSV with a dictionary REDCap named beside
+        it is offered that dictionary (ui/redcap_open.py)."""
+        from ..crf.source import check_crf_path, check_dictionary_path
         from ..errors import CRFReadError
+        from .redcap_open import dictionary_for
 
         path = Path(path)
         try:
             check_crf_path(path)          # the same door and sentences as the command line
+            if dictionary is None:
+                same = self.study_path is not None and path.resolve() == self.study_path.resolve()
+                dictionary = (self.study_dictionary if same and self.study_dictionary
+                              else dictionary_for(self, path))
+            if dictionary is not None:
+                dictionary = check_dictionary_path(dictionary)
         except CRFReadError as exc:
             self.show_banner(str(exc), "error")
             if not os.path.lexists(path) or os.path.isdir(path):
@@ -422,7 +435,7 @@ class MainWindow(QMainWindow):
             from ..cohort.study_cache import user_cache_dir
 
             return load_study(path, chosen, mapping=mapping, progress=progress, cancelled=cancelled,
-                              cache_dir=user_cache_dir())
+                              cache_dir=user_cache_dir(), dictionary=dictionary)
 
         if self.loaded is None:
             for panel in self.panels.values():
@@ -467,6 +480,7 @@ class MainWindow(QMainWindow):
     def _on_loaded(self, loaded: Any) -> None:
         self.loaded, self.results = loaded, None
         self.study_path = Path(loaded.path) if loaded.path else None
+        self.study_dictionary = getattr(loaded.crf, "dictionary", None)
         self.study_settings = loaded.settings
         if self.study_path:
             self._add_recent(self.study_path)
@@ -961,6 +975,12 @@ class MainWindow(QMainWindow):
             event.ignore()
             return
         event.acceptProposedAction()
+        from .redcap_open import split_dropped
+
+        pair = split_dropped(paths)         # a REDCap records CSV and its dictionary, together
+        if pair is not None:
+            QTimer.singleShot(0, lambda: self.open_study(pair[0], dictionary=pair[1]))
+            return
         wanted = next((p for p in paths if is_spreadsheet(p) or _is_study_file(p)), None)
         if wanted is None:
             names = ", ".join(p.name for p in paths[:3])

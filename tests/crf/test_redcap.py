@@ -9,6 +9,8 @@ import csv
 import datetime as dt
 import hashlib
 import json
+import sys
+from pathlib import Path
 
 import pytest
 
@@ -20,6 +22,9 @@ from her2desk.crf.model import CRFReadError
 from her2desk.crf.reader import read_crf
 from her2desk.crf.validate import validate_crf
 from her2desk.resources import sample_study_path
+
+sys.path.insert(0, str(Path(__file__).parent))
+from redcap_factory import DICT_HEADER, dict_row, small_project, write_csv  # noqa: E402
 
 CUTOFF = dt.date(2022, 12, 31)
 
@@ -93,48 +98,8 @@ def test_findings_name_record_instrument_and_variable(export):
 
 # ------------------------------------------------------------------ small hand-made projects
 
-DICT_HEADER = [t for t, _ in redcap.DICTIONARY_COLUMNS]
-
-
-def _write(path, rows):
-    with path.open("w", newline="", encoding="utf-8") as fh:
-        csv.writer(fh).writerows(rows)
-    return path
-
-
-def _dict_row(var, form, ftype, label, choices="", validation=""):
-    row = [var, form, "", ftype, label, choices, "", validation] + [""] * 10
-    return row
-
-
-def _small_project(tmp_path):
-    dictionary = _write(tmp_path / "Small_DataDictionary_2026-12-01.csv", [
-        DICT_HEADER,
-        _dict_row("rid", "enrolment", "text", "Record ID"),
-        _dict_row("sx", "enrolment", "radio", "Gender", "1, Male | 2, Female"),
-        _dict_row("dxd", "enrolment", "text", "Diagnosis date", validation="date_dmy"),
-        _dict_row("ih", "enrolment", "dropdown", "HER2 IHC", "0, 0 | 1, 1+ | 2, 2+ | 3, 3+"),
-        _dict_row("sp", "enrolment", "yesno", "Second primary tumour"),
-        _dict_row("intro", "enrolment", "descriptive", "Please fill in"),
-        _dict_row("sites", "follow", "checkbox", "Metastatic sites",
-                  "1, lung | 2, liver | 3, brain/CNS"),
-        _dict_row("bx_er", "biopsy", "text", "Rebiopsy ER (%)", validation="number"),
-        _dict_row("bx_d", "biopsy", "text", "Rebiopsy date", validation="date_mdy"),
-    ])
-    records = _write(tmp_path / "Small_DATA_2026-12-01_0900.csv", [
-        ["rid", "redcap_repeat_instrument", "redcap_repeat_instance", "sx", "dxd", "ih", "sp",
-         "enrolment_complete", "sites___1", "sites___2", "sites___3", "follow_complete",
-         "bx_er", "bx_d", "biopsy_complete"],
-        ["A1", "", "", "2", "2019-03-05", "0", "0", "2", "1", "0", "1", "2", "", "", ""],
-        ["A1", "biopsy", "1", "", "", "", "", "", "", "", "", "", "40", "2020-01-02", "2"],
-        ["A1", "biopsy", "2", "", "", "", "", "", "", "", "", "", "150", "01/31/2021", "2"],
-        ["B2", "", "", "1", "17/04/2018", "3", "1", "2", "0", "0", "0", "0", "", "", ""],
-    ])
-    return records, dictionary
-
-
 def test_dictionary_decides_codes_types_and_forms(tmp_path):
-    records, dictionary = _small_project(tmp_path)
+    records, dictionary = small_project(tmp_path)
     crf = read_crf(records, {}, dictionary=dictionary)
     p = crf.forms["patients"].set_index("patient_id")
     # radio/dropdown codes decode to their labels: code 1 is Male here, code 0 is IHC '0'.
@@ -159,7 +124,7 @@ def test_dictionary_decides_codes_types_and_forms(tmp_path):
 
 
 def test_finding_names_the_instance(tmp_path):
-    records, dictionary = _small_project(tmp_path)
+    records, dictionary = small_project(tmp_path)
     crf = read_crf(records, {}, dictionary=dictionary)
     f = next(f for f in validate_crf(crf, cutoff=CUTOFF).findings
              if f.field == "rebiopsy_er_percent")
@@ -168,16 +133,16 @@ def test_finding_names_the_instance(tmp_path):
 
 
 def test_saved_mapping_is_reused(tmp_path):
-    records, dictionary = _small_project(tmp_path)
+    records, dictionary = small_project(tmp_path)
     rows = list(csv.reader(records.open(newline="", encoding="utf-8")))
     rows[0].append("fam")
     for r in rows[1:]:
         r.append("")
     rows[1][-1] = "1"
-    _write(records, rows)
+    write_csv(records, rows)
     drows = list(csv.reader(dictionary.open(newline="", encoding="utf-8")))
-    drows.append(_dict_row("fam", "enrolment", "yesno", "Relatives with tumours"))
-    _write(dictionary, drows)
+    drows.append(dict_row("fam", "enrolment", "yesno", "Relatives with tumours"))
+    write_csv(dictionary, drows)
     crf = read_crf(records, None, dictionary=dictionary)
     assert ("enrolment", "fam") in crf.unmatched_columns
     assert crf.forms["patients"]["family_history"].isna().all()
@@ -190,14 +155,14 @@ def test_saved_mapping_is_reused(tmp_path):
 
 
 def test_dictionary_found_beside_the_records(tmp_path):
-    records, dictionary = _small_project(tmp_path)
+    records, dictionary = small_project(tmp_path)
     assert redcap.dictionary_beside(records) == dictionary
-    _write(tmp_path / "Other_DataDictionary_2026-12-01.csv", [DICT_HEADER])
+    write_csv(tmp_path / "Other_DataDictionary_2026-12-01.csv", [DICT_HEADER])
     assert redcap.dictionary_beside(records) == dictionary            # same project wins
     assert redcap.dictionary_beside(dictionary) is None
     lone = tmp_path / "elsewhere"
     lone.mkdir()
-    assert redcap.dictionary_beside(_write(lone / "x.csv", [["a"]])) is None
+    assert redcap.dictionary_beside(write_csv(lone / "x.csv", [["a"]])) is None
 
 
 @pytest.mark.parametrize("case, sentence", [
@@ -210,25 +175,25 @@ def test_dictionary_found_beside_the_records(tmp_path):
     ("twice", "lists the variable 'sx' twice"),
 ])
 def test_bad_dictionary_or_records_is_one_sentence(tmp_path, capsys, case, sentence):
-    records, dictionary = _small_project(tmp_path)
+    records, dictionary = small_project(tmp_path)
     drows = list(csv.reader(dictionary.open(newline="", encoding="utf-8")))
     rrows = list(csv.reader(records.open(newline="", encoding="utf-8")))
     if case == "no_columns":
-        _write(dictionary, [[c for c in r if c != "Form Name"] for r in drows[:1]] + drows[1:])
+        write_csv(dictionary, [[c for c in r if c != "Form Name"] for r in drows[:1]] + drows[1:])
     elif case == "bad_choices":
         drows[2][5] = "Male; Female"
-        _write(dictionary, drows)
+        write_csv(dictionary, drows)
     elif case == "other_project":
-        _write(records, [["study", "age"], ["1", "50"]])
+        write_csv(records, [["study", "age"], ["1", "50"]])
     elif case == "no_record_id":
-        _write(records, [[c for c in r[1:]] for r in rrows])
+        write_csv(records, [[c for c in r[1:]] for r in rrows])
     elif case == "swapped":
         records, dictionary = dictionary, records
     elif case == "dictionary_xlsx":
         dictionary = tmp_path / "dictionary.xlsx"
         dictionary.write_bytes(b"PK\x03\x04")
     elif case == "twice":
-        _write(dictionary, drows + [drows[2]])
+        write_csv(dictionary, drows + [drows[2]])
     hashes = {p: hashlib.sha256(p.read_bytes()).hexdigest() for p in (records, dictionary)}
     assert main(["validate", str(records), "--dictionary", str(dictionary)]) == 1
     err = capsys.readouterr().err
@@ -238,3 +203,12 @@ def test_bad_dictionary_or_records_is_one_sentence(tmp_path, capsys, case, sente
     if case != "dictionary_xlsx":
         with pytest.raises(CRFReadError):
             read_crf(records, {}, dictionary=dictionary)
+
+
+def test_a_dictionary_opened_as_data_says_so(tmp_path, capsys):
+    records, dictionary = small_project(tmp_path)
+    assert redcap.sniff_dictionary(dictionary) and not redcap.sniff_dictionary(records)
+    assert not redcap.sniff_dictionary(tmp_path / "missing.csv")
+    assert main(["cohort", str(dictionary)]) == 1
+    err = capsys.readouterr().err
+    assert "is a REDCap data dictionary, not patient data" in err and err.count("\n") == 1
