@@ -123,6 +123,35 @@ def _sort_key_order(values: np.ndarray, ascending: bool) -> np.ndarray:
     return np.argsort(rank[codes], kind="stable").astype(np.intp, copy=False)
 
 
+def _labelled(values: np.ndarray, labels: Mapping[Hashable, str]) -> tuple[np.ndarray, np.ndarray]:
+    """``values`` with every value that has a label replaced by it, and where that was done.
+
+    Labels are looked up once per distinct value; a value without one (an unknown code the
+    reader kept as text, a blank) is shown as it is."""
+    try:
+        codes, uniques = pd.factorize(values, use_na_sentinel=True)
+    except TypeError:  # unhashable cells: leave the column as it is
+        return values, np.zeros(len(values), dtype=bool)
+    found = [labels.get(v, labels.get(str(v))) for v in pd.Index(uniques).astype(object)]
+    has = np.array([f is not None for f in found] + [False], dtype=bool)[codes]
+    shown = values.astype(object, copy=True)
+    text = np.array(found + [None], dtype=object)[codes]
+    shown[has] = text[has]
+    return shown, has
+
+
+def _with_unread(values: np.ndarray, text: np.ndarray) -> np.ndarray:
+    """``values`` with each missing cell showing ``text`` when the file held some there."""
+    missing = pd.isna(values) if values.dtype == object else pd.isna(pd.Series(values)).to_numpy()
+    has_text = np.fromiter((isinstance(t, str) and t.strip() != "" for t in text), dtype=bool, count=len(text))
+    fill = missing & has_text
+    if not fill.any():
+        return values
+    out = values.astype(object, copy=True)
+    out[fill] = text[fill]
+    return out
+
+
 def format_column(values: np.ndarray) -> list[str]:
     """Every cell of a column as :func:`format_value` shows it, formatting each distinct
     value once (a CRF column has far fewer distinct values than rows)."""
@@ -219,16 +248,29 @@ class DataFrameTableModel(QAbstractTableModel):
     ``column_labels`` maps column name -> header text shown (default: the name).
     ``translated_columns`` are columns of English text the program wrote (a finding's message,
     an exclusion reason), shown in the window's language; the CRF's own cells never are.
+    ``value_labels`` maps column name -> {value: text}: such cells show the text (a code
+    shown as the label the workbook writes, e.g. "bcs" as "Breast-conserving surgery"),
+    sort and filter by it, and name the value in their tooltip; RawRole keeps the value.
+    ``row_header`` names a column whose values number the rows (Excel's row numbers);
+    without it, or where it is blank, a row is numbered by its position from 1.
+    ``unread_text`` (a frame of the same rows, by position) gives the text shown where a
+    cell has no value: what the file holds that could not be read ("X" in a sex column),
+    so the table shows what the coordinator typed beside the finding that says why.
     """
 
     def __init__(self, frame: pd.DataFrame | None = None, *, issues: IssueMap | None = None,
                  row_key: str | None = None, header_tooltips: Mapping[str, str] | None = None,
-                 column_labels: Mapping[str, str] | None = None, parent=None):
+                 column_labels: Mapping[str, str] | None = None,
+                 value_labels: Mapping[str, Mapping[Hashable, str]] | None = None,
+                 row_header: str | None = None, unread_text: pd.DataFrame | None = None, parent=None):
         super().__init__(parent)
         self._translated: frozenset[int] = frozenset()
         self._frame = pd.DataFrame()
         self._n_rows = 0                         # cached: rowCount/data run for every cell
         self._arrays: list[np.ndarray] = []
+        self._shown: list[np.ndarray] = []      # _arrays with labelled values replaced by their text
+        self._labelled: dict[int, np.ndarray] = {}   # column -> rows whose cell shows a label
+        self._row_numbers: np.ndarray | None = None
         self._numeric: list[bool] = []
         self._perm: np.ndarray | None = None    # view row -> source position
         self._sort: tuple[int, Qt.SortOrder] = (-1, Qt.SortOrder.AscendingOrder)
@@ -241,6 +283,9 @@ class DataFrameTableModel(QAbstractTableModel):
         self._row_key = row_key
         self._header_tooltips = dict(header_tooltips or {})
         self._column_labels = dict(column_labels or {})
+        self._value_labels = {k: dict(v) for k, v in (value_labels or {}).items()}
+        self._row_header = row_header
+        self._unread = unread_text
         self.set_dataframe(frame if frame is not None else pd.DataFrame(), issues=issues)
 
     # -- our API ---------------------------------------------------------------
@@ -248,7 +293,10 @@ class DataFrameTableModel(QAbstractTableModel):
                       row_key: str | None | type(...) = ...,
                       header_tooltips: Mapping[str, str] | None = None,
                       column_labels: Mapping[str, str] | None = None,
-                      translated_columns: Collection[str] = ()) -> None:
+                      translated_columns: Collection[str] = (),
+                      value_labels: Mapping[str, Mapping[Hashable, str]] | None = None,
+                      row_header: str | None | type(...) = ...,
+                      unread_text: pd.DataFrame | None | type(...) = ...) -> None:
         self.beginResetModel()
         self._frame = frame
         self._translated = frozenset(j for j, c in enumerate(frame.columns) if c in set(translated_columns))
@@ -258,14 +306,35 @@ class DataFrameTableModel(QAbstractTableModel):
             self._header_tooltips = dict(header_tooltips)
         if column_labels is not None:
             self._column_labels = dict(column_labels)
+        if value_labels is not None:
+            self._value_labels = {k: dict(v) for k, v in value_labels.items()}
+        if row_header is not ...:
+            self._row_header = row_header
+        if unread_text is not ...:
+            self._unread = unread_text
         self._arrays = [frame.iloc[:, j].to_numpy() for j in range(frame.shape[1])]
+        self._shown, self._labelled = list(self._arrays), {}
+        for j, name in enumerate(frame.columns):
+            labels = self._value_labels.get(name)
+            if labels:
+                self._shown[j], self._labelled[j] = _labelled(self._arrays[j], labels)
+        unread = self._unread
+        if unread is not None and len(unread) == len(frame):
+            for j, name in enumerate(frame.columns):
+                if name in unread.columns:
+                    self._shown[j] = _with_unread(self._shown[j], unread[name].to_numpy(dtype=object))
+        self._row_numbers = None
+        if self._row_header is not None and self._row_header in frame.columns:
+            self._row_numbers = pd.to_numeric(frame[self._row_header], errors="coerce").to_numpy(dtype=float)
         self._n_rows = len(frame)
         self._numeric = [pd.api.types.is_numeric_dtype(frame.dtypes.iloc[j])
                          and not pd.api.types.is_bool_dtype(frame.dtypes.iloc[j])
                          for j in range(frame.shape[1])]
         self._perm = None
         self._sort_cache = {}
-        self._text_index = TextIndex(self._arrays, self._n_rows)
+        # Rows are found by what they show and, for labelled cells, by their value too.
+        self._text_index = TextIndex(self._shown + [self._arrays[j] for j in sorted(self._labelled)],
+                                     self._n_rows)
         self._generation += 1
         self._set_issues(issues or {})
         self.endResetModel()
@@ -393,7 +462,7 @@ class DataFrameTableModel(QAbstractTableModel):
             return None
         pos = self.source_position(row)
         if role == Qt.ItemDataRole.DisplayRole:
-            text = format_value(self._arrays[col][pos])
+            text = format_value(self._shown[col][pos])
             return shown(text) if col in self._translated else text
         if role == RawRole:
             return to_python(self._arrays[col][pos])
@@ -403,6 +472,10 @@ class DataFrameTableModel(QAbstractTableModel):
             return int(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
         if role in (Qt.ItemDataRole.BackgroundRole, Qt.ItemDataRole.ToolTipRole, SeverityRole):
             issue = self._cell_issues.get((pos, col))
+            if role == Qt.ItemDataRole.ToolTipRole and col in self._labelled:
+                code = self._code_tip(pos, col)
+                if code:
+                    return f"{issue[1]}\n{code}" if issue is not None else code
             if issue is None:
                 return None
             if role == Qt.ItemDataRole.BackgroundRole:
@@ -412,6 +485,12 @@ class DataFrameTableModel(QAbstractTableModel):
                 return "\n".join(shown(line) for line in issue[1].split("\n"))
             return issue[0]
         return None
+
+    def _code_tip(self, pos: int, col: int) -> str:
+        """ "Code: bcs" for a cell shown as its label ("" when the value has none)."""
+        if not self._labelled[col][pos]:
+            return ""
+        return f"Code: {format_value(self._arrays[col][pos])}"
 
     def headerData(self, section, orientation, role=Qt.ItemDataRole.DisplayRole):
         if orientation == Qt.Orientation.Horizontal:
@@ -428,7 +507,12 @@ class DataFrameTableModel(QAbstractTableModel):
             return None
         if role == Qt.ItemDataRole.DisplayRole:
             # The original row number, so a sorted table still says which row it was.
-            return str(self.source_position(section) + 1)
+            pos = self.source_position(section)
+            if self._row_numbers is not None and not math.isnan(self._row_numbers[pos]):
+                return str(int(self._row_numbers[pos]))
+            return str(pos + 1)
+        if role == Qt.ItemDataRole.ToolTipRole and self._row_numbers is not None:
+            return "Row number in the worksheet, as Excel shows it"
         return None
 
     def sort(self, column: int, order=Qt.SortOrder.AscendingOrder) -> None:
@@ -443,7 +527,7 @@ class DataFrameTableModel(QAbstractTableModel):
             key = (column, order)
             new_perm = self._sort_cache.get(key)
             if new_perm is None:
-                new_perm = _sort_key_order(self._arrays[column], order == Qt.SortOrder.AscendingOrder)
+                new_perm = _sort_key_order(self._shown[column], order == Qt.SortOrder.AscendingOrder)
                 if len(self._sort_cache) >= 8:
                     self._sort_cache.pop(next(iter(self._sort_cache)))
                 self._sort_cache[key] = new_perm

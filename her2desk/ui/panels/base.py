@@ -1,7 +1,7 @@
 """Pieces shared by the panels: a message/contents stack and a filterable table."""
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Hashable, Mapping
 from typing import TYPE_CHECKING, Any
 
 import pandas as pd
@@ -182,10 +182,14 @@ class FilterableTable(QWidget):
     def set_frame(self, frame: pd.DataFrame, *, issues: IssueMap | None = None, row_key: str | None = None,
                   header_tooltips: Mapping[str, str] | None = None,
                   column_labels: Mapping[str, str] | None = None,
-                  translated_columns: tuple[str, ...] = ()) -> None:
+                  translated_columns: tuple[str, ...] = (),
+                  value_labels: Mapping[str, Mapping[Hashable, str]] | None = None,
+                  row_header: str | None = None, unread_text: pd.DataFrame | None = None) -> None:
         self.model.set_dataframe(frame, issues=issues, row_key=row_key,
                                  header_tooltips=header_tooltips, column_labels=column_labels,
-                                 translated_columns=translated_columns)
+                                 translated_columns=translated_columns,
+                                 value_labels=value_labels or {}, row_header=row_header,
+                                 unread_text=unread_text)
         if self.filter_column:
             previous = self.choice.currentText()
             self.choice.blockSignals(True)

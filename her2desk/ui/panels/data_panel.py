@@ -1,6 +1,14 @@
-"""Data tab: the imported CRF forms as tables, with problem cells tinted."""
+"""Data tab: the imported CRF forms as the workbook shows them, with problem cells tinted.
+
+The coordinator compares this tab with the workbook open beside it, so it speaks the
+workbook's language: coded cells show the label the template's drop-down writes
+("Breast-conserving surgery", not "bcs"; the code is in the tooltip), forms are named by
+the worksheet they were read from, and rows are numbered with Excel's own row numbers
+(the numbers the Validation tab gives).
+"""
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 import pandas as pd
@@ -34,6 +42,44 @@ def issues_for_form(frame: pd.DataFrame, findings: Any) -> dict:
     return issues
 
 
+def code_labels() -> dict[str, dict[str, str]]:
+    """{field: {code: label}} for every coded field: the labels the CRF template writes
+    (:meth:`her2desk.crf.codebook.Field.code_labels`, the template's own lookup)."""
+    from ...crf import codebook as cb
+
+    return {f.name: f.code_labels() for form in cb.FORMS for f in cb.fields_of(form)
+            if f.type == cb.CODE and f.codes}
+
+
+def sheet_titles(forms: Mapping[str, pd.DataFrame]) -> dict[str, str]:
+    """Each form named by the worksheet(s) it was read from, as the workbook names them.
+
+    A form read from a sheet of its own is named by it ("First-line MBC", or "随访" in a
+    workbook of the centre's own); forms read from one flat sheet share its name, so
+    the form is added ("Export — Treatment"); a form the file lacks (or a CSV without
+    sheets) is named as the template names it.
+    """
+    from ...crf import codebook as cb
+
+    sheets = {name: list(dict.fromkeys(str(s) for s in frame["_sheet"].dropna()))
+              if "_sheet" in frame.columns else [] for name, frame in forms.items()}
+    users: dict[str, int] = {}
+    for found in sheets.values():
+        for sheet in found:
+            users[sheet] = users.get(sheet, 0) + 1
+    titles = {}
+    for name, found in sheets.items():
+        template = cb.FORMS.get(name, name)
+        shown = ", ".join(found[:2]) + ("…" if len(found) > 2 else "")
+        if not found:
+            titles[name] = template
+        elif len(found) == 1 and users[found[0]] == 1:
+            titles[name] = found[0]
+        else:
+            titles[name] = f"{shown} — {template}"
+    return titles
+
+
 class DataPanel(Panel):
     """``set_results(loaded)``: anything with ``crf.forms`` (dict of DataFrames) and
     ``validation.findings`` (e.g. ``cohort.loading.LoadedStudy``)."""
@@ -49,7 +95,7 @@ class DataPanel(Panel):
         self.source_label.setStyleSheet("color: #555;")
         self.table = FilterableTable()
         top = QHBoxLayout()
-        top.addWidget(QLabel("Form:"))
+        top.addWidget(QLabel("Sheet:"))
         top.addWidget(self.form_choice)
         top.addStretch(1)
         top.addWidget(self.source_label)
@@ -61,6 +107,8 @@ class DataPanel(Panel):
         self._findings: tuple = ()
         self._tooltips: dict[str, str] = {}
         self._labels: dict[str, str] = {}
+        self._value_labels = code_labels()
+        self._raw: dict[str, pd.DataFrame] = {}
 
     def set_results(self, loaded: Any) -> None:
         super().set_results(loaded)
@@ -68,6 +116,7 @@ class DataPanel(Panel):
             return
         crf = loaded.crf
         self._forms = dict(crf.forms)
+        self._raw = dict(getattr(crf, "raw", None) or {})
         validation = getattr(loaded, "validation", None)
         self._findings = tuple(getattr(validation, "findings", ()) or ())
         self._tooltips, self._labels = self._codebook_text()
@@ -75,8 +124,9 @@ class DataPanel(Panel):
         self.source_label.setText(f"{source.name}" if source is not None else "")
         self.form_choice.blockSignals(True)
         self.form_choice.clear()
+        titles = sheet_titles(self._forms)
         for name, frame in self._forms.items():
-            self.form_choice.addItem(f"{name} ({len(frame)} rows)", name)
+            self.form_choice.addItem(f"{titles[name]} ({len(frame)} rows)", name)
         self.form_choice.blockSignals(False)
         self._show_form(0)
 
@@ -100,7 +150,9 @@ class DataPanel(Panel):
             return
         frame = self._forms[name]
         self.table.set_frame(frame, issues=issues_for_form(frame, self._findings),
-                             header_tooltips=self._tooltips, column_labels=self._labels)
+                             header_tooltips=self._tooltips, column_labels=self._labels,
+                             value_labels=self._value_labels, row_header="_row",
+                             unread_text=self._raw.get(name))
 
     def export_frame(self) -> pd.DataFrame | None:
         return self.table.visible_frame() if self.results is not None else None
