@@ -477,16 +477,47 @@ REPORT_TABLES: tuple[tuple[str, Callable[[StudyResults], ReportTable | None]], .
 REPORT_TABLE_KEYS: tuple[str, ...] = tuple(key for key, _ in REPORT_TABLES)
 
 
+#: The study setting ``p_adjust`` in a footnote's words (the Paper pairs sheet names its own).
+_ADJUSTED_PAIRS = {"holm": "Holm-adjusted", "BH": "Benjamini–Hochberg-adjusted"}
+
+
+def multiplicity_note(method: str) -> str:
+    """The footnote every table with a P value carries: what was done for multiplicity.
+
+    The study setting ``p_adjust`` adjusts the pairwise comparisons of the paper's items
+    (sheet "Paper pairs"); the other P values are single tests and stay unadjusted, which the
+    note says in either case.
+    """
+    if method in _ADJUSTED_PAIRS:
+        return (f"P values unadjusted for multiplicity; the paper's pairwise comparisons (Paper "
+                f"pairs) are {_ADJUSTED_PAIRS[method]} within each item (setting p_adjust = "
+                f"{method}).")
+    return "P values unadjusted for multiplicity (as the paper; setting p_adjust = none)."
+
+
+def _shows_p(table: ReportTable) -> bool:
+    return any(part.number_format == P_FORMAT for c in table.columns for part in c.parts)
+
+
+def with_multiplicity_note(table: ReportTable, method: str) -> ReportTable:
+    """``table`` with :func:`multiplicity_note` when it shows a P and no footnote names the
+    multiplicity adjustment yet."""
+    if not _shows_p(table) or any("multiplicity" in f for f in table.footnotes):
+        return table
+    return replace(table, footnotes=(*table.footnotes, multiplicity_note(method)))
+
+
 def study_report_tables(results: StudyResults, language: str = ENGLISH) -> tuple[ReportTable, ...]:
     """Every table of the study, in the paper's order (text in ``language``, English by default)."""
     tables = []
+    method = getattr(results.settings, "p_adjust", "none")
     for key, build in REPORT_TABLES:
         table = build(results)
         if table is None:
             continue
         if table.key != key:
             raise ValueError(f"The report table registered as {key!r} is keyed {table.key!r}.")
-        tables.append(table)
+        tables.append(with_multiplicity_note(table, method))
     return tuple(translate_table(t, language) for t in tables)
 
 

@@ -20,6 +20,9 @@ from PySide6.QtWidgets import (
 
 _CONF = {"log (as R)": "log", "log-log (as SAS/SPSS)": "log-log", "plain": "plain"}
 _TIES = {"Efron (as R)": "efron", "Breslow (as SPSS)": "breslow"}
+#: The multiplicity adjustment of the paper's pairwise comparisons (setting ``p_adjust``).
+_P_ADJUST = {"Unadjusted (as the paper)": "none", "Holm": "holm",
+             "Benjamini–Hochberg (BH)": "BH"}
 
 
 def _qdate(d: date) -> QDate:
@@ -69,6 +72,14 @@ class StudySettingsDialog(QDialog):
         self.ties.addItems(list(_TIES))
         self.ties.setCurrentIndex(list(_TIES.values()).index(settings.cox_ties))
         self.ties.setAccessibleName("Cox ties method")
+        self.p_adjust = QComboBox()
+        self.p_adjust.addItems(list(_P_ADJUST))
+        self.p_adjust.setCurrentIndex(list(_P_ADJUST.values()).index(settings.p_adjust))
+        self.p_adjust.setAccessibleName("P-value adjustment of pairwise comparisons")
+        self.p_adjust.setToolTip("How the P values of each paper item's pairs of groups (all ER/PR "
+                                 "pairs, regimen pairs…) are adjusted for multiplicity: "
+                                 "unadjusted as the paper, or Holm / Benjamini–Hochberg within "
+                                 "each item (R's p.adjust). Every footnote names the choice.")
         self.unit = QComboBox()
         self.unit.addItems(["months", "years"])
         self.unit.setCurrentText(settings.time_unit)
@@ -86,6 +97,7 @@ class StudySettingsDialog(QDialog):
         form.addRow("", self.unknown)
         form.addRow("KM confidence interval", self.conf)
         form.addRow("Cox ties", self.ties)
+        form.addRow("Pairwise P values", self.p_adjust)
         form.addRow("Survival time axis", self.unit)
         self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
         self.buttons.accepted.connect(self._accept)
@@ -101,7 +113,7 @@ class StudySettingsDialog(QDialog):
             cutoff=_pydate(self.cutoff.date()), fish_threshold=round(self.fish.value(), 2),
             de_novo_window_days=self.de_novo.value(), include_unknown_in_test=self.unknown.isChecked(),
             km_conf_type=_CONF[self.conf.currentText()], cox_ties=_TIES[self.ties.currentText()],
-            time_unit=self.unit.currentText())
+            p_adjust=_P_ADJUST[self.p_adjust.currentText()], time_unit=self.unit.currentText())
 
     def _accept(self) -> None:
         problems = self.settings().validate()
