@@ -334,6 +334,9 @@ class MainWindow(QMainWindow):
         from .table_actions import install_table_actions
 
         install_table_actions(self, file_menu, before=self.export_report_action)
+        from .printing import install_print_action
+
+        install_print_action(self, file_menu, before=self.export_report_action)
         file_menu.addSeparator()
         file_menu.addAction(self.map_columns_action)
         file_menu.addAction(self.settings_action)
