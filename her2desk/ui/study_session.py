@@ -100,7 +100,7 @@ class StudySession(QObject):
         except OSError as exc:
             raise StudyFileError(f"{w.study_path.name} could not be read to save the study "
                                  f"({exc.strerror or exc}).") from exc
-        dictionary = getattr(getattr(w.loaded, "crf", None), "dictionary_path", None)
+        dictionary = getattr(w, "study_dictionary", None)      # a REDCap export's data dictionary
         styles = read_side_file(w.study_path, set_aside=False).part(FIGURE_STYLES_KEY)
         return StudyFile(data=files, settings=w.study_settings or StudySettings(),
                          column_mapping=dict(w.column_mapping()),
@@ -181,7 +181,8 @@ class StudySession(QObject):
                          f"the mapping is not used and the settings last until her2desk is closed. {exc}")
         self.choices.restore_after_results(study.choices)
         self._expected_results = study.results_sha256 if not changes else ""
-        if not w.open_study(study.primary, study.settings):
+        dictionary = study.dictionary.path if study.dictionary is not None else None
+        if not w.open_study(study.primary, study.settings, dictionary=dictionary):
             self.choices.restore_after_results(None)
             return False
         self.path, self._data = target, study.primary.resolve()

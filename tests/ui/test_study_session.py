@@ -286,3 +286,25 @@ def test_results_that_moved_on_unchanged_data_are_said(window, qtbot, study, tmp
     with qtbot.waitSignal(window.results_ready, timeout=60000):
         assert window.session.open(saved)
     qtbot.waitUntil(lambda: "results differ from the saved ones" in window.banner.text(), timeout=10000)
+
+
+def test_a_redcap_study_reopens_with_its_dictionary(window, qtbot, tmp_path, monkeypatch):
+    from her2desk.ui import redcap_open
+
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "crf"))
+    from redcap_factory import small_project
+
+    records, dictionary = small_project(tmp_path)
+    with qtbot.waitSignal(window.study_loaded, timeout=30000):
+        assert window.open_study(records, dictionary=dictionary)
+    _idle(window, qtbot)
+    saved = window.session.save(tmp_path / "redcap.her2desk")
+    raw = json.loads(saved.read_text(encoding="utf-8"))
+    assert raw["dictionary"]["path"] == dictionary.name and len(raw["dictionary"]["sha256"]) == 64
+    monkeypatch.setattr(redcap_open, "ask_use_dictionary",
+                        lambda *a: pytest.fail("the study file names its dictionary: no question"))
+    window.study_path = window.study_dictionary = None       # as in a new session
+    with qtbot.waitSignal(window.study_loaded, timeout=30000) as sig:
+        assert window.session.open(saved)
+    assert sig.args[0].crf.dictionary == dictionary and window.study_dictionary == dictionary
+    _idle(window, qtbot)
