@@ -348,6 +348,9 @@ class MainWindow(QMainWindow):
 
         self.session = StudySession(self)
         self.session.install(file_menu, self.export_table_action)
+        from .compare_freeze import install_compare_action
+
+        self.compare_action = install_compare_action(self, file_menu, before=self.map_columns_action)
         self.history = UndoHistory(self, self.session.choices)
         self.edit_menu = self.menuBar().addMenu("&Edit")
         self.edit_menu.addAction(self.history.undo_action)
