@@ -9,9 +9,10 @@ cd "$(dirname "$0")/.."
 
 mkdir -p build
 start=$(date +%s)
-# The bundled sample's parsed-study cache entry, keyed for the bundle frozen from this checkout.
-rm -f build/sample_study.h2cache
-.venv/bin/python -m her2desk.cohort.study_cache build/sample_study.h2cache >/dev/null
+# The bundled sample's parsed-study and analyses cache entries, keyed for the bundle frozen
+# from this checkout (packaging/build_sample_cache.py).
+rm -f build/sample_study.h2cache build/sample_study.results.h2cache
+.venv/bin/python packaging/build_sample_cache.py build >/dev/null
 if ! .venv/bin/pyinstaller --noconfirm --clean packaging/her2desk.spec >build/pyinstaller.log 2>&1; then
     tail -n 40 build/pyinstaller.log
     echo "bundle: PyInstaller failed (full log: build/pyinstaller.log)" >&2

@@ -13,6 +13,8 @@ and EZR use it and co-authors may compare.  Checked against R fixtures in
 
 from __future__ import annotations
 
+import threading
+import weakref
 from dataclasses import dataclass, field
 from typing import Any, Hashable, Mapping, NamedTuple, Sequence
 
@@ -56,6 +58,12 @@ class ChiSqTest(NamedTuple):
     stat: float
     df: int
     p: float
+
+
+#: Per thread, the last fit's engine: (weak reference to its data, engine, columns used,
+#: ties). ``ph_test`` right after ``fit_cox`` (as every model here does) reuses it; only one
+#: is kept, so fits held in results do not keep their engines in memory.
+_LAST_FIT = threading.local()
 
 
 def _chisq(stat: float, df: int) -> ChiSqTest:
@@ -183,21 +191,71 @@ class _CoxEngine:
         h[self.dead] = cum[self.n_before[self.dead]] + fsum[self.dead_group]
         return r * h
 
+    def _row_patterns(self) -> tuple[np.ndarray, np.ndarray] | None:
+        """``(distinct rows, row -> pattern)`` when every covariate takes at most two values
+        (treatment dummies, flags) and the patterns are few; None otherwise.
+
+        Then sum_i w_i x_i x_i' is sum_k (sum of w over pattern k) x_k x_k': one bincount
+        over the patients and a matrix product over the patterns instead of over 100,000
+        rows, on each Newton step and PH test.
+        """
+        if hasattr(self, "_patterns"):
+            return self._patterns
+        self._patterns = None
+        n, p = self.x.shape
+        if p == 0 or p > 40 or n < 256:
+            return None
+        code = np.zeros(n, dtype=np.int64)
+        for j in range(p):
+            col = self.x[:, j]
+            other = col != col[0]
+            if other.any():
+                rest = col[other]
+                if not np.all(rest == rest[0]):
+                    return None                 # a continuous covariate
+            code |= other.astype(np.int64) << j
+        uniq, first, inv = np.unique(code, return_index=True, return_inverse=True)
+        if uniq.size * 8 > n:
+            return None
+        self._patterns = (self.x[first], inv.ravel())
+        return self._patterns
+
     def info_block(self, x1: np.ndarray, x2: np.ndarray, r: np.ndarray, den: np.ndarray,
                    a: np.ndarray, v: np.ndarray) -> np.ndarray:
         """sum over slots of v * (C/den - a a'/den^2), with C from x1, x2."""
         w = self.weight_sums(r, den, v)
         abar = a / den[:, None]
-        return (x1 * w[:, None]).T @ x2 - (abar * v[:, None]).T @ abar
+        patterns = self._row_patterns() if x1 is self.x and x2 is self.x else None
+        if patterns is not None:
+            ux, inv = patterns
+            wk = np.bincount(inv, weights=w, minlength=ux.shape[0])
+            first = (ux * wk[:, None]).T @ ux
+        else:
+            first = (x1 * w[:, None]).T @ x2
+        return first - (abar * v[:, None]).T @ abar
 
     def evaluate(self, beta: np.ndarray) -> tuple[float, np.ndarray, np.ndarray]:
-        """Log partial likelihood, score and information at beta."""
+        """Log partial likelihood, score and information at beta.
+
+        The last evaluation's pieces are kept (:meth:`pieces_at`): the PH test of a fit
+        needs them at the fitted beta, where the Newton iteration ended.
+        """
         with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
             eta, r, den, a = self.pieces(beta)
             loglik = float(np.sum(eta[self.dead] - self._shift) - np.sum(np.log(den)))
             u = self.x[self.dead].sum(axis=0) - (a / den[:, None]).sum(axis=0)
             imat = self.info_block(self.x, self.x, r, den, a, np.ones(den.size))
+        self._last = (np.array(beta, dtype=float), r, den, a, imat)
         return loglik, u, imat
+
+    def pieces_at(self, beta: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+        """``(r, den, a, information)`` at beta: the last evaluation's when it was at this very
+        beta (the same numbers, bit for bit), else computed."""
+        last = getattr(self, "_last", None)
+        if last is not None and last[0].shape == beta.shape and np.array_equal(last[0], beta):
+            return last[1], last[2], last[3], last[4]
+        self.evaluate(beta)
+        return self._last[1], self._last[2], self._last[3], self._last[4]
 
 
 def _solve(imat: np.ndarray, u: np.ndarray) -> np.ndarray:
@@ -250,24 +308,30 @@ def _cholesky2_singular(imat: np.ndarray, toler: float = TOLER_CHOL) -> np.ndarr
     return singular
 
 
-def _aliased_columns(engine: "_CoxEngine") -> np.ndarray:
+def _aliased_columns(engine: "_CoxEngine", at_zero: tuple | None = None) -> np.ndarray:
     """Covariates R's ``coxph`` reports as NA: singular in the information matrix at beta = 0.
 
     The matrix is that of the covariates scaled as coxfit6 scales them, decomposed by
     :func:`_cholesky2_singular` with ``toler.chol``; a constant column has a zero pivot.
+    ``at_zero``: the engine's evaluation at beta = 0, when the caller has it.
     """
     p = engine.x.shape[1]
     if p == 0:
         return np.zeros(0, dtype=bool)
-    _, _, imat = engine.evaluate(np.zeros(p))
+    _, _, imat = at_zero if at_zero is not None else engine.evaluate(np.zeros(p))
     sc = _r_scale(engine.x + engine.x_mean)
     return _cholesky2_singular(imat * np.outer(sc, sc))
 
 
-def _newton(engine: _CoxEngine, p: int, max_iter: int, eps: float) -> dict[str, Any]:
-    """R's coxfit6 iteration, step for step (see module docstring)."""
+def _newton(engine: _CoxEngine, p: int, max_iter: int, eps: float,
+            at_zero: tuple | None = None) -> dict[str, Any]:
+    """R's coxfit6 iteration, step for step (see module docstring).
+
+    ``at_zero``: ``engine.evaluate(zeros)`` already done by the caller (the aliasing check
+    evaluates the same engine at the same point: the same numbers).
+    """
     beta = np.zeros(p)
-    ll0, u, imat = engine.evaluate(beta)
+    ll0, u, imat = at_zero if at_zero is not None else engine.evaluate(beta)
     step = _solve(imat, u)
     sctest = float(u @ step)
     loglik_best = ll0
@@ -345,7 +409,9 @@ def fit_cox_arrays(time: Any, event: Any, x: Any, names: Sequence[str] | None = 
         raise ValueError("no events: a Cox model cannot be fitted")
 
     warnings: list[str] = []
-    alias = _aliased_columns(_CoxEngine(t, e, xm, ties)) if p_all else np.zeros(0, bool)
+    full = _CoxEngine(t, e, xm, ties) if p_all else None
+    at_zero = full.evaluate(np.zeros(p_all)) if full is not None else None
+    alias = _aliased_columns(full, at_zero) if full is not None else np.zeros(0, bool)
     if alias.any():
         # R's coxph prints NA and, only with singular.ok = FALSE, stops with "X matrix deemed
         # to be singular; variable <k>"; we warn in those words, naming the covariate.
@@ -361,8 +427,11 @@ def fit_cox_arrays(time: Any, event: Any, x: Any, names: Sequence[str] | None = 
     var = np.full((p_all, p_all), np.nan)
     if p == 0:
         raise ValueError("no estimable covariates")
-    engine = _CoxEngine(t, e, xm[:, use], ties)
-    fit = _newton(engine, p, max_iter, eps)
+    if alias.any():
+        engine, at_zero = _CoxEngine(t, e, xm[:, use], ties), None
+    else:                       # the same data: reuse the sorted engine and its beta = 0 step
+        engine = full
+    fit = _newton(engine, p, max_iter, eps, at_zero)
     b = fit["beta"]
     coef[use] = b
     var[np.ix_(use, use)] = fit["var"]
@@ -397,6 +466,8 @@ def fit_cox_arrays(time: Any, event: Any, x: Any, names: Sequence[str] | None = 
         warnings.append(f"Only {epv:.1f} events per covariate (fewer than 10): the model may be "
                         "over-fitted; consider fewer covariates.")
 
+    data = CoxData(time=_ro(t), event=_ro(e), x=_ro(xm))
+    _LAST_FIT.entry = (weakref.ref(data), engine, use.copy(), ties)
     return CoxResult(
         names=names, coef=_ro(coef), se=_ro(se), z=_ro(z), p=_ro(pval),
         hazard_ratio=_ro(hr), ci_low=_ro(lo), ci_high=_ro(hi), var=_ro(var),
@@ -405,7 +476,7 @@ def fit_cox_arrays(time: Any, event: Any, x: Any, names: Sequence[str] | None = 
         n=int(t.size), events=n_events, n_dropped=n_dropped, ties=ties,
         conf_level=conf_level, iterations=int(fit["iterations"]),
         converged=bool(fit["converged"]), warnings=tuple(warnings),
-        data=CoxData(time=_ro(t), event=_ro(e), x=_ro(xm)),
+        data=data,
         aliased=tuple(bool(a) for a in alias),
     )
 
@@ -581,15 +652,18 @@ def ph_test(fit: CoxResult, transform: str = "km", alpha: float = PH_ALPHA,
         raise ValueError("transform must be 'km', 'identity', 'rank' or 'log'")
     gtime = ttimes - ttimes[e].mean()
 
-    eng = _CoxEngine(t, e, x, fit.ties)
+    last = getattr(_LAST_FIT, "entry", None)
+    if (last is not None and last[0]() is fit.data and last[3] == fit.ties
+            and np.array_equal(last[2], use)):
+        eng = last[1]                        # the fit's own engine, ended at this beta
+    else:
+        eng = _CoxEngine(t, e, x, fit.ties)
     p = beta.size
-    with np.errstate(over="ignore", invalid="ignore"):
-        _, r, den, a = eng.pieces(beta)
+    with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
+        r, den, a, i11 = eng.pieces_at(beta)
     gs = gtime[eng.order][eng.dead]          # g(t) of each slot (constant within a time)
     abar = a / den[:, None]
     u2 = (gs[:, None] * (eng.x[eng.dead] - abar)).sum(axis=0)
-    ones = np.ones(den.size)
-    i11 = eng.info_block(eng.x, eng.x, r, den, a, ones)
     i12 = eng.info_block(eng.x, eng.x, r, den, a, gs)
     i22 = eng.info_block(eng.x, eng.x, r, den, a, gs * gs)
     imat = np.block([[i11, i12], [i12.T, i22]])

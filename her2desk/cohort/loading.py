@@ -138,17 +138,20 @@ def _still_valid(entry: object, today: str) -> bool:
     return today >= built_on
 
 
-def shipped_entry(path: Path) -> Path | None:
-    """The cache entry installed beside the bundled sample, when ``path`` is that sample."""
+def shipped_entry(path: Path | None, kind: str = "loaded") -> Path | None:
+    """The cache entry of ``kind`` ("loaded" or "results") installed beside the bundled
+    sample (packaging/build_sample_cache.py), when ``path`` is that sample."""
     from ..resources import resource_path, sample_study_path
-    from .study_cache import SHIPPED_SAMPLE
+    from .study_cache import SHIPPED_SAMPLE, SHIPPED_SAMPLE_RESULTS
 
+    if path is None:
+        return None
     try:
-        if path.resolve() != sample_study_path().resolve():
+        if Path(path).resolve() != sample_study_path().resolve():
             return None
     except OSError:
         return None
-    return resource_path(SHIPPED_SAMPLE)
+    return resource_path(SHIPPED_SAMPLE if kind == "loaded" else SHIPPED_SAMPLE_RESULTS)
 
 
 def _read_and_derive(path: Path, settings: StudySettings, mapping: dict[str, str] | None,

@@ -49,6 +49,8 @@ MAX_ENTRIES = 6
 ENV_DIR = "HER2DESK_CACHE_DIR"
 #: The sample's entry installed in the bundle's resources (written by the packaging step).
 SHIPPED_SAMPLE = "sample_study.h2cache"
+#: ... and its analyses with the default settings.
+SHIPPED_SAMPLE_RESULTS = "sample_study.results.h2cache"
 _HERE = Path(__file__).resolve().parent.parent          # the her2desk package
 
 
@@ -210,7 +212,7 @@ def build_shipped_sample(out: Path, *, for_bundle: bool = True) -> Path:
 
     sample = sample_study_path()
     settings = StudySettings()
-    key = study_key(sample, "loaded", loaded_key_parts(settings, {}), frozen=for_bundle or None)
+    key = shipped_sample_key(for_bundle=for_bundle)
     import datetime as _dt
 
     loaded = load_study(sample, settings, mapping={})
@@ -219,20 +221,14 @@ def build_shipped_sample(out: Path, *, for_bundle: bool = True) -> Path:
     return Path(out)
 
 
-def _main(argv: list[str] | None = None) -> int:
-    import argparse
+def shipped_sample_key(*, for_bundle: bool = True) -> dict[str, Any]:
+    """The key the bundled sample is loaded under (default settings, no mapping)."""
+    from ..resources import sample_study_path
+    from .settings import StudySettings
 
-    ap = argparse.ArgumentParser(description="Build the bundled sample study's cache entry.")
-    ap.add_argument("out", type=Path)
-    ap.add_argument("--for-checkout", action="store_true",
-                    help="key it for this checkout instead of the bundle frozen from it")
-    args = ap.parse_args(argv)
-    print(build_shipped_sample(args.out, for_bundle=not args.for_checkout))
-    return 0
+    return study_key(sample_study_path(), "loaded", loaded_key_parts(StudySettings(), {}),
+                     frozen=for_bundle or None)
 
-
-if __name__ == "__main__":
-    raise SystemExit(_main())
 
 __all__ = ["cached", "user_cache_dir", "study_key", "read_entry", "write_entry", "file_digest",
            "code_fingerprint", "loaded_key_parts", "results_key", "with_path", "build_shipped_sample"]

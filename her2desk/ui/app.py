@@ -10,7 +10,7 @@ import logging
 import os
 import sys
 from pathlib import Path
-from typing import Any
+from typing import Any, Callable
 
 from ..resources import resource_dirs, resource_path, sample_study_path  # noqa: F401 (re-exported)
 
@@ -312,8 +312,30 @@ def run_app(path: str | os.PathLike | None = None, settings: Any = None) -> int:
     _close_on_signals(window)
     study = initial_study(window, path)
     if study is not None:
-        window.open_study(study, settings)
+        _open_after_first_paint(window, lambda: window.open_study(study, settings))
     return app.exec()
+
+
+def _open_after_first_paint(window: Any, open_study: Callable[[], object]) -> None:
+    """Start opening the study once the window has been painted (or after 1.5 s at most).
+
+    The reading thread shares the interpreter with the GUI thread and would slow the first
+    paint; and a study from the cache is ready within milliseconds, so its tabs would be
+    filled before the window was ever drawn.
+    """
+    from PySide6.QtCore import QTimer
+
+    from .startup import FirstPaint
+
+    opened: list[bool] = []
+
+    def go() -> None:
+        if not opened:
+            opened.append(True)
+            open_study()
+
+    window._open_after_paint = FirstPaint(window, lambda _ms: QTimer.singleShot(0, go))
+    QTimer.singleShot(1500, go)          # a window that is never painted (minimised)
 
 
 def _close_on_signals(window: Any) -> None:

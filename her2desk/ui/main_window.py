@@ -560,7 +560,10 @@ class MainWindow(QMainWindow):
             if loaded.cache_key is None or folder is None:
                 return build()
             # The study was opened through the cache: its analyses are kept beside it.
-            return cached(results_key(loaded.cache_key, loaded.settings), build, folder=folder)[0]
+            from ..cohort.loading import shipped_entry
+
+            return cached(results_key(loaded.cache_key, loaded.settings), build, folder=folder,
+                          shipped=shipped_entry(loaded.path, "results"))[0]
 
         self.runner.start("analyse", work, on_finished=self._on_results, on_failed=self._on_analysis_failed)
 

@@ -206,3 +206,9 @@ def test_shipped_sample_entry_is_used_for_the_sample(tmp_path, counted, monkeypa
     assert _entries(tmp_path / "user") == []                    # nothing copied
     header = json.loads(shipped.read_bytes().split(b"\n")[1])
     assert header["key"]["file_sha256"] == study_cache.file_digest(sample)
+    assert header["key"] == study_cache.shipped_sample_key(for_bundle=False)
+    # The bundle's key differs only in the code fingerprint ("<version> frozen").
+    frozen = study_cache.shipped_sample_key(for_bundle=True)
+    assert frozen["code"].endswith(" frozen")
+    assert {k: v for k, v in frozen.items() if k != "code"} == \
+        {k: v for k, v in header["key"].items() if k != "code"}
