@@ -5,8 +5,10 @@ each number that moved. This module lines the two freezes up and lists, in this 
 the causes and their effects: patients added and removed, every CRF cell whose text
 changed (sheet, row and header as the new file has them, old → new), patients whose
 eligibility, exclusion reason or group changed, the new (and withdrawn) events of each
-endpoint, and how each headline result moved — the flowchart, and per survival
-comparison each group's n, events and median, the log-rank P and the hazard ratios.
+endpoint, and how each headline result moved — the flowchart; per survival comparison
+each group's n, events and median, the log-rank P and the hazard ratios; per pCR analysis
+each group's n, pCR count and rate and the test's P; per multivariate Cox model its n,
+events and every term's HR and P.
 
 Cells are compared as the text read from the file (what the coordinator typed), row by
 row of each form: a patient's k-th row of a form in the old freeze against her k-th row
@@ -240,6 +242,24 @@ def _headline(results: StudyResults) -> dict[tuple[str, str], float | None]:
             out[(comp.title, f"{what}: 95% CI low")] = _float(hr.ci[0])
             out[(comp.title, f"{what}: 95% CI high")] = _float(hr.ci[1])
             out[(comp.title, f"{what}: P")] = _float(hr.p_value)
+    for analysis in getattr(results.neoadjuvant, "analyses", ()):
+        section = analysis.title
+        for rate in analysis.pcr.rates:
+            out[(section, f"{rate.group}: n")] = float(rate.n)
+            out[(section, f"{rate.group}: pCR")] = float(rate.k)
+            out[(section, f"{rate.group}: pCR rate")] = _float(rate.rate)
+        out[(section, "P")] = _float(analysis.pcr.overall.p_value)
+    cox = results.cox
+    for model in getattr(cox, "models", ()):
+        if model.kind != "multivariate":
+            continue
+        section = f"Multivariate Cox, {model.endpoint}"
+        out[(section, "n")] = float(model.n)
+        out[(section, "events")] = float(model.events)
+        for term in model.terms:
+            what = f"HR {term.label}: {term.level} vs {term.reference}"
+            out[(section, what)] = _float(term.hazard_ratio)
+            out[(section, f"{what}: P")] = _float(term.p_value)
     return out
 
 

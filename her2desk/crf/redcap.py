@@ -256,9 +256,10 @@ def _classify(header: Sequence[object], dic: Dictionary) -> list[_Column]:
             for c in f.choices:
                 checkbox[f"{f.name}___{_checkbox_code_key(c[0])}".casefold()] = (f, c)
                 checkbox[_choice_header_key(f.label, c[1])] = (f, c)
-    by_label: dict[str, DictionaryField] = {}
+    by_label: dict[str, list[DictionaryField]] = {}
     for f in dic.fields:
-        by_label.setdefault(normalize_header(f.label), f)
+        if f.type != "checkbox":
+            by_label.setdefault(normalize_header(f.label), []).append(f)
     forms = {normalize_header(f"{form} complete"): form for form in dic.instruments()}
     out: list[_Column] = []
     used: set[str] = set()
@@ -287,8 +288,9 @@ def _classify(header: Sequence[object], dic: Dictionary) -> list[_Column]:
             out.append(_Column(j, text, forms.get(norm, previous), None, system="complete"))
         elif key.endswith("_timestamp") or norm == "surveytimestamp":
             out.append(_Column(j, text, text, None, system="timestamp"))
-        elif norm in by_label and by_label[norm].name.casefold() not in used:
-            f = by_label[norm]
+        elif any(f.name.casefold() not in used for f in by_label.get(norm, ())):
+            # Two fields may share a label: the k-th such column is the k-th such field.
+            f = next(f for f in by_label[norm] if f.name.casefold() not in used)
             out.append(_Column(j, text, f.name, f))
         else:
             out.append(_Column(j, text, text, None))
@@ -391,8 +393,8 @@ def records_to_sheets(rows: Sequence[Sequence[object]], dic: Dictionary, name: s
         known = len(data_cols)
         if known == 0:
             raise CRFReadError(f"None of the columns of '{name}' is a variable of the data "
-                           f"dictionary '{dic.source_name}'; the two files probably come from "
-                           f"different REDCap projects.")
+                               f"dictionary '{dic.source_name}'; the two files probably come "
+                               f"from different REDCap projects.")
         raise CRFReadError(f"'{name}' has no column for the record ID '{rid.name}' (the first "
                            f"variable of the data dictionary); export the records again with the "
                            f"record ID included.")

@@ -212,3 +212,22 @@ def test_a_dictionary_opened_as_data_says_so(tmp_path, capsys):
     assert main(["cohort", str(dictionary)]) == 1
     err = capsys.readouterr().err
     assert "is a REDCap data dictionary, not patient data" in err and err.count("\n") == 1
+
+
+def test_labels_export_with_two_fields_of_one_label(tmp_path):
+    """REDCap's labels export heads columns by label; two fields may share one."""
+    dictionary = write_csv(tmp_path / "d.csv", [
+        DICT_HEADER,
+        dict_row("rid", "enrolment", "text", "Record ID"),
+        dict_row("er1", "enrolment", "text", "ER (%)", validation="number"),
+        dict_row("rer", "biopsy", "text", "ER (%)", validation="number"),
+    ])
+    records = write_csv(tmp_path / "r.csv", [
+        ["Record ID", "ER (%)", "Repeat Instrument", "Repeat Instance", "ER (%)"],
+        ["A1", "80", "", "", ""],
+        ["A1", "", "Biopsy", "1", "5"],
+    ])
+    crf = read_crf(records, {}, dictionary=dictionary)
+    assert list(crf.forms["patients"]["er_percent"]) == [80.0]
+    assert list(crf.forms["rebiopsy"]["rebiopsy_er_percent"]) == [5.0]
+    assert crf.unmatched_columns == []
