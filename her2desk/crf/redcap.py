@@ -29,6 +29,7 @@ from pathlib import Path
 from typing import Sequence
 
 from ..errors import CRFReadError
+from ..i18n import N_
 from . import codebook as cb
 from .headers import mapping_lookup, match_header, match_header_in_form, normalize_header, sheet_form
 
@@ -118,22 +119,26 @@ class RedcapLayout:
     places: dict[tuple[str, int], tuple[str, str, str]] = field(default_factory=dict)
     record_id: str = ""
 
-    def describe(self, sheet: str, row: int | None, variable: str) -> str:
-        """'REDCap record 17, instrument rebiopsy, instance 2, variable reb_er' (parts known)."""
-        place = self.places.get((sheet, int(row))) if row is not None else None
-        parts = []
-        if place:
+    def locate(self, sheet: str, row: int | None) -> tuple[str, str, str] | None:
+        """(record, instrument, instance) of a sheet row ('' instance: not repeating)."""
+        return self.places.get((sheet, int(row))) if row is not None else None
+
+    def name_place(self, sheet: str, row: int | None, variable: str, message: str) -> str:
+        """``message`` opened with the REDCap record, instrument, instance and variable it is
+        about, the words a REDCap user searches by (each form a catalogue template)."""
+        place = self.locate(sheet, row)
+        if place is not None:
             record, instrument, instance = place
-            parts.append(f"record {record}" if record else "")
-            parts.append(f"instrument {instrument}")
             if instance:
-                parts.append(f"instance {instance}")
-        elif sheet:
-            parts.append(f"instrument {sheet}")
-        if variable:
-            parts.append(f"variable {variable}")
-        text = ", ".join(p for p in parts if p)
-        return f"REDCap {text}" if text else ""
+                return N_(f"REDCap record {record}, instrument {instrument}, instance {instance}, "
+                          f"variable {variable}: {message}")
+            return N_(f"REDCap record {record}, instrument {instrument}, variable {variable}: "
+                      f"{message}")
+        if sheet and variable:
+            return N_(f"REDCap instrument {sheet}, variable {variable}: {message}")
+        if sheet:
+            return N_(f"REDCap instrument {sheet}: {message}")
+        return message
 
 
 # ------------------------------------------------------------------ the dictionary

@@ -63,9 +63,6 @@ def _name_redcap_places(findings: list[Finding], layout) -> list[Finding]:
     variable it is about, the words a REDCap user searches by."""
     from dataclasses import replace
 
-    out = []
-    for f in findings:
-        where = layout.describe(f.sheet, f.row, f.column)
-        out.append(replace(f, message=f"{where}: {f.message}") if where else f)
-    return out
+    return [replace(f, message=layout.name_place(f.sheet, f.row, f.column, f.message))
+            for f in findings]
 

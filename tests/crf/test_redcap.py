@@ -130,6 +130,12 @@ def test_finding_names_the_instance(tmp_path):
              if f.field == "rebiopsy_er_percent")
     assert (f.patient_id, f.sheet, f.row, f.column) == ("A1", "biopsy", 4, "bx_er")
     assert f.message.startswith("REDCap record A1, instrument biopsy, instance 2, variable bx_er: ")
+    from her2desk.i18n import translate
+
+    english = f.message.split(": ", 1)[1]
+    chinese = translate(f.message, "zh_CN")
+    assert chinese.startswith("REDCap 记录 A1，表单 biopsy，第 2 次重复，变量 bx_er：")
+    assert chinese.endswith(translate(english, "zh_CN")) and translate(english, "zh_CN") != english
 
 
 def test_saved_mapping_is_reused(tmp_path):
