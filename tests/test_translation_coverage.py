@@ -122,3 +122,38 @@ def test_the_catalogue_has_no_message_the_source_lost():
     marked = {(c, s) for c, s, _ in marked_strings()}
     stale = sorted(f"[{c}] {s!r}" for c, s in _catalogue() if (c, s) not in marked)
     assert not stale, "\n".join(stale)
+
+
+#: Calls whose literal argument the user reads: (name, argument positions). A literal English
+#: text there must come through tr()/translate() (or N_ for the Qt-free catalogue).
+VISIBLE_CALLS = {"QLabel": (0,), "QPushButton": (0,), "QCheckBox": (0,), "QRadioButton": (0,),
+                 "QGroupBox": (0,), "QAction": (0,), "setText": (0,), "setToolTip": (0,),
+                 "setStatusTip": (0,), "setPlaceholderText": (0,), "setWindowTitle": (0,),
+                 "addAction": (0,), "addMenu": (0,), "showMessage": (0,), "show_banner": (0,),
+                 "clear_results": (0,), "show_message": (0,), "addTab": (1,), "addRow": (0,),
+                 "question": (1, 2), "warning": (1, 2), "information": (1, 2), "critical": (1, 2),
+                 "getSaveFileName": (1,), "getExistingDirectory": (1,), "getOpenFileName": (1,)}
+
+
+def _english(node: ast.AST) -> bool:
+    """A literal (or an f-string's literal parts) with a word of three letters or more."""
+    import re
+
+    text = _template_of(node)
+    return text is not None and bool(re.search(r"[A-Za-z]{3,}", text)) and bool(re.search(r"[a-z]{2}", text))
+
+
+def test_no_user_visible_english_literal_in_the_ui_escapes_the_catalogue():
+    """Heuristic lupdate check: a literal handed straight to a label, button, tooltip, menu,
+    status bar, banner, dialog or file dialog is English the Chinese window would show."""
+    found = []
+    for path in sorted((ROOT / "her2desk" / "ui").rglob("*.py")):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if not isinstance(node, ast.Call):
+                continue
+            f = node.func
+            name = f.attr if isinstance(f, ast.Attribute) else getattr(f, "id", "")
+            for i in VISIBLE_CALLS.get(name, ()):
+                if i < len(node.args) and _english(node.args[i]):
+                    found.append(f"{path.relative_to(ROOT)}:{node.lineno}: {_template_of(node.args[i])!r}")
+    assert not found, "\n".join(found)

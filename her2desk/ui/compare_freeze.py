@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import pandas as pd
+from PySide6.QtCore import QCoreApplication
 from PySide6.QtGui import QAction
 from PySide6.QtWidgets import (QFileDialog, QHBoxLayout, QLabel, QMenu, QPushButton, QTableWidget,
                                QTableWidgetItem, QTabWidget, QVBoxLayout, QWidget)
@@ -42,8 +43,8 @@ class FreezeComparePanel(QWidget):
         self.summary.setWordWrap(True)
         top = QHBoxLayout()
         top.addWidget(self.summary, 1)
-        self.save_button = QPushButton("Save as Excel…")
-        self.save_button.setToolTip("Save these tables as an .xlsx workbook (as her2desk diff --out)")
+        self.save_button = QPushButton(self.tr("Save as Excel…"))
+        self.save_button.setToolTip(self.tr("Save these tables as an .xlsx workbook (as her2desk diff --out)"))
         top.addWidget(self.save_button)
         layout.addLayout(top)
         self.pages = QTabWidget()
@@ -56,7 +57,7 @@ class FreezeComparePanel(QWidget):
                     table.setItem(i, j, QTableWidgetItem(_shown(value)))
             table.resizeColumnsToContents()
             self.tables[name] = table
-            self.pages.addTab(table, f"{name} ({len(rows)})")
+            self.pages.addTab(table, self.tr("{0} ({1})").format(name, len(rows)))
         layout.addWidget(self.pages, 1)
 
     # The window's Ctrl+E / Copy table ask every page for these.
@@ -78,8 +79,8 @@ def _shown(value: object) -> str:
 
 
 def install_compare_action(window: "MainWindow", menu: QMenu, before: QAction) -> QAction:
-    action = QAction("Compare wit&h another version…", window)
-    action.setToolTip("What changed between this study and another freeze of it")
+    action = QAction(QCoreApplication.translate("compare_freeze", "Compare wit&h another version…"), window)
+    action.setToolTip(QCoreApplication.translate("compare_freeze", "What changed between this study and another freeze of it"))
     action.triggered.connect(lambda: choose_and_compare(window))
     menu.insertAction(before, action)
     return action
@@ -89,10 +90,10 @@ def choose_and_compare(window: "MainWindow") -> None:
     from ..crf.source import CRF_EXTENSIONS
 
     if window.loaded is None or window.study_path is None:
-        window.show_banner("Open a study first, then compare it with another version.", "info")
+        window.show_banner(QCoreApplication.translate("compare_freeze", "Open a study first, then compare it with another version."), "info")
         return
     path, _ = QFileDialog.getOpenFileName(
-        window, "Compare with another version", str(window.study_path.parent),
+        window, QCoreApplication.translate("compare_freeze", "Compare with another version"), str(window.study_path.parent),
         "CRF files (" + " ".join(f"*{s}" for s in CRF_EXTENSIONS) + ");;All files (*)")
     if path:
         compare_with(window, Path(path))
@@ -107,7 +108,7 @@ def compare_with(window: "MainWindow", other: Path, dictionary: Path | None = No
 
     current = window.loaded
     if current is None:
-        window.show_banner("Open a study first, then compare it with another version.", "info")
+        window.show_banner(QCoreApplication.translate("compare_freeze", "Open a study first, then compare it with another version."), "info")
         return False
     try:
         check_crf_path(other)
@@ -140,7 +141,7 @@ def compare_with(window: "MainWindow", other: Path, dictionary: Path | None = No
 
     window.runner.start("compare", work, on_finished=lambda diff: show_diff(window, diff),
                         on_failed=lambda msg: window.show_banner(msg, "error"))
-    window.statusBar().showMessage(f"Comparing with {other.name}…")
+    window.statusBar().showMessage(QCoreApplication.translate("compare_freeze", "Comparing with {0}…").format(other.name))
     return True
 
 
@@ -158,7 +159,7 @@ def show_diff(window: "MainWindow", diff: FreezeDiff) -> FreezeComparePanel:
     index = window.tabs.addTab(panel, TAB_TITLE)
     window.tabs.setTabToolTip(index, f"{diff.old_name} → {diff.new_name}")
     window.tabs.setCurrentIndex(index)
-    window.statusBar().showMessage(f"Compared {diff.old_name} with {diff.new_name}", 5000)
+    window.statusBar().showMessage(QCoreApplication.translate("compare_freeze", "Compared {0} with {1}").format(diff.old_name, diff.new_name), 5000)
     return panel
 
 
@@ -166,7 +167,7 @@ def save_diff(window: "MainWindow", panel: FreezeComparePanel, path: str | None 
     """Write the comparison as diff.xlsx off the GUI thread (atomic, as the command line)."""
     if path is None:
         start = str((window.study_path.parent if window.study_path else Path.home()) / "diff.xlsx")
-        path, _ = QFileDialog.getSaveFileName(window, "Save comparison", start,
+        path, _ = QFileDialog.getSaveFileName(window, QCoreApplication.translate("compare_freeze", "Save comparison"), start,
                                               "Excel workbook (*.xlsx)")
         if not path:
             return
@@ -181,5 +182,5 @@ def save_diff(window: "MainWindow", panel: FreezeComparePanel, path: str | None 
         return write_diff_workbook(panel.diff, target)
 
     window.runner.start("export", work,
-                        on_finished=lambda p: window.show_banner(f"Comparison saved as {p}.", "info"),
+                        on_finished=lambda p: window.show_banner(QCoreApplication.translate("compare_freeze", "Comparison saved as {0}.").format(p), "info"),
                         on_failed=lambda m: window.show_banner(m, "error"))

@@ -209,7 +209,7 @@ class MainWindow(QMainWindow):
     def __init__(self, settings_store: QSettings | None = None, study_settings: Any = None,
                  parent: QWidget | None = None):
         super().__init__(parent)
-        self.setWindowTitle("her2desk")
+        self.setWindowTitle(self.tr("her2desk"))
         self.setAccessibleName("her2desk main window")
         self.resize(1200, 800)
         self.store = settings_store or QSettings(ORGANISATION, APPLICATION)
@@ -352,7 +352,7 @@ class MainWindow(QMainWindow):
 
         self.compare_action = install_compare_action(self, file_menu, before=self.map_columns_action)
         self.history = UndoHistory(self, self.session.choices)
-        self.edit_menu = self.menuBar().addMenu("&Edit")
+        self.edit_menu = self.menuBar().addMenu(self.tr("&Edit"))
         self.edit_menu.addAction(self.history.undo_action)
         self.edit_menu.addAction(self.history.redo_action)
         # View (the language menu joins it): the paper's items under their numbers.
@@ -386,7 +386,7 @@ class MainWindow(QMainWindow):
     def choose_and_open(self) -> None:
         start = str(self.study_path.parent) if self.study_path else str(Path.home())
         path, _ = QFileDialog.getOpenFileName(
-            self, "Open CRF", start, "CRF workbooks (" + " ".join(f"*{s}" for s in SPREADSHEET_SUFFIXES)
+            self, self.tr("Open CRF"), start, "CRF workbooks (" + " ".join(f"*{s}" for s in SPREADSHEET_SUFFIXES)
             + ");;All files (*)")
         if path:
             self.open_study(path)
@@ -402,7 +402,7 @@ class MainWindow(QMainWindow):
 
         path = sample_study_path()
         if not path.is_file():
-            self.show_banner("The sample study is not included in this installation.", "warning")
+            self.show_banner(self.tr("The sample study is not included in this installation."), "warning")
             return
         self.open_study(path)
 
@@ -490,7 +490,7 @@ class MainWindow(QMainWindow):
         self.study_settings = loaded.settings
         if self.study_path:
             self._add_recent(self.study_path)
-            self.setWindowTitle(f"{self.study_path.name} — her2desk")
+            self.setWindowTitle(self.tr("{0} — her2desk").format(self.study_path.name))
         self.panels["Data"].set_results(loaded)
         self.panels["Validation"].set_results(loaded.validation)
         self.panels["Eligibility"].set_results(loaded)
@@ -568,12 +568,11 @@ class MainWindow(QMainWindow):
         self.runner.start("analyse", work, on_finished=self._on_results, on_failed=self._on_analysis_failed)
 
     def _on_analysis_failed(self, message: str) -> None:
-        self.show_banner(f"The analyses could not be run. {message}", "error")
+        self.show_banner(self.tr("The analyses could not be run. {0}").format(message), "error")
         # Otherwise the result pages would go on saying "Computing the study's analyses…".
         for name in RESULT_PAGES:
             self.panels[name].clear_results(
-                f"The analyses could not be run, so this page is empty.\n\n{message}\n\n"
-                "The Data, Validation and Eligibility pages still show the study.")
+                self.tr("The analyses could not be run, so this page is empty.\n\n{0}\n\nThe Data, Validation and Eligibility pages still show the study.").format(message))
 
     def _page_stages(self) -> tuple[str, ...]:
         page = self.tabs.tabText(self.tabs.currentIndex()).replace("&&", "&")
@@ -650,8 +649,8 @@ class MainWindow(QMainWindow):
 
         items = getattr(self.results, "paper", ()) if self.results is not None else ()
         if not items:
-            self.statusBar().showMessage("Open a study first: the paper's items are computed "
-                                         "from its patients.", 8000)
+            self.statusBar().showMessage(self.tr("Open a study first: the paper's items are computed "
+                                         "from its patients."), 8000)
             return None
         dialog = getattr(self, "paper_navigator", None)
         if dialog is None or dialog.items != {i.id: i for i in items}:
@@ -682,7 +681,7 @@ class MainWindow(QMainWindow):
 
     def _on_failed(self, path: Path, message: str) -> None:
         extra = "".join(f"<br>{m}" for m in self._saved_state_messages())
-        self.show_banner(f"{path.name} could not be opened. {message}{extra}", "error")
+        self.show_banner(self.tr("{0} could not be opened. {1}{2}").format(path.name, message, extra), "error")
 
     # -- work in progress -------------------------------------------------------------
     def cancel_work(self) -> None:
@@ -708,12 +707,11 @@ class MainWindow(QMainWindow):
         eligible = int(cohort["eligible"].sum()) if "eligible" in cohort else 0
         v = loaded.validation
         n_err, n_warn = getattr(v, "n_errors", 0), getattr(v, "n_warnings", 0)
-        self.counts_label.setText(f"{len(cohort)} patients · {eligible} eligible · "
-                                  f"{n_err} error{'s' * (n_err != 1)} · {n_warn} warning{'s' * (n_warn != 1)}")
+        self.counts_label.setText(self.tr("{0} patients · {1} eligible · {2} error{3} · {4} warning{5}").format(len(cohort), eligible, n_err, 's' * (n_err != 1), n_warn, 's' * (n_warn != 1)))
 
     # -- other File actions -----------------------------------------------------------
     def new_template(self) -> None:
-        path, _ = QFileDialog.getSaveFileName(self, "Save empty CRF workbook",
+        path, _ = QFileDialog.getSaveFileName(self, self.tr("Save empty CRF workbook"),
                                               str(Path.home() / "her2desk_CRF.xlsx"), "Excel workbook (*.xlsx)")
         if not path:
             return
@@ -726,7 +724,7 @@ class MainWindow(QMainWindow):
             return path
 
         self.runner.start("template", work,
-                          on_finished=lambda p: self.show_banner(f"Empty CRF saved as {p}.", "info"),
+                          on_finished=lambda p: self.show_banner(self.tr("Empty CRF saved as {0}.").format(p), "info"),
                           on_failed=lambda m: self.show_banner(m, "error"))
 
     def current_panel(self) -> Panel:
@@ -736,10 +734,10 @@ class MainWindow(QMainWindow):
         panel = self.current_panel()
         frame, shown = panel.export_frame(), panel.shown_table()
         if frame is None:
-            self.show_banner("This page has no table to export yet.", "info")
+            self.show_banner(self.tr("This page has no table to export yet."), "info")
             return
         if path is None:
-            path, _ = QFileDialog.getSaveFileName(self, "Export table", str(Path.home()),
+            path, _ = QFileDialog.getSaveFileName(self, self.tr("Export table"), str(Path.home()),
                                                   "Excel workbook (*.xlsx);;CSV (*.csv)")
             if not path:
                 return
@@ -757,7 +755,7 @@ class MainWindow(QMainWindow):
             return write_table(target, frame, sheet_name=sheet_name(panel.title))
 
         self.runner.start("export", work,
-                          on_finished=lambda p: self.show_banner(f"Table saved as {p}.", "info"),
+                          on_finished=lambda p: self.show_banner(self.tr("Table saved as {0}.").format(p), "info"),
                           on_failed=lambda m: self.show_banner(m, "error"))
 
     def run_export(self, fn: Callable[[], Any], path: str) -> None:
@@ -769,17 +767,17 @@ class MainWindow(QMainWindow):
         except Exception as exc:  # noqa: BLE001
             self.show_banner(describe_error(exc), "error")
         else:
-            self.show_banner(f"Figure saved as {path}.", "info")
+            self.show_banner(self.tr("Figure saved as {0}.").format(path), "info")
 
     def export_report(self, out_dir: str | None = None, *, overwrite: bool | None = None) -> Any:
         """Figures, report.xlsx and results.json into ``out_dir``; ``overwrite`` None asks."""
         from .report_figures import ReportExport, existing_report_files
 
         if self.results is None:
-            self.show_banner("Open a study and wait for the analyses before exporting the report.", "info")
+            self.show_banner(self.tr("Open a study and wait for the analyses before exporting the report."), "info")
             return None
         if out_dir is None:
-            out_dir = QFileDialog.getExistingDirectory(self, "Folder for the study report",
+            out_dir = QFileDialog.getExistingDirectory(self, self.tr("Folder for the study report"),
                                                        str(self.study_path.parent if self.study_path else Path.home()))
             if not out_dir:
                 return None
@@ -787,8 +785,7 @@ class MainWindow(QMainWindow):
         if existing and overwrite is None:
             names = " and ".join(p.name for p in existing)
             overwrite = QMessageBox.question(
-                self, "Replace the report?", f"{names} already exist{'s' * (len(existing) == 1)} in "
-                f"{out_dir}. Replace {'them' if len(existing) > 1 else 'it'}?") == QMessageBox.StandardButton.Yes
+                self, self.tr("Replace the report?"), self.tr("{0} already exist{1} in {2}. Replace {3}?").format(names, 's' * (len(existing) == 1), out_dir, 'them' if len(existing) > 1 else 'it')) == QMessageBox.StandardButton.Yes
         if existing and not overwrite:
             return None
         self.report_export = ReportExport(self, self.results, out_dir, source=self.study_path)
@@ -798,7 +795,7 @@ class MainWindow(QMainWindow):
     def map_columns(self) -> None:
         unmatched = getattr(getattr(self.loaded, "crf", None), "unmatched_columns", None) or []
         if self.study_path is None or not unmatched:
-            self.show_banner("Every column of this study was recognised; there is nothing to map.", "info")
+            self.show_banner(self.tr("Every column of this study was recognised; there is nothing to map."), "info")
             return
         from .dialogs.column_mapping import ColumnMappingDialog
 
@@ -919,7 +916,7 @@ class MainWindow(QMainWindow):
         self.recent_menu.clear()
         files = self.recent_files()
         for i, f in enumerate(files):
-            action = self.recent_menu.addAction(f"&{i + 1} {Path(f).name}")
+            action = self.recent_menu.addAction(self.tr("&{0} {1}").format(i + 1, Path(f).name))
             action.setToolTip(f)
             action.setStatusTip(f)
             action.triggered.connect(lambda checked=False, f=f: self.open_path(f))
@@ -928,7 +925,7 @@ class MainWindow(QMainWindow):
     # -- help -----------------------------------------------------------------------------
     def show_guide(self) -> None:
         dialog = QDialog(self)
-        dialog.setWindowTitle("her2desk user guide")
+        dialog.setWindowTitle(self.tr("her2desk user guide"))
         dialog.resize(620, 520)
         text = QTextBrowser()
         text.setAccessibleName("User guide")

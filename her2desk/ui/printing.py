@@ -13,7 +13,7 @@ import tempfile
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import QRectF, QSizeF
+from PySide6.QtCore import QCoreApplication, QRectF, QSizeF
 from PySide6.QtGui import QImage, QPageLayout, QPainter, QTextDocument
 from PySide6.QtPrintSupport import QPrinter, QPrintPreviewDialog
 from PySide6.QtWidgets import QWidget
@@ -102,13 +102,13 @@ def print_current(window: "MainWindow", printer: QPrinter | None = None, *,
     cancels there). Returns the pages drawn without preview, 0 when there is nothing to print."""
     figures, table = current_printout(window)
     if not figures and table is None:
-        window.show_banner("This page has nothing to print yet.", "info")
+        window.show_banner(QCoreApplication.translate("printing", "This page has nothing to print yet."), "info")
         return 0
     printer = printer or QPrinter(QPrinter.PrinterMode.HighResolution)
     if not preview:
         return paint_pages(printer, figures, table)
     dialog = QPrintPreviewDialog(printer, window)
-    dialog.setWindowTitle("Print preview")
+    dialog.setWindowTitle(QCoreApplication.translate("printing", "Print preview"))
     dialog.paintRequested.connect(lambda p: paint_pages(p, figures, table))
     window.print_preview = dialog
     dialog.exec()
@@ -119,9 +119,9 @@ def install_print_action(window: "MainWindow", menu: Any, before: Any = None) ->
     """File ▸ Print… (Ctrl+P), as ``window.print_action``."""
     from PySide6.QtGui import QAction, QKeySequence
 
-    action = QAction("Pr&int…", window)
+    action = QAction(QCoreApplication.translate("printing", "Pr&int…"), window)
     action.setShortcut(QKeySequence(QKeySequence.StandardKey.Print))
-    action.setStatusTip("Print this page's figures and table, with a preview")
+    action.setStatusTip(QCoreApplication.translate("printing", "Print this page's figures and table, with a preview"))
     action.triggered.connect(lambda _checked=False: print_current(window))
     window.addAction(action)
     menu.insertAction(before, action) if before is not None else menu.addAction(action)

@@ -11,6 +11,7 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
+from PySide6.QtCore import QCoreApplication
 from PySide6.QtWidgets import QMessageBox, QWidget
 
 from ..crf.redcap import dictionary_beside, is_dictionary_name, sniff_dictionary
@@ -46,9 +47,8 @@ def ask_use_dictionary(parent: QWidget, records: Path, dictionary: Path) -> bool
     """Ask whether to read ``records`` with the dictionary found beside it."""
     # English until the catalogue is extended (issue 11), as the other new strings of issue 14.
     answer = QMessageBox.question(
-        parent, "REDCap data dictionary",
-        f"{records.name} looks like a REDCap export, and its data dictionary {dictionary.name} "
-        f"is in the same folder. Read the records with this dictionary?")
+        parent, QCoreApplication.translate("redcap_open", "REDCap data dictionary"),
+        QCoreApplication.translate("redcap_open", "{0} looks like a REDCap export, and its data dictionary {1} is in the same folder. Read the records with this dictionary?").format(records.name, dictionary.name))
     return answer == QMessageBox.StandardButton.Yes
 
 

@@ -12,6 +12,7 @@ from __future__ import annotations
 import os
 from collections.abc import Callable, Iterator
 from pathlib import Path
+from PySide6.QtCore import QCoreApplication
 from typing import Any
 
 #: Figures embedded in report.xlsx / report.docx unless the caller chooses (single column, 600 dpi).
@@ -297,7 +298,7 @@ class ReportExport:
                 self.figures[title] = render_one(title, make)
             except Exception as exc:  # noqa: BLE001 - a figure must not stop the tables
                 self.figures[title] = b""
-                self.window.show_banner(f"The figure “{title}” could not be drawn: {describe_error(exc)}",
+                self.window.show_banner(QCoreApplication.translate("ReportExport", "The figure “{0}” could not be drawn: {1}").format(title, describe_error(exc)),
                                         "warning")
             QTimer.singleShot(0, self._next_figure)
             return

@@ -118,7 +118,7 @@ class StudySession(QObject):
         w = self.window
         if path is None:
             start = self.path or (w.study_path.with_suffix(SUFFIX) if w.study_path else Path.home() / "study.her2desk")
-            path, _ = QFileDialog.getSaveFileName(w, ("Save study"), str(start), FILTER)
+            path, _ = QFileDialog.getSaveFileName(w, (self.tr("Save study")), str(start), FILTER)
             if not path:
                 return None
         return self._write(study_file_path(path))
@@ -141,12 +141,12 @@ class StudySession(QObject):
     def choose_and_open(self) -> None:
         w = self.window
         start = str(self.path.parent if self.path else (w.study_path.parent if w.study_path else Path.home()))
-        path, _ = QFileDialog.getOpenFileName(w, ("Open study"), start, FILTER + ";;All files (*)")
+        path, _ = QFileDialog.getOpenFileName(w, (self.tr("Open study")), start, FILTER + ";;All files (*)")
         if path:
             self.open(path)
 
     def _ask(self, sentence: str) -> bool:
-        answer = QMessageBox.question(self.window, ("The data changed"),
+        answer = QMessageBox.question(self.window, (self.tr("The data changed")),
                                       sentence + "\n\n" + ("Open the study with the data as they are now?"))
         return answer == QMessageBox.StandardButton.Yes
 
@@ -166,7 +166,7 @@ class StudySession(QObject):
         changes = study.data_changes()
         missing = [s for s in changes if "is not where" in s]
         if missing:
-            w.show_banner(f"{target.name} cannot be opened: {missing[0]}", "error")
+            w.show_banner(self.tr("{0} cannot be opened: {1}").format(target.name, missing[0]), "error")
             return False
         if changes and not self.confirm(" ".join(changes)):
             return False
@@ -196,8 +196,8 @@ class StudySession(QObject):
         expected, self._expected_results = self._expected_results, ""
         if expected and results_sha256(results) != expected:
             self.window.show_banner(
-                ("The data are those the study was saved with, but the results differ from the saved ones "
-                        "(another her2desk version or different analysis code)."), "warning")
+                (self.tr("The data are those the study was saved with, but the results differ from the saved ones "
+                        "(another her2desk version or different analysis code).")), "warning")
 
     def _on_loaded(self, loaded: object) -> None:
         """Another CRF opened on its own: Save study no longer writes the old study file."""
@@ -214,7 +214,7 @@ class StudySession(QObject):
     def _title(self) -> None:
         w = self.window
         if self.path is not None and w.study_path is not None:
-            w.setWindowTitle(f"{self.path.name} ({w.study_path.name}) — her2desk")
+            w.setWindowTitle(self.tr("{0} ({1}) — her2desk").format(self.path.name, w.study_path.name))
 
     # -- recent studies: the window's one bounded list, CRFs and study files alike -------
     def _add_recent(self, path: Path) -> None:

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from PySide6.QtCore import QCoreApplication
 from PySide6.QtGui import QAction, QKeySequence
 
 from ..report.shown_table import ShownTable
@@ -35,20 +36,19 @@ def copy_current_table(window: "MainWindow") -> bool:
     """Copy the current tab's table (HTML + TSV); False, with a banner, when there is none."""
     table = shown_table_of(window.current_panel())
     if table is None:
-        window.show_banner("This page has no table to copy yet.", "info")
+        window.show_banner(QCoreApplication.translate("table_actions", "This page has no table to copy yet."), "info")
         return False
     copy_table(table)
-    window.show_banner(f"Copied {table.title or 'the table'} ({len(table.rows)} rows): paste it "
-                       "into Word or Excel.", "info")
+    window.show_banner(QCoreApplication.translate("table_actions", "Copied {0} ({1} rows): paste it into Word or Excel.").format(table.title or 'the table', len(table.rows)), "info")
     return True
 
 
 def install_table_actions(window: "MainWindow", menu: "QMenu", before: QAction | None = None) -> None:
     """Add Copy table (Ctrl+Shift+C) to ``menu`` (before ``before``), as ``window.copy_table_action``."""
-    action = QAction("&Copy table", window)
+    action = QAction(QCoreApplication.translate("table_actions", "&Copy table"), window)
     action.setShortcut(QKeySequence("Ctrl+Shift+C"))
-    action.setStatusTip("Copy the table of this page, with its title and footnotes, to paste "
-                        "into Word (as a table) or Excel")
+    action.setStatusTip(QCoreApplication.translate("table_actions", "Copy the table of this page, with its title and footnotes, to paste "
+                        "into Word (as a table) or Excel"))
     action.triggered.connect(lambda _checked=False: copy_current_table(window))
     window.addAction(action)
     menu.insertAction(before, action) if before is not None else menu.addAction(action)

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import QObject
+from PySide6.QtCore import QCoreApplication, QObject
 from PySide6.QtGui import QKeySequence, QUndoCommand, QUndoStack
 
 from .choices import Choice, ChoiceTracker
@@ -73,7 +73,7 @@ class MappingCommand(QUndoCommand):
         try:
             save_mapping(study, mapping)
         except SideFileError as exc:
-            self.window.show_banner(f"The column mapping could not be saved next to {study.name}. {exc}", "error")
+            self.window.show_banner(QCoreApplication.translate("MappingCommand", "The column mapping could not be saved next to {0}. {1}").format(study.name, exc), "error")
             return
         self.window.open_study(study)
 

@@ -50,13 +50,11 @@ class ColumnMappingDialog(QDialog):
 
         self.study_path = Path(study_path)
         self.unmatched = [(str(s), str(h)) for s, h in unmatched]
-        self.setWindowTitle("Map columns")
+        self.setWindowTitle(self.tr("Map columns"))
         self.setAccessibleName("Map columns")
         self.resize(760, 420)
         n = len(self.unmatched)
-        intro = QLabel(f"her2desk did not recognise {n} column{'s' * (n != 1)} of "
-                       f"<b>{self.study_path.name}</b>. Choose the CRF field each one holds, or ignore it. "
-                       "The choice is saved next to the workbook and the study is read again.")
+        intro = QLabel(self.tr("her2desk did not recognise {0} column{1} of <b>{2}</b>. Choose the CRF field each one holds, or ignore it. The choice is saved next to the workbook and the study is read again.").format(n, 's' * (n != 1), self.study_path.name))
         intro.setWordWrap(True)
         self.table = QTableWidget(n, 3)
         self.table.setAccessibleName("Unrecognised columns")
@@ -79,7 +77,7 @@ class ColumnMappingDialog(QDialog):
             index = combo.findData(guess) if guess else 0
             combo.setCurrentIndex(max(0, index))
             if guess:
-                combo.setToolTip(f"Suggested from the header: {guess}")
+                combo.setToolTip(self.tr("Suggested from the header: {0}").format(guess))
             self.table.setCellWidget(row, 2, combo)
             self.combos.append(combo)
         self.table.resizeColumnsToContents()
@@ -89,7 +87,7 @@ class ColumnMappingDialog(QDialog):
         self.error.setWordWrap(True)
         self.error.hide()
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel)
-        buttons.button(QDialogButtonBox.StandardButton.Save).setText("Save and reload")
+        buttons.button(QDialogButtonBox.StandardButton.Save).setText(self.tr("Save and reload"))
         buttons.accepted.connect(self._accept)
         buttons.rejected.connect(self.reject)
         layout = QVBoxLayout(self)
@@ -125,8 +123,7 @@ class ColumnMappingDialog(QDialog):
             from ...crf.atomic import AtomicWriteError
 
             reason = str(exc) if isinstance(exc, AtomicWriteError) else f"{exc.strerror or exc}."
-            self.error.setText(f"The mapping could not be saved next to {self.study_path.name}. "
-                               f"{reason}")
+            self.error.setText(self.tr("The mapping could not be saved next to {0}. {1}").format(self.study_path.name, reason))
             self.error.show()
             return
         self.accept()

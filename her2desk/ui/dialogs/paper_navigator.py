@@ -61,7 +61,7 @@ class PaperNavigator(QDialog):
     def __init__(self, items: Sequence[Any], parent: QWidget | None = None,
                  on_choose: Callable[[str], None] | None = None):
         super().__init__(parent)
-        self.setWindowTitle("Paper items")
+        self.setWindowTitle(self.tr("Paper items"))
         self.setAccessibleName("Paper items")
         self.resize(980, 560)
         self.items = {i.id: i for i in items}
@@ -88,7 +88,7 @@ class PaperNavigator(QDialog):
         split.addWidget(self.list)
         split.addWidget(right)
         split.setSizes([340, 640])
-        self.show_button = QPushButton("Show in tab")
+        self.show_button = QPushButton(self.tr("Show in tab"))
         self.show_button.setDefault(True)
         self.show_button.clicked.connect(self.choose_current)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)

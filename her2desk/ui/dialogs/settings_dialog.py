@@ -38,7 +38,7 @@ class StudySettingsDialog(QDialog):
 
     def __init__(self, settings: Any, parent=None):
         super().__init__(parent)
-        self.setWindowTitle("Study settings")
+        self.setWindowTitle(self.tr("Study settings"))
         self._original = settings
 
         def date_edit(value: date, name: str) -> QDateEdit:
@@ -62,7 +62,7 @@ class StudySettingsDialog(QDialog):
         self.de_novo.setSuffix(" days")
         self.de_novo.setValue(settings.de_novo_window_days)
         self.de_novo.setAccessibleName("De novo window")
-        self.unknown = QCheckBox("Include 'Unknown' levels in the tests")
+        self.unknown = QCheckBox(self.tr("Include 'Unknown' levels in the tests"))
         self.unknown.setChecked(settings.include_unknown_in_test)
         self.conf = QComboBox()
         self.conf.addItems(list(_CONF))
@@ -76,10 +76,10 @@ class StudySettingsDialog(QDialog):
         self.p_adjust.addItems(list(_P_ADJUST))
         self.p_adjust.setCurrentIndex(list(_P_ADJUST.values()).index(settings.p_adjust))
         self.p_adjust.setAccessibleName("P-value adjustment of pairwise comparisons")
-        self.p_adjust.setToolTip("How the P values of each paper item's pairs of groups (all ER/PR "
+        self.p_adjust.setToolTip(self.tr("How the P values of each paper item's pairs of groups (all ER/PR "
                                  "pairs, regimen pairs…) are adjusted for multiplicity: "
                                  "unadjusted as the paper, or Holm / Benjamini–Hochberg within "
-                                 "each item (R's p.adjust). Every footnote names the choice.")
+                                 "each item (R's p.adjust). Every footnote names the choice."))
         self.unit = QComboBox()
         self.unit.addItems(["months", "years"])
         self.unit.setCurrentText(settings.time_unit)
@@ -89,16 +89,16 @@ class StudySettingsDialog(QDialog):
         self.problems.setWordWrap(True)
 
         form = QFormLayout()
-        form.addRow("Enrolment from", self.enrol_from)
-        form.addRow("Enrolment to", self.enrol_to)
-        form.addRow("Data cutoff", self.cutoff)
-        form.addRow("FISH HER2/CEP17 ratio ≥", self.fish)
-        form.addRow("De novo MBC within", self.de_novo)
+        form.addRow(self.tr("Enrolment from"), self.enrol_from)
+        form.addRow(self.tr("Enrolment to"), self.enrol_to)
+        form.addRow(self.tr("Data cutoff"), self.cutoff)
+        form.addRow(self.tr("FISH HER2/CEP17 ratio ≥"), self.fish)
+        form.addRow(self.tr("De novo MBC within"), self.de_novo)
         form.addRow("", self.unknown)
-        form.addRow("KM confidence interval", self.conf)
-        form.addRow("Cox ties", self.ties)
-        form.addRow("Pairwise P values", self.p_adjust)
-        form.addRow("Survival time axis", self.unit)
+        form.addRow(self.tr("KM confidence interval"), self.conf)
+        form.addRow(self.tr("Cox ties"), self.ties)
+        form.addRow(self.tr("Pairwise P values"), self.p_adjust)
+        form.addRow(self.tr("Survival time axis"), self.unit)
         self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
         self.buttons.accepted.connect(self._accept)
         self.buttons.rejected.connect(self.reject)

@@ -165,7 +165,7 @@ class BaselinePanel(Panel):
         self.tab_bar.currentChanged.connect(lambda i: self._show())
         self.grouping_box = QComboBox()
         self.grouping_box.setAccessibleName("Compare groups by")
-        self.grouping_box.setToolTip("Which groups the columns compare; the tables are recomputed")
+        self.grouping_box.setToolTip(self.tr("Which groups the columns compare; the tables are recomputed"))
         self._fill_groupings(GROUPING_LABELS)
         self.grouping_box.currentIndexChanged.connect(self._grouping_chosen)
         self.status = QLabel()
@@ -175,7 +175,7 @@ class BaselinePanel(Panel):
         top.addWidget(self.tab_bar)
         top.addStretch(1)
         top.addWidget(self.status)
-        top.addWidget(QLabel("Compare by:"))
+        top.addWidget(QLabel(self.tr("Compare by:")))
         top.addWidget(self.grouping_box)
         self.table = ReportTable("Baseline table")
         self.table.patients_requested.connect(self.open_patient_list)
@@ -298,7 +298,7 @@ class BaselinePanel(Panel):
             return out
 
         self.status.setStyleSheet("color: #8a5a00;")
-        self.status.setText(f"Recomputing Tables 1–3 by {grouping_label(grouping)}…")
+        self.status.setText(self.tr("Recomputing Tables 1–3 by {0}…").format(grouping_label(grouping)))
         # The old grouping's numbers stay visible but greyed out until the new ones arrive.
         self.table.view.setEnabled(False)
         self.runner.start("baseline", work,
@@ -315,7 +315,7 @@ class BaselinePanel(Panel):
 
     def _regroup_failed(self, message: str) -> None:
         self.table.view.setEnabled(True)
-        self.status.setText(f"Could not compare by this grouping. {message}")
+        self.status.setText(self.tr("Could not compare by this grouping. {0}").format(message))
         self.status.setStyleSheet("color: #b00020;")
         i = self.grouping_box.findData(self.grouping)
         self.grouping_box.blockSignals(True)

@@ -6,7 +6,7 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QCoreApplication, Qt
 from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QFileDialog, QLabel, QMenu, QSplitter, QToolButton, QVBoxLayout, QWidget
 
@@ -65,7 +65,7 @@ def save_menu_button(entries: Sequence[tuple[str, Callable[[], Any]]], parent: Q
                      ) -> QToolButton:
     """A "Save figure ▾" button whose menu offers one entry per figure of the page."""
     button = QToolButton(parent)
-    button.setText("Save figure ▾")
+    button.setText(QCoreApplication.translate("common", "Save figure ▾"))
     button.setAccessibleName("Save a figure")
     button.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
     menu = QMenu(button)

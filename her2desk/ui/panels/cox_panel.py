@@ -88,7 +88,7 @@ class CoxPanel(Panel):
         self.forest_box.setAccessibleName("Forest plot shows")
         self.forest_box.addItem("Multivariate model", "multivariate")
         self.forest_box.addItem("Univariate models", "univariate")
-        self.save_button = QPushButton("Save forest plot…")
+        self.save_button = QPushButton(self.tr("Save forest plot…"))
         self.save_button.setAccessibleName("Save the forest plot")
         self.save_button.clicked.connect(lambda: self.save_figure())
 
@@ -104,13 +104,13 @@ class CoxPanel(Panel):
             item.setFlags(item.flags() | Qt.ItemFlag.ItemIsUserCheckable)
             item.setCheckState(Qt.CheckState.Unchecked)
             self.picker.addItem(item)
-        self.reset_button = QPushButton("Paper's model")
-        self.reset_button.setToolTip("Tick the covariates of the paper's multivariate model of this "
-                                     "endpoint (Table S5 for OS, Table S6 for DFS)")
+        self.reset_button = QPushButton(self.tr("Paper's model"))
+        self.reset_button.setToolTip(self.tr("Tick the covariates of the paper's multivariate model of this "
+                                     "endpoint (Table S5 for OS, Table S6 for DFS)"))
         self.reset_button.clicked.connect(self.reset_covariates)
-        picker_box = QGroupBox("Multivariate model")
+        picker_box = QGroupBox(self.tr("Multivariate model"))
         pl = QVBoxLayout(picker_box)
-        hint = QLabel("Tick the covariates to adjust for:")
+        hint = QLabel(self.tr("Tick the covariates to adjust for:"))
         hint.setWordWrap(True)
         pl.addWidget(hint)
         pl.addWidget(self.picker, 1)
@@ -140,10 +140,10 @@ class CoxPanel(Panel):
         split.setSizes([330, 380])
         rl.addWidget(split, 1)
         top = QHBoxLayout()
-        top.addWidget(QLabel("Endpoint:"))
+        top.addWidget(QLabel(self.tr("Endpoint:")))
         top.addWidget(self.endpoint_box)
         top.addSpacing(12)
-        top.addWidget(QLabel("Forest plot:"))
+        top.addWidget(QLabel(self.tr("Forest plot:")))
         top.addWidget(self.forest_box)
         top.addStretch(1)
         top.addWidget(self.save_button)
@@ -271,8 +271,7 @@ class CoxPanel(Panel):
         ties = getattr(self.settings, "cox_ties", None) or getattr(self.cox, "ties", "efron")
         self._generation += 1
         generation = self._generation
-        self.model_label.setText(f"Fitting the multivariate model with {len(variables)} "
-                                 f"covariate{'s' * (len(variables) != 1)}…")
+        self.model_label.setText(self.tr("Fitting the multivariate model with {0} covariate{1}…").format(len(variables), 's' * (len(variables) != 1)))
 
         def work(progress, cancelled):
             from ...analysis.cox_models import fit_model
@@ -306,8 +305,7 @@ class CoxPanel(Panel):
             dropped = (f"; {model.n_dropped} patient{'s' * (model.n_dropped != 1)} left out because a "
                        "ticked covariate is missing" if model.n_dropped else "")
             self.model_label.setText(
-                f"<b>Multivariate model ({model.endpoint})</b>: {model.n} patients, {model.events} events"
-                f"{dropped}. Global proportional-hazards test P = {p_text(model.ph_global_p)}.")
+                self.tr("<b>Multivariate model ({0})</b>: {1} patients, {2} events{3}. Global proportional-hazards test P = {4}.").format(model.endpoint, model.n, model.events, dropped, p_text(model.ph_global_p)))
             notes = list(model.warnings)
             if not model.converged:
                 notes.insert(0, "The model did not converge: its hazard ratios are not reliable; "

@@ -95,7 +95,7 @@ class DataPanel(Panel):
         self.source_label.setStyleSheet("color: #555;")
         self.table = FilterableTable()
         top = QHBoxLayout()
-        top.addWidget(QLabel("Sheet:"))
+        top.addWidget(QLabel(self.tr("Sheet:")))
         top.addWidget(self.form_choice)
         top.addStretch(1)
         top.addWidget(self.source_label)

@@ -158,7 +158,7 @@ class FirstLinePanel(Panel):
         self.het_summary.setStyleSheet("font-size: 11pt; padding: 2px 0 6px 0;")
         self.het_summary.setAccessibleName("HER2 heterogeneity summary")
         self.het_summary.setTextFormat(Qt.TextFormat.RichText)
-        self.het_summary.setToolTip("Click a number to see the patients behind it.")
+        self.het_summary.setToolTip(self.tr("Click a number to see the patients behind it."))
         self.het_summary.linkActivated.connect(self._summary_link)
         self.assessed_ids: tuple[str, ...] = ()
         self.heterogeneous_ids: tuple[str, ...] = ()

@@ -118,7 +118,7 @@ class NeoadjuvantPanel(Panel):
         self.footnote.setWordWrap(True)
         self.footnote.setStyleSheet("color: #555; padding: 2px 6px;")
         top = QHBoxLayout()
-        top.addWidget(QLabel("Analysis:"))
+        top.addWidget(QLabel(self.tr("Analysis:")))
         top.addWidget(self.choice, 1)
         top.addWidget(self.save_button)
         charts = QSplitter()
@@ -177,7 +177,7 @@ class NeoadjuvantPanel(Panel):
         self.choice.addItems([a.title for a in self.analyses])
         self.choice.blockSignals(False)
         if not self.analyses:
-            self.show_message("No patient in the cohort had neoadjuvant therapy with a recorded grade.")
+            self.show_message(self.tr("No patient in the cohort had neoadjuvant therapy with a recorded grade."))
             return
         self._show(0)
 

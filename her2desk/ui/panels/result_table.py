@@ -163,10 +163,10 @@ class SimplePatientListDialog(QDialog):
 
     def __init__(self, title: str, ids: Sequence[str], parent: QWidget | None = None):
         super().__init__(parent)
-        self.setWindowTitle(f"Patients: {title}")
+        self.setWindowTitle(self.tr("Patients: {0}").format(title))
         self.resize(360, 460)
         self.ids = list(ids)
-        label = QLabel(f"{len(self.ids)} patient{'s' * (len(self.ids) != 1)} behind “{title}”")
+        label = QLabel(self.tr("{0} patient{1} behind “{2}”").format(len(self.ids), 's' * (len(self.ids) != 1), title))
         label.setWordWrap(True)
         self.list = QListWidget()
         self.list.setAccessibleName("Patient IDs")

@@ -196,12 +196,12 @@ class SurvivalPanel(Panel):
         self.unit_box.setAccessibleName("Time unit")
         self.unit_box.addItem("Months", "months")
         self.unit_box.addItem("Years", "years")
-        self.ci_check = QCheckBox("95 % CI bands")
+        self.ci_check = QCheckBox(self.tr("95 % CI bands"))
         self.ci_check.setChecked(True)
-        self.median_check = QCheckBox("Median lines")
-        self.hazard_check = QCheckBox("Yearly hazard")
-        self.hazard_check.setToolTip("Events per 100 person-years in each year of follow-up: shows when "
-                                     "risk accrues, e.g. curves that cross late.")
+        self.median_check = QCheckBox(self.tr("Median lines"))
+        self.hazard_check = QCheckBox(self.tr("Yearly hazard"))
+        self.hazard_check.setToolTip(self.tr("Events per 100 person-years in each year of follow-up: shows when "
+                                     "risk accrues, e.g. curves that cross late."))
         self.save_button = save_menu_button([
             ("Kaplan–Meier figure (PNG, SVG, PDF)…", lambda: self.save_figure()),
             ("Yearly hazard figure (PNG, SVG, PDF)…", lambda: self.save_figure(which="hazard"))])
@@ -222,13 +222,13 @@ class SurvivalPanel(Panel):
         self.footnote.setStyleSheet("color: #555; padding: 2px 6px;")
 
         top = QHBoxLayout()
-        top.addWidget(QLabel("Endpoint:"))
+        top.addWidget(QLabel(self.tr("Endpoint:")))
         top.addWidget(self.endpoint_box, 2)
         top.addSpacing(8)
-        top.addWidget(QLabel("Compare:"))
+        top.addWidget(QLabel(self.tr("Compare:")))
         top.addWidget(self.grouping_box, 2)
         top.addSpacing(8)
-        top.addWidget(QLabel("Time in:"))
+        top.addWidget(QLabel(self.tr("Time in:")))
         top.addWidget(self.unit_box)
         opts = QHBoxLayout()
         for w in (self.ci_check, self.median_check, self.hazard_check):

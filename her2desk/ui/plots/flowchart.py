@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from PySide6.QtCore import QEvent, QLineF, QPointF, QRect, QRectF, Qt, Signal
+from PySide6.QtCore import QCoreApplication, QEvent, QLineF, QPointF, QRect, QRectF, Qt, Signal
 from PySide6.QtGui import QBrush, QColor, QFontMetricsF, QPainter, QPainterPath, QPen, QPolygonF
 from PySide6.QtWidgets import (
     QGraphicsItem,
@@ -59,7 +59,7 @@ class FlowBox(QGraphicsRectItem):
         self.setBrush(QBrush(fill))
         self.setAcceptHoverEvents(True)
         self.setCursor(Qt.CursorShape.PointingHandCursor)
-        self.setToolTip("Double-click to list these patients")
+        self.setToolTip(QCoreApplication.translate("FlowBox", "Double-click to list these patients"))
 
     @property
     def width(self) -> float:
@@ -102,7 +102,7 @@ class ReasonRow(QGraphicsRectItem):
         self.setBrush(QBrush(Qt.BrushStyle.NoBrush))
         self.setAcceptHoverEvents(True)
         self.setCursor(Qt.CursorShape.PointingHandCursor)
-        self.setToolTip(f"Double-click to list the patients excluded because: {text}")
+        self.setToolTip(QCoreApplication.translate("ReasonRow", "Double-click to list the patients excluded because: {0}").format(text))
 
     def hoverEnterEvent(self, event) -> None:
         self.setBrush(QBrush(translucent(QColor(OKABE_ITO[0]), 40)))
