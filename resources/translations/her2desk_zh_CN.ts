@@ -103,9 +103,9 @@
 <context>
     <name>DataPanel</name>
     <message>
-        <location filename="../../her2desk/ui/panels/data_panel.py" line="52"/>
-        <source>Form:</source>
-        <translation>表单：</translation>
+        <location filename="../../her2desk/ui/panels/data_panel.py" line="98"/>
+        <source>Sheet:</source>
+        <translation>工作表：</translation>
     </message>
 </context>
 <context>
@@ -129,17 +129,17 @@
 <context>
     <name>FilterableTable</name>
     <message>
-        <location filename="../../her2desk/ui/panels/base.py" line="150"/>
+        <location filename="../../her2desk/ui/panels/base.py" line="158"/>
         <source>Filter rows… (type words from any column)</source>
         <translation>筛选行…（输入任意列中的文字）</translation>
     </message>
     <message>
-        <location filename="../../her2desk/ui/panels/base.py" line="245"/>
+        <location filename="../../her2desk/ui/panels/base.py" line="257"/>
         <source>{0} of {1} rows</source>
         <translation>{0} / {1} 行</translation>
     </message>
     <message>
-        <location filename="../../her2desk/ui/panels/base.py" line="246"/>
+        <location filename="../../her2desk/ui/panels/base.py" line="258"/>
         <source>{0} rows</source>
         <translation>{0} 行</translation>
     </message>
@@ -161,19 +161,38 @@
     </message>
 </context>
 <context>
+    <name>FreezeComparePanel</name>
+    <message>
+        <location filename="../../her2desk/ui/compare_freeze.py" line="46"/>
+        <source>Save as Excel…</source>
+        <translation>另存为 Excel…</translation>
+    </message>
+    <message>
+        <location filename="../../her2desk/ui/compare_freeze.py" line="47"/>
+        <source>Save these tables as an .xlsx workbook (as her2desk diff --out)</source>
+        <translation>将这些表格保存为 .xlsx 工作簿（同 her2desk diff --out）</translation>
+    </message>
+    <message>
+        <location filename="../../her2desk/ui/compare_freeze.py" line="60"/>
+        <source>{0} ({1})</source>
+        <translation>{0}（{1}）</translation>
+    </message>
+</context>
+<context>
     <name>LanguageMenu</name>
     <message>
-        <location filename="../../her2desk/ui/app.py" line="143"/>
+        <location filename="../../her2desk/ui/app.py" line="145"/>
+        <location filename="../../her2desk/ui/main_window.py" line="359"/>
         <source>&amp;View</source>
         <translation>视图(&amp;V)</translation>
     </message>
     <message>
-        <location filename="../../her2desk/ui/app.py" line="147"/>
+        <location filename="../../her2desk/ui/app.py" line="151"/>
         <source>&amp;Language</source>
         <translation>语言(&amp;L)</translation>
     </message>
     <message>
-        <location filename="../../her2desk/ui/app.py" line="151"/>
+        <location filename="../../her2desk/ui/app.py" line="155"/>
         <source>System language</source>
         <translation>系统语言</translation>
     </message>
@@ -181,194 +200,194 @@
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../her2desk/ui/main_window.py" line="60"/>
-        <source>Validation</source>
-        <translation>数据核查</translation>
-    </message>
-    <message>
-        <location filename="../../her2desk/ui/main_window.py" line="60"/>
+        <location filename="../../her2desk/ui/main_window.py" line="64"/>
         <source>Data</source>
         <translation>数据</translation>
     </message>
     <message>
-        <location filename="../../her2desk/ui/main_window.py" line="61"/>
+        <location filename="../../her2desk/ui/main_window.py" line="64"/>
+        <source>Validation</source>
+        <translation>数据核查</translation>
+    </message>
+    <message>
+        <location filename="../../her2desk/ui/main_window.py" line="65"/>
         <source>Baseline</source>
         <translation>基线特征</translation>
     </message>
     <message>
-        <location filename="../../her2desk/ui/main_window.py" line="61"/>
+        <location filename="../../her2desk/ui/main_window.py" line="65"/>
         <source>Eligibility</source>
         <translation>入组筛选</translation>
     </message>
     <message>
-        <location filename="../../her2desk/ui/main_window.py" line="62"/>
+        <location filename="../../her2desk/ui/main_window.py" line="66"/>
         <source>Neoadjuvant</source>
         <translation>新辅助治疗</translation>
     </message>
     <message>
-        <location filename="../../her2desk/ui/main_window.py" line="62"/>
+        <location filename="../../her2desk/ui/main_window.py" line="66"/>
         <source>Survival</source>
         <translation>生存分析</translation>
     </message>
     <message>
-        <location filename="../../her2desk/ui/main_window.py" line="63"/>
-        <source>First-line &amp; conversion</source>
-        <translation>一线治疗与受体转换</translation>
-    </message>
-    <message>
-        <location filename="../../her2desk/ui/main_window.py" line="63"/>
+        <location filename="../../her2desk/ui/main_window.py" line="67"/>
         <source>Cox</source>
         <translation>Cox 回归</translation>
     </message>
     <message>
-        <location filename="../../her2desk/ui/main_window.py" line="203"/>
+        <location filename="../../her2desk/ui/main_window.py" line="67"/>
+        <source>First-line &amp; conversion</source>
+        <translation>一线治疗与受体转换</translation>
+    </message>
+    <message>
+        <location filename="../../her2desk/ui/main_window.py" line="212"/>
         <source>her2desk</source>
         <translation>her2desk</translation>
     </message>
     <message>
-        <location filename="../../her2desk/ui/main_window.py" line="271"/>
+        <location filename="../../her2desk/ui/main_window.py" line="289"/>
         <source>Cancel</source>
         <translation>取消</translation>
     </message>
     <message>
-        <location filename="../../her2desk/ui/main_window.py" line="292"/>
+        <location filename="../../her2desk/ui/main_window.py" line="310"/>
         <source>&amp;File</source>
         <translation>文件(&amp;F)</translation>
     </message>
     <message>
-        <location filename="../../her2desk/ui/main_window.py" line="293"/>
+        <location filename="../../her2desk/ui/main_window.py" line="311"/>
         <source>&amp;Open CRF…</source>
         <translation>打开 CRF(&amp;O)…</translation>
     </message>
     <message>
-        <location filename="../../her2desk/ui/main_window.py" line="294"/>
+        <location filename="../../her2desk/ui/main_window.py" line="312"/>
         <source>Open a CRF workbook (.xlsx, .xlsm) or CSV export</source>
         <translation>打开 CRF 工作簿（.xlsx、.xlsm）或 CSV 导出文件</translation>
     </message>
     <message>
-        <location filename="../../her2desk/ui/main_window.py" line="295"/>
+        <location filename="../../her2desk/ui/main_window.py" line="313"/>
         <source>Open &amp;sample study</source>
         <translation>打开示例研究(&amp;S)</translation>
     </message>
     <message>
-        <location filename="../../her2desk/ui/main_window.py" line="296"/>
+        <location filename="../../her2desk/ui/main_window.py" line="314"/>
         <source>Open the synthetic study that reproduces the paper</source>
         <translation>打开复现论文结果的模拟研究数据</translation>
     </message>
     <message>
-        <location filename="../../her2desk/ui/main_window.py" line="297"/>
+        <location filename="../../her2desk/ui/main_window.py" line="315"/>
         <source>&amp;New CRF template…</source>
         <translation>新建 CRF 模板(&amp;N)…</translation>
     </message>
     <message>
-        <location filename="../../her2desk/ui/main_window.py" line="298"/>
+        <location filename="../../her2desk/ui/main_window.py" line="316"/>
         <source>Save an empty CRF workbook with drop-down lists</source>
         <translation>保存带下拉列表的空白 CRF 工作簿</translation>
     </message>
     <message>
-        <location filename="../../her2desk/ui/main_window.py" line="299"/>
+        <location filename="../../her2desk/ui/main_window.py" line="317"/>
         <source>&amp;Recent studies</source>
         <translation>最近的研究(&amp;R)</translation>
     </message>
     <message>
-        <location filename="../../her2desk/ui/main_window.py" line="300"/>
+        <location filename="../../her2desk/ui/main_window.py" line="318"/>
         <source>&amp;Export table…</source>
         <translation>导出表格(&amp;E)…</translation>
     </message>
     <message>
-        <location filename="../../her2desk/ui/main_window.py" line="301"/>
+        <location filename="../../her2desk/ui/main_window.py" line="319"/>
         <source>Save the table of this page as Excel or CSV</source>
         <translation>将本页表格保存为 Excel 或 CSV</translation>
     </message>
     <message>
-        <location filename="../../her2desk/ui/main_window.py" line="302"/>
+        <location filename="../../her2desk/ui/main_window.py" line="320"/>
         <source>Export study re&amp;port…</source>
         <translation>导出研究报告(&amp;P)…</translation>
     </message>
     <message>
-        <location filename="../../her2desk/ui/main_window.py" line="303"/>
+        <location filename="../../her2desk/ui/main_window.py" line="321"/>
         <source>Save report.xlsx and results.json</source>
         <translation>保存 report.xlsx 和 results.json</translation>
     </message>
     <message>
-        <location filename="../../her2desk/ui/main_window.py" line="304"/>
+        <location filename="../../her2desk/ui/main_window.py" line="322"/>
         <source>&amp;Map columns…</source>
         <translation>映射列(&amp;M)…</translation>
     </message>
     <message>
-        <location filename="../../her2desk/ui/main_window.py" line="305"/>
+        <location filename="../../her2desk/ui/main_window.py" line="323"/>
         <source>Tell her2desk what unrecognised columns hold</source>
         <translation>告诉 her2desk 未识别的列代表什么</translation>
     </message>
     <message>
-        <location filename="../../her2desk/ui/main_window.py" line="306"/>
+        <location filename="../../her2desk/ui/main_window.py" line="324"/>
         <source>Study se&amp;ttings…</source>
         <translation>研究设置(&amp;T)…</translation>
     </message>
     <message>
-        <location filename="../../her2desk/ui/main_window.py" line="307"/>
+        <location filename="../../her2desk/ui/main_window.py" line="325"/>
         <source>Cutoff date, enrolment window, FISH threshold…</source>
         <translation>数据截止日期、入组时间窗、FISH 阈值…</translation>
     </message>
     <message>
-        <location filename="../../her2desk/ui/main_window.py" line="308"/>
+        <location filename="../../her2desk/ui/main_window.py" line="326"/>
         <source>&amp;Quit</source>
         <translation>退出(&amp;Q)</translation>
     </message>
     <message>
-        <location filename="../../her2desk/ui/main_window.py" line="328"/>
+        <location filename="../../her2desk/ui/main_window.py" line="355"/>
         <source>&amp;Edit</source>
         <translation>编辑(&amp;E)</translation>
     </message>
     <message>
-        <location filename="../../her2desk/ui/main_window.py" line="331"/>
+        <location filename="../../her2desk/ui/main_window.py" line="364"/>
         <source>&amp;Help</source>
         <translation>帮助(&amp;H)</translation>
     </message>
     <message>
-        <location filename="../../her2desk/ui/main_window.py" line="332"/>
+        <location filename="../../her2desk/ui/main_window.py" line="365"/>
         <source>&amp;User guide</source>
         <translation>用户指南(&amp;U)</translation>
     </message>
     <message>
-        <location filename="../../her2desk/ui/main_window.py" line="333"/>
+        <location filename="../../her2desk/ui/main_window.py" line="366"/>
         <source>&amp;About her2desk</source>
         <translation>关于 her2desk(&amp;A)</translation>
     </message>
     <message>
-        <location filename="../../her2desk/ui/main_window.py" line="356"/>
+        <location filename="../../her2desk/ui/main_window.py" line="389"/>
         <source>Open CRF</source>
         <translation>打开 CRF</translation>
     </message>
     <message>
-        <location filename="../../her2desk/ui/main_window.py" line="372"/>
+        <location filename="../../her2desk/ui/main_window.py" line="405"/>
         <source>The sample study is not included in this installation.</source>
         <translation>此安装未包含示例研究。</translation>
     </message>
     <message>
-        <location filename="../../her2desk/ui/main_window.py" line="403"/>
-        <location filename="../../her2desk/ui/main_window.py" line="407"/>
+        <location filename="../../her2desk/ui/main_window.py" line="448"/>
+        <location filename="../../her2desk/ui/main_window.py" line="452"/>
         <source>Opening {0}…</source>
         <translation>正在打开 {0}…</translation>
     </message>
     <message>
-        <location filename="../../her2desk/ui/main_window.py" line="447"/>
+        <location filename="../../her2desk/ui/main_window.py" line="493"/>
         <source>{0} — her2desk</source>
         <translation>{0} — her2desk</translation>
     </message>
     <message>
-        <location filename="../../her2desk/ui/main_window.py" line="452"/>
-        <location filename="../../her2desk/ui/main_window.py" line="707"/>
+        <location filename="../../her2desk/ui/main_window.py" line="498"/>
+        <location filename="../../her2desk/ui/main_window.py" line="859"/>
         <source>Computing the study's analyses…</source>
         <translation>正在计算研究分析…</translation>
     </message>
     <message>
-        <location filename="../../her2desk/ui/main_window.py" line="511"/>
+        <location filename="../../her2desk/ui/main_window.py" line="571"/>
         <source>The analyses could not be run. {0}</source>
         <translation>无法运行分析。{0}</translation>
     </message>
     <message>
-        <location filename="../../her2desk/ui/main_window.py" line="515"/>
+        <location filename="../../her2desk/ui/main_window.py" line="575"/>
         <source>The analyses could not be run, so this page is empty.
 
 {0}
@@ -381,92 +400,102 @@ The Data, Validation and Eligibility pages still show the study.</source>
 “数据”“数据核查”和“入组筛选”页仍显示该研究。</translation>
     </message>
     <message>
-        <location filename="../../her2desk/ui/main_window.py" line="533"/>
+        <location filename="../../her2desk/ui/main_window.py" line="643"/>
         <source>Analyses done.</source>
         <translation>分析完成。</translation>
     </message>
     <message>
-        <location filename="../../her2desk/ui/main_window.py" line="538"/>
+        <location filename="../../her2desk/ui/main_window.py" line="652"/>
+        <source>Open a study first: the paper's items are computed from its patients.</source>
+        <translation>请先打开研究：论文条目由研究中的患者计算得出。</translation>
+    </message>
+    <message>
+        <location filename="../../her2desk/ui/main_window.py" line="684"/>
         <source>{0} could not be opened. {1}{2}</source>
         <translation>无法打开 {0}。{1}{2}</translation>
     </message>
     <message>
-        <location filename="../../her2desk/ui/main_window.py" line="543"/>
+        <location filename="../../her2desk/ui/main_window.py" line="689"/>
         <source>Cancelled.</source>
         <translation>已取消。</translation>
     </message>
     <message>
-        <location filename="../../her2desk/ui/main_window.py" line="558"/>
+        <location filename="../../her2desk/ui/main_window.py" line="704"/>
         <source>No study open — File ▸ Open CRF… or drop a workbook here</source>
         <translation>未打开研究 — 文件 ▸ 打开 CRF…，或将工作簿拖放到此处</translation>
     </message>
     <message>
-        <location filename="../../her2desk/ui/main_window.py" line="564"/>
+        <location filename="../../her2desk/ui/main_window.py" line="710"/>
         <source>{0} patients · {1} eligible · {2} error{3} · {4} warning{5}</source>
         <translation>{0} 例患者 · {1} 例符合条件 · {2} 个错误 · {4} 个警告</translation>
     </message>
     <message>
-        <location filename="../../her2desk/ui/main_window.py" line="568"/>
+        <location filename="../../her2desk/ui/main_window.py" line="714"/>
         <source>Save empty CRF workbook</source>
         <translation>保存空白 CRF 工作簿</translation>
     </message>
     <message>
-        <location filename="../../her2desk/ui/main_window.py" line="581"/>
+        <location filename="../../her2desk/ui/main_window.py" line="727"/>
         <source>Empty CRF saved as {0}.</source>
         <translation>空白 CRF 已保存为 {0}。</translation>
     </message>
     <message>
-        <location filename="../../her2desk/ui/main_window.py" line="590"/>
+        <location filename="../../her2desk/ui/main_window.py" line="737"/>
         <source>This page has no table to export yet.</source>
         <translation>本页尚无可导出的表格。</translation>
     </message>
     <message>
-        <location filename="../../her2desk/ui/main_window.py" line="593"/>
+        <location filename="../../her2desk/ui/main_window.py" line="740"/>
         <source>Export table</source>
         <translation>导出表格</translation>
     </message>
     <message>
-        <location filename="../../her2desk/ui/main_window.py" line="606"/>
+        <location filename="../../her2desk/ui/main_window.py" line="758"/>
         <source>Table saved as {0}.</source>
         <translation>表格已保存为 {0}。</translation>
     </message>
     <message>
-        <location filename="../../her2desk/ui/main_window.py" line="618"/>
+        <location filename="../../her2desk/ui/main_window.py" line="770"/>
         <source>Figure saved as {0}.</source>
         <translation>图已保存为 {0}。</translation>
     </message>
     <message>
-        <location filename="../../her2desk/ui/main_window.py" line="625"/>
+        <location filename="../../her2desk/ui/main_window.py" line="777"/>
         <source>Open a study and wait for the analyses before exporting the report.</source>
         <translation>请先打开研究并等待分析完成，再导出报告。</translation>
     </message>
     <message>
-        <location filename="../../her2desk/ui/main_window.py" line="628"/>
+        <location filename="../../her2desk/ui/main_window.py" line="780"/>
         <source>Folder for the study report</source>
         <translation>研究报告的保存文件夹</translation>
     </message>
     <message>
-        <location filename="../../her2desk/ui/main_window.py" line="636"/>
-        <source>Replace the report?</source>
-        <translation>替换现有报告？</translation>
-    </message>
-    <message>
-        <location filename="../../her2desk/ui/main_window.py" line="636"/>
+        <location filename="../../her2desk/ui/main_window.py" line="788"/>
         <source>{0} already exist{1} in {2}. Replace {3}?</source>
         <translation>{2} 中已存在 {0}。是否替换？</translation>
     </message>
     <message>
-        <location filename="../../her2desk/ui/main_window.py" line="646"/>
+        <location filename="../../her2desk/ui/main_window.py" line="788"/>
+        <source>Replace the report?</source>
+        <translation>替换现有报告？</translation>
+    </message>
+    <message>
+        <location filename="../../her2desk/ui/main_window.py" line="798"/>
         <source>Every column of this study was recognised; there is nothing to map.</source>
         <translation>本研究的所有列均已识别，无需映射。</translation>
     </message>
     <message>
-        <location filename="../../her2desk/ui/main_window.py" line="743"/>
+        <location filename="../../her2desk/ui/main_window.py" line="895"/>
         <source>Applying the new settings…</source>
         <translation>正在应用新设置…</translation>
     </message>
     <message>
-        <location filename="../../her2desk/ui/main_window.py" line="776"/>
+        <location filename="../../her2desk/ui/main_window.py" line="919"/>
+        <source>&amp;{0} {1}</source>
+        <translation>&amp;{0} {1}</translation>
+    </message>
+    <message>
+        <location filename="../../her2desk/ui/main_window.py" line="928"/>
         <source>her2desk user guide</source>
         <translation>her2desk 用户指南</translation>
     </message>
@@ -482,22 +511,43 @@ The Data, Validation and Eligibility pages still show the study.</source>
 <context>
     <name>NeoadjuvantPanel</name>
     <message>
-        <location filename="../../her2desk/ui/panels/neoadjuvant_panel.py" line="100"/>
+        <location filename="../../her2desk/ui/panels/neoadjuvant_panel.py" line="121"/>
         <source>Analysis:</source>
         <translation>分析：</translation>
     </message>
     <message>
-        <location filename="../../her2desk/ui/panels/neoadjuvant_panel.py" line="129"/>
+        <location filename="../../her2desk/ui/panels/neoadjuvant_panel.py" line="180"/>
         <source>No patient in the cohort had neoadjuvant therapy with a recorded grade.</source>
         <translation>队列中没有接受新辅助治疗且记录了分级的患者。</translation>
     </message>
 </context>
 <context>
+    <name>PairsBox</name>
+    <message>
+        <location filename="../../her2desk/ui/panels/pairs_table.py" line="103"/>
+        <source>{0}. {1}</source>
+        <translation>{0}. {1}</translation>
+    </message>
+</context>
+<context>
     <name>Panel</name>
     <message>
-        <location filename="../../her2desk/ui/panels/base.py" line="38"/>
+        <location filename="../../her2desk/ui/panels/base.py" line="41"/>
         <source>Open a study (File ▸ Open CRF…) to see this page.</source>
         <translation>请先打开研究（文件 ▸ 打开 CRF…）以查看本页。</translation>
+    </message>
+</context>
+<context>
+    <name>PaperNavigator</name>
+    <message>
+        <location filename="../../her2desk/ui/dialogs/paper_navigator.py" line="64"/>
+        <source>Paper items</source>
+        <translation>论文条目</translation>
+    </message>
+    <message>
+        <location filename="../../her2desk/ui/dialogs/paper_navigator.py" line="91"/>
+        <source>Show in tab</source>
+        <translation>在标签页中显示</translation>
     </message>
 </context>
 <context>
@@ -547,17 +597,17 @@ The Data, Validation and Eligibility pages still show the study.</source>
 <context>
     <name>ReportTable</name>
     <message>
-        <location filename="../../her2desk/ui/panels/report_table.py" line="93"/>
+        <location filename="../../her2desk/ui/panels/report_table.py" line="96"/>
         <source>Copy as tab-separated text</source>
         <translation>复制为制表符分隔文本</translation>
     </message>
     <message>
-        <location filename="../../her2desk/ui/panels/report_table.py" line="94"/>
+        <location filename="../../her2desk/ui/panels/report_table.py" line="97"/>
         <source>Copy the whole table (Ctrl+C) to paste into Excel or Word</source>
         <translation>复制整张表格（Ctrl+C），可粘贴到 Excel 或 Word</translation>
     </message>
     <message>
-        <location filename="../../her2desk/ui/panels/report_table.py" line="96"/>
+        <location filename="../../her2desk/ui/panels/report_table.py" line="99"/>
         <source>Double-click a number to see the patients behind it.</source>
         <translation>双击数字可查看对应的患者。</translation>
     </message>
@@ -573,12 +623,12 @@ The Data, Validation and Eligibility pages still show the study.</source>
 <context>
     <name>SimplePatientListDialog</name>
     <message>
-        <location filename="../../her2desk/ui/panels/result_table.py" line="155"/>
+        <location filename="../../her2desk/ui/panels/result_table.py" line="166"/>
         <source>Patients: {0}</source>
         <translation>患者：{0}</translation>
     </message>
     <message>
-        <location filename="../../her2desk/ui/panels/result_table.py" line="158"/>
+        <location filename="../../her2desk/ui/panels/result_table.py" line="169"/>
         <source>{0} patient{1} behind “{2}”</source>
         <translation>“{2}”对应的 {0} 例患者</translation>
     </message>
@@ -606,12 +656,12 @@ The Data, Validation and Eligibility pages still show the study.</source>
         <translation>无法打开 {0}：{1}</translation>
     </message>
     <message>
-        <location filename="../../her2desk/ui/study_session.py" line="198"/>
+        <location filename="../../her2desk/ui/study_session.py" line="199"/>
         <source>The data are those the study was saved with, but the results differ from the saved ones (another her2desk version or different analysis code).</source>
         <translation>数据与研究保存时相同，但结果与保存的结果不同（her2desk 版本或分析代码不同）。</translation>
     </message>
     <message>
-        <location filename="../../her2desk/ui/study_session.py" line="216"/>
+        <location filename="../../her2desk/ui/study_session.py" line="217"/>
         <source>{0} ({1}) — her2desk</source>
         <translation>{0}（{1}）— her2desk</translation>
     </message>
@@ -619,52 +669,62 @@ The Data, Validation and Eligibility pages still show the study.</source>
 <context>
     <name>StudySettingsDialog</name>
     <message>
-        <location filename="../../her2desk/ui/dialogs/settings_dialog.py" line="38"/>
+        <location filename="../../her2desk/ui/dialogs/settings_dialog.py" line="41"/>
         <source>Study settings</source>
         <translation>研究设置</translation>
     </message>
     <message>
-        <location filename="../../her2desk/ui/dialogs/settings_dialog.py" line="62"/>
+        <location filename="../../her2desk/ui/dialogs/settings_dialog.py" line="65"/>
         <source>Include 'Unknown' levels in the tests</source>
         <translation>检验中纳入“未知”水平</translation>
     </message>
     <message>
-        <location filename="../../her2desk/ui/dialogs/settings_dialog.py" line="81"/>
+        <location filename="../../her2desk/ui/dialogs/settings_dialog.py" line="79"/>
+        <source>How the P values of each paper item's pairs of groups (all ER/PR pairs, regimen pairs…) are adjusted for multiplicity: unadjusted as the paper, or Holm / Benjamini–Hochberg within each item (R's p.adjust). Every footnote names the choice.</source>
+        <translation>各论文条目中组间两两比较（所有 ER/PR 组对、方案组对…）的 P 值如何进行多重比较校正：与论文一样不校正，或在每个条目内用 Holm / Benjamini–Hochberg 法校正（同 R 的 p.adjust）。每条脚注都会注明所用方法。</translation>
+    </message>
+    <message>
+        <location filename="../../her2desk/ui/dialogs/settings_dialog.py" line="92"/>
         <source>Enrolment from</source>
         <translation>入组起始日期</translation>
     </message>
     <message>
-        <location filename="../../her2desk/ui/dialogs/settings_dialog.py" line="82"/>
+        <location filename="../../her2desk/ui/dialogs/settings_dialog.py" line="93"/>
         <source>Enrolment to</source>
         <translation>入组截止日期</translation>
     </message>
     <message>
-        <location filename="../../her2desk/ui/dialogs/settings_dialog.py" line="83"/>
+        <location filename="../../her2desk/ui/dialogs/settings_dialog.py" line="94"/>
         <source>Data cutoff</source>
         <translation>数据截止日期</translation>
     </message>
     <message>
-        <location filename="../../her2desk/ui/dialogs/settings_dialog.py" line="84"/>
+        <location filename="../../her2desk/ui/dialogs/settings_dialog.py" line="95"/>
         <source>FISH HER2/CEP17 ratio ≥</source>
         <translation>FISH HER2/CEP17 比值 ≥</translation>
     </message>
     <message>
-        <location filename="../../her2desk/ui/dialogs/settings_dialog.py" line="85"/>
+        <location filename="../../her2desk/ui/dialogs/settings_dialog.py" line="96"/>
         <source>De novo MBC within</source>
         <translation>初诊IV期判定窗口</translation>
     </message>
     <message>
-        <location filename="../../her2desk/ui/dialogs/settings_dialog.py" line="87"/>
+        <location filename="../../her2desk/ui/dialogs/settings_dialog.py" line="98"/>
         <source>KM confidence interval</source>
         <translation>KM 置信区间</translation>
     </message>
     <message>
-        <location filename="../../her2desk/ui/dialogs/settings_dialog.py" line="88"/>
+        <location filename="../../her2desk/ui/dialogs/settings_dialog.py" line="99"/>
         <source>Cox ties</source>
         <translation>Cox 模型结点处理</translation>
     </message>
     <message>
-        <location filename="../../her2desk/ui/dialogs/settings_dialog.py" line="89"/>
+        <location filename="../../her2desk/ui/dialogs/settings_dialog.py" line="100"/>
+        <source>Pairwise P values</source>
+        <translation>两两比较 P 值</translation>
+    </message>
+    <message>
+        <location filename="../../her2desk/ui/dialogs/settings_dialog.py" line="101"/>
         <source>Survival time axis</source>
         <translation>生存时间轴</translation>
     </message>
@@ -672,37 +732,37 @@ The Data, Validation and Eligibility pages still show the study.</source>
 <context>
     <name>SurvivalPanel</name>
     <message>
-        <location filename="../../her2desk/ui/panels/survival_panel.py" line="198"/>
+        <location filename="../../her2desk/ui/panels/survival_panel.py" line="199"/>
         <source>95 % CI bands</source>
         <translation>95% 置信区间带</translation>
     </message>
     <message>
-        <location filename="../../her2desk/ui/panels/survival_panel.py" line="200"/>
+        <location filename="../../her2desk/ui/panels/survival_panel.py" line="201"/>
         <source>Median lines</source>
         <translation>中位生存期线</translation>
     </message>
     <message>
-        <location filename="../../her2desk/ui/panels/survival_panel.py" line="201"/>
+        <location filename="../../her2desk/ui/panels/survival_panel.py" line="202"/>
         <source>Yearly hazard</source>
         <translation>逐年风险</translation>
     </message>
     <message>
-        <location filename="../../her2desk/ui/panels/survival_panel.py" line="202"/>
+        <location filename="../../her2desk/ui/panels/survival_panel.py" line="203"/>
         <source>Events per 100 person-years in each year of follow-up: shows when risk accrues, e.g. curves that cross late.</source>
         <translation>随访每一年内每 100 人年的事件数：显示风险何时累积，例如后期交叉的曲线。</translation>
     </message>
     <message>
-        <location filename="../../her2desk/ui/panels/survival_panel.py" line="224"/>
+        <location filename="../../her2desk/ui/panels/survival_panel.py" line="225"/>
         <source>Endpoint:</source>
         <translation>终点：</translation>
     </message>
     <message>
-        <location filename="../../her2desk/ui/panels/survival_panel.py" line="227"/>
+        <location filename="../../her2desk/ui/panels/survival_panel.py" line="228"/>
         <source>Compare:</source>
         <translation>比较：</translation>
     </message>
     <message>
-        <location filename="../../her2desk/ui/panels/survival_panel.py" line="230"/>
+        <location filename="../../her2desk/ui/panels/survival_panel.py" line="231"/>
         <source>Time in:</source>
         <translation>时间单位：</translation>
     </message>
@@ -741,12 +801,12 @@ The Data, Validation and Eligibility pages still show the study.</source>
     </message>
     <message>
         <location filename="../../her2desk/ui/panels/validation_panel.py" line="61"/>
-        <source>{0} error</source>
+        <source>{0} errors</source>
         <translation>{0} 个错误</translation>
     </message>
     <message>
         <location filename="../../her2desk/ui/panels/validation_panel.py" line="61"/>
-        <source>{0} errors</source>
+        <source>{0} error</source>
         <translation>{0} 个错误</translation>
     </message>
     <message>
@@ -771,6 +831,109 @@ The Data, Validation and Eligibility pages still show the study.</source>
         <location filename="../../her2desk/ui/panels/common.py" line="68"/>
         <source>Save figure ▾</source>
         <translation>保存图 ▾</translation>
+    </message>
+</context>
+<context>
+    <name>compare_freeze</name>
+    <message>
+        <location filename="../../her2desk/ui/compare_freeze.py" line="82"/>
+        <source>Compare wit&amp;h another version…</source>
+        <translation>与另一版本比较(&amp;H)…</translation>
+    </message>
+    <message>
+        <location filename="../../her2desk/ui/compare_freeze.py" line="83"/>
+        <source>What changed between this study and another freeze of it</source>
+        <translation>本研究与其另一冻结版本之间的变化</translation>
+    </message>
+    <message>
+        <location filename="../../her2desk/ui/compare_freeze.py" line="93"/>
+        <location filename="../../her2desk/ui/compare_freeze.py" line="111"/>
+        <source>Open a study first, then compare it with another version.</source>
+        <translation>请先打开研究，再与另一版本比较。</translation>
+    </message>
+    <message>
+        <location filename="../../her2desk/ui/compare_freeze.py" line="96"/>
+        <source>Compare with another version</source>
+        <translation>与另一版本比较</translation>
+    </message>
+    <message>
+        <location filename="../../her2desk/ui/compare_freeze.py" line="144"/>
+        <source>Comparing with {0}…</source>
+        <translation>正在与 {0} 比较…</translation>
+    </message>
+    <message>
+        <location filename="../../her2desk/ui/compare_freeze.py" line="162"/>
+        <source>Compared {0} with {1}</source>
+        <translation>已比较 {0} 与 {1}</translation>
+    </message>
+    <message>
+        <location filename="../../her2desk/ui/compare_freeze.py" line="170"/>
+        <source>Save comparison</source>
+        <translation>保存比较结果</translation>
+    </message>
+    <message>
+        <location filename="../../her2desk/ui/compare_freeze.py" line="185"/>
+        <source>Comparison saved as {0}.</source>
+        <translation>比较结果已保存为 {0}。</translation>
+    </message>
+</context>
+<context>
+    <name>printing</name>
+    <message>
+        <location filename="../../her2desk/ui/printing.py" line="105"/>
+        <source>This page has nothing to print yet.</source>
+        <translation>本页尚无可打印的内容。</translation>
+    </message>
+    <message>
+        <location filename="../../her2desk/ui/printing.py" line="111"/>
+        <source>Print preview</source>
+        <translation>打印预览</translation>
+    </message>
+    <message>
+        <location filename="../../her2desk/ui/printing.py" line="122"/>
+        <source>Pr&amp;int…</source>
+        <translation>打印(&amp;I)…</translation>
+    </message>
+    <message>
+        <location filename="../../her2desk/ui/printing.py" line="124"/>
+        <source>Print this page's figures and table, with a preview</source>
+        <translation>打印本页的图和表格（带预览）</translation>
+    </message>
+</context>
+<context>
+    <name>redcap_open</name>
+    <message>
+        <location filename="../../her2desk/ui/redcap_open.py" line="50"/>
+        <source>REDCap data dictionary</source>
+        <translation>REDCap 数据字典</translation>
+    </message>
+    <message>
+        <location filename="../../her2desk/ui/redcap_open.py" line="51"/>
+        <source>{0} looks like a REDCap export, and its data dictionary {1} is in the same folder. Read the records with this dictionary?</source>
+        <translation>{0} 看起来是 REDCap 导出文件，其数据字典 {1} 在同一文件夹中。是否用此数据字典读取记录？</translation>
+    </message>
+</context>
+<context>
+    <name>table_actions</name>
+    <message>
+        <location filename="../../her2desk/ui/table_actions.py" line="39"/>
+        <source>This page has no table to copy yet.</source>
+        <translation>本页尚无可复制的表格。</translation>
+    </message>
+    <message>
+        <location filename="../../her2desk/ui/table_actions.py" line="42"/>
+        <source>Copied {0} ({1} rows): paste it into Word or Excel.</source>
+        <translation>已复制{0}（{1} 行）：可粘贴到 Word 或 Excel。</translation>
+    </message>
+    <message>
+        <location filename="../../her2desk/ui/table_actions.py" line="48"/>
+        <source>&amp;Copy table</source>
+        <translation>复制表格(&amp;C)</translation>
+    </message>
+    <message>
+        <location filename="../../her2desk/ui/table_actions.py" line="50"/>
+        <source>Copy the table of this page, with its title and footnotes, to paste into Word (as a table) or Excel</source>
+        <translation>复制本页表格（含标题和脚注），可粘贴到 Word（作为表格）或 Excel</translation>
     </message>
 </context>
 </TS>
