@@ -211,13 +211,13 @@
     </message>
     <message>
         <location filename="../../her2desk/ui/main_window.py" line="65"/>
-        <source>Baseline</source>
-        <translation>基线特征</translation>
+        <source>Eligibility</source>
+        <translation>入组筛选</translation>
     </message>
     <message>
         <location filename="../../her2desk/ui/main_window.py" line="65"/>
-        <source>Eligibility</source>
-        <translation>入组筛选</translation>
+        <source>Baseline</source>
+        <translation>基线特征</translation>
     </message>
     <message>
         <location filename="../../her2desk/ui/main_window.py" line="66"/>
