@@ -237,3 +237,16 @@ def test_labels_export_with_two_fields_of_one_label(tmp_path):
     assert list(crf.forms["patients"]["er_percent"]) == [80.0]
     assert list(crf.forms["rebiopsy"]["rebiopsy_er_percent"]) == [5.0]
     assert crf.unmatched_columns == []
+
+
+@pytest.mark.slow
+def test_raw_and_labels_exports_are_the_same_data(export, tmp_path, capsys):
+    """`her2desk diff` of REDCap's raw export against its labels export (each read through
+    the dictionary) finds no patient, cell, group, event or result that differs."""
+    out = tmp_path / "diff.xlsx"
+    assert main(["diff", str(export["raw"]), str(export["labels"]), "--out", str(out),
+                 "--dictionary", str(export["dictionary"]),
+                 "--new-dictionary", str(export["dictionary"])]) == 0
+    text = capsys.readouterr().out
+    assert "Patients added: 0" in text and "Patients removed: 0" in text
+    assert "Cells changed: 0" in text and "Headline results that moved: 0" in text

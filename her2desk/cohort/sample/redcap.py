@@ -284,3 +284,14 @@ def _csv_bytes(rows: list[list[str]]) -> bytes:
     buf = io.StringIO(newline="")
     csv.writer(buf, lineterminator="\r\n").writerows(rows)
     return buf.getvalue().encode("utf-8")
+
+
+if __name__ == "__main__":          # python -m her2desk.cohort.sample.redcap OUTDIR
+    import sys
+
+    from ...resources import sample_study_path
+
+    target = Path(sys.argv[1] if len(sys.argv) > 1 else ".")
+    for flag in (False, True):
+        for written in write_redcap_export(sample_study_path(), target, labels=flag):
+            print(f"Wrote {written}")
