@@ -228,8 +228,13 @@ def skip_reason(frame: pd.DataFrame, var: str) -> str | None:
     two different values).
     """
     cov = BY_VARIABLE[var]
-    s = covariate_values(frame, cov)
-    levels = [lv for lv in pd.unique(s.dropna())]
+    return _skip_reason_of(cov, covariate_values(frame, cov))
+
+
+def _skip_reason_of(cov: Covariate, s: pd.Series, levels: list | None = None) -> str | None:
+    """:func:`skip_reason` on the covariate's values (and their levels) already computed."""
+    if levels is None:
+        levels = [lv for lv in pd.unique(s.dropna())]
     if not levels:
         return f"{cov.label} left out: no patient has a recorded value."
     if len(levels) == 1:
@@ -245,16 +250,16 @@ def design_with_skips(frame: pd.DataFrame, variables: Sequence[str]
     parts, meta, skipped = [], [], []
     for var in variables:
         cov = BY_VARIABLE[var]
-        reason = skip_reason(frame, var)
+        s = covariate_values(frame, cov)            # once per covariate (100,000 rows)
+        levels = [lv for lv in pd.unique(s.dropna())]
+        reason = _skip_reason_of(cov, s, levels)
         if reason is not None:
             skipped.append(reason)
             continue
-        s = covariate_values(frame, cov)
         if cov.continuous:
             parts.append(s.rename(f"{var}={PER_UNIT}").to_frame())
             meta.append((var, PER_UNIT))
             continue
-        levels = [lv for lv in pd.unique(s.dropna())]
         cat = pd.Categorical(s, categories=[cov.reference] + sorted(l for l in levels if l != cov.reference))
         d = dummies(pd.Series(cat, index=frame.index, name=var), reference=cov.reference,
                     prefix=f"{var}=")
