@@ -13,13 +13,15 @@ The pages forget their choices when new results arrive (the Cox page ticks the p
 model again); the tracker sets the last known choices back after every
 ``results_ready``, so a settings change, an undo or opening a study file keeps them.
 Only user actions (``activated``, ``clicked``, a ticked item) count as changes, so
-setting choices back never looks like a new change.
+setting choices back never looks like a new change. A page that moves on its own after
+its results are in (the paper navigator's "Show in tab") is followed too, without an undo
+step, so the next results keep what was on screen.
 """
 from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import QObject, Qt, Signal
+from PySide6.QtCore import QObject, Qt, QTimer, Signal
 
 if TYPE_CHECKING:
     from .main_window import MainWindow
@@ -43,6 +45,7 @@ class ChoiceTracker(QObject):
         self.last: dict[str, Choice] = {}
         self._pending: dict[str, Choice] | None = None
         self._study: Any = None
+        self._seen: Any = None                 # the results last set back on the pages
         s, c, b, n = (self.panels[p] for p in PAGES)
         for signal in (s.endpoint_box.activated, s.grouping_box.activated, s.ci_check.clicked,
                        s.median_check.clicked, s.hazard_check.clicked):
@@ -52,6 +55,9 @@ class ChoiceTracker(QObject):
             signal.connect(lambda *_: self._user_changed("cox"))
         b.grouping_box.activated.connect(lambda *_: self._user_changed("baseline"))
         n.choice.activated.connect(lambda *_: self._user_changed("neoadjuvant"))
+        for page, signal in (("survival", s.comparison_shown), ("cox", c.model_shown),
+                             ("baseline", b.grouping_ready), ("neoadjuvant", n.analysis_shown)):
+            signal.connect(lambda *_, page=page: self._page_moved(page))
         window.study_loaded.connect(self._on_loaded)
         window.results_ready.connect(self._on_results)
 
@@ -132,13 +138,30 @@ class ChoiceTracker(QObject):
         if old is not None:
             self.changed.emit(page, old, new)
 
+    def _page_moved(self, page: str) -> None:
+        """A page showed something new after its results were in: remember it (no undo step).
+
+        While new results are being handed to the pages they show their defaults; those are
+        not choices, so they are ignored until ``results_ready`` has set the choices back."""
+        results = self.window.results
+        if results is None or results is not self._seen or page not in self.last:
+            return
+        # Read a moment later: a click changes the page before it emits ``activated``, and
+        # the click must be taken first (as an undo step) or it would look like a move.
+        QTimer.singleShot(0, lambda: self._remember(page))
+
+    def _remember(self, page: str) -> None:
+        if page in self.last:
+            self.last[page] = self.capture_page(page)
+
     def _on_loaded(self, loaded: Any) -> None:
         path = getattr(loaded, "path", None)
         if self._study is not None and path != self._study and self._pending is None:
             self.last = {}                     # another study: its pages start as the app sets them
         self._study = path
 
-    def _on_results(self, _results: Any) -> None:
+    def _on_results(self, results: Any) -> None:
+        self._seen = results
         wanted = self._pending if self._pending is not None else self.last
         self._pending = None
         self.apply(wanted)

@@ -308,3 +308,33 @@ def test_a_redcap_study_reopens_with_its_dictionary(window, qtbot, tmp_path, mon
         assert window.session.open(saved)
     assert sig.args[0].crf.dictionary == dictionary and window.study_dictionary == dictionary
     _idle(window, qtbot)
+
+
+def test_a_page_moved_by_the_program_keeps_its_choice_over_new_results(window, qtbot, study):
+    """The paper navigator's "Show in tab" calls the page's own select(): not an undo step,
+    but what is on screen when the next results arrive."""
+    _open(window, qtbot, study)
+    survival = window.panels["Survival"]
+    survival.select("DFS", "ER/PR subgroup")
+    shown = _survival_key(window, qtbot)
+    assert not window.history.undo_action.isEnabled()
+    _change_settings(window, qtbot, km_conf_type="plain")
+    assert _survival_key(window, qtbot) == shown
+    assert survival.endpoint == "DFS" and survival.grouping_box.currentText() == "ER/PR subgroup"
+
+
+def test_figure_styles_travel_with_the_study_file(window, qtbot, study, tmp_path):
+    """Whatever the figure-style module keeps under its side-file key is carried verbatim."""
+    from her2desk.cohort.study_file import FIGURE_STYLES_KEY
+    from her2desk.crf.side_file import read_side_file, update_side_file
+
+    styles = {"km": {"show_title": True, "title": "Overall survival", "palette": "greyscale"}}
+    update_side_file(study, **{FIGURE_STYLES_KEY: styles})
+    _open(window, qtbot, study)
+    saved = window.session.save(tmp_path / "s.her2desk")
+    assert json.loads(saved.read_text(encoding="utf-8"))[FIGURE_STYLES_KEY] == styles
+    study.with_name("study.her2desk.json").unlink()
+    with qtbot.waitSignal(window.results_ready, timeout=60000):
+        assert window.session.open(saved)
+    side = read_side_file(study)
+    assert side.part(FIGURE_STYLES_KEY) == styles and side.part("settings") == StudySettings().to_dict()
