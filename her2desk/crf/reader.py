@@ -109,12 +109,18 @@ def read_crf(path: str | os.PathLike, mapping: dict[str, str] | None = None, *,
         return _read_redcap(p, data, ext, digest, Path(dictionary), mapping or {}, ctx, notes)
     if ext in CSV_EXTENSIONS:
         rows = _csv_rows(data, p.name, ext, notes)
-        from .redcap import looks_like_dictionary
+        from .redcap import looks_like_dictionary, looks_like_records
 
         if rows and looks_like_dictionary(rows[0]):
             raise CRFReadError(f"'{p.name}' is a REDCap data dictionary, not patient data; open "
                                f"the records export and give this file as its dictionary "
                                f"(--dictionary, or drop both files together).")
+        if rows and looks_like_records(rows[0], rows[1:]):
+            # Without the dictionary a numbered answer would be read by the codebook's own
+            # spellings (sex '1' as male): refused rather than read wrong.
+            raise CRFReadError(f"'{p.name}' is a REDCap records export; open it together with "
+                               f"its data dictionary (--dictionary, or drop both files "
+                               f"together), which says what each coded answer means.")
         sheets = [(p.stem, rows)]
         layout_hint = "csv"
     else:

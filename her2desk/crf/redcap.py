@@ -34,7 +34,7 @@ from . import codebook as cb
 from .headers import mapping_lookup, match_header, match_header_in_form, normalize_header, sheet_form
 
 __all__ = ["DictionaryField", "Dictionary", "RedcapLayout", "parse_dictionary", "looks_like_dictionary",
-           "records_to_sheets", "dictionary_beside", "is_dictionary_name", "sniff_dictionary",
+           "records_to_sheets", "looks_like_records", "dictionary_beside", "is_dictionary_name", "sniff_dictionary",
            "DICTIONARY_COLUMNS", "SYSTEM_COLUMNS"]
 
 #: The 18 columns of REDCap's data dictionary CSV, in order (the API's metadata names beside).
@@ -534,6 +534,25 @@ def dictionary_beside(records: str | Path) -> Path | None:
         return None
     same_day = [q for q in candidates if date and date in q.name]
     return sorted(same_day or candidates, key=lambda q: q.name)[-1]
+
+
+_STATUS_COLUMN = re.compile(r"^[a-z][a-z0-9_]*_complete$")
+
+
+def looks_like_records(header: Sequence[object], rows: Sequence[Sequence[object]] = ()) -> bool:
+    """Whether a CSV is a REDCap records export, by REDCap's own bookkeeping columns: event,
+    repeat, data access group, the labels export's 'Complete?', or (given the ``rows``) an
+    ``<instrument>_complete`` column holding only form statuses 0, 1, 2."""
+    keys = {normalize_header(c) for c in header if c is not None}
+    system = {normalize_header(raw) for raw in SYSTEM_COLUMNS if raw != "redcap_arm"}
+    if keys & system or any(str(c).strip() == "Complete?" for c in header if c is not None):
+        return True
+    for j, cell in enumerate(header):
+        if cell is not None and _STATUS_COLUMN.match(str(cell).strip()):
+            values = {_cell(r, j) for r in rows}
+            if values and values <= {"", "0", "1", "2"} and values != {""}:
+                return True
+    return False
 
 
 def sniff_dictionary(path: str | Path) -> bool:

@@ -250,3 +250,18 @@ def test_raw_and_labels_exports_are_the_same_data(export, tmp_path, capsys):
     text = capsys.readouterr().out
     assert "Patients added: 0" in text and "Patients removed: 0" in text
     assert "Cells changed: 0" in text and "Headline results that moved: 0" in text
+
+
+def test_records_without_their_dictionary_are_refused(tmp_path, capsys):
+    """Read alone, a raw export's numbered answers would be taken by the codebook's own
+    spellings (sex '1' is male there, female in this project): refused with one sentence."""
+    records, _dictionary = small_project(tmp_path)
+    assert main(["cohort", str(records)]) == 1
+    err = capsys.readouterr().err
+    assert "is a REDCap records export; open it together with its data dictionary" in err
+    assert err.count("\n") == 1
+    assert redcap.looks_like_records(["rid", "Complete?"])
+    assert not redcap.looks_like_records(["Patient ID", "Sex", "treatment completed"])
+    # A classic project (no events, no repeats) is known by its form-status columns.
+    assert redcap.looks_like_records(["rid", "sx", "enrolment_complete"], [["A1", "1", "2"]])
+    assert not redcap.looks_like_records(["id", "surgery_complete"], [["A1", "yes"]])
