@@ -348,7 +348,12 @@ def _cmd_report(args) -> int:
         raise UserError(f"--dpi {args.dpi} is outside 72–2400 (journals ask for 300–600).")
     language = _output_language(args)
     out = Path(args.out)
-    figures, figure_files = (None, []) if args.no_figures else _render_figures(results, out, args)
+    from .report.figure_style import load_styles
+
+    # The figure options saved with the study (the app's Figure options…) draw these too.
+    styles = load_styles(path)
+    figures, figure_files = (None, []) if args.no_figures else _render_figures(results, out, args,
+                                                                                styles)
     try:
         files = write_study_report(results, out, source=path, figures=figures,
                                    docx=not args.no_docx, figure_width_mm=args.figure_width_mm,
@@ -361,7 +366,7 @@ def _cmd_report(args) -> int:
     return 0
 
 
-def _render_figures(results, out: Path, args):
+def _render_figures(results, out: Path, args, styles=None):
     """The report's figures, drawn offscreen by the app's own plot widgets at the journal size:
     PNG bytes for report.xlsx/report.docx and one file each in OUT/figures."""
     import os
@@ -386,7 +391,7 @@ def _render_figures(results, out: Path, args):
             # Each figure drawn once: the PNG embedded in the report is also the PNG file.
             return render_and_write_figures(results, out / "figures", width_mm=args.figure_width_mm,
                                             dpi=args.dpi, fmt=args.figure_format,
-                                            language=_output_language(args))
+                                            language=_output_language(args), styles=styles)
         except (OSError, ExportError) as exc:
             raise UserError(_write_failure(out / "figures", exc)) from None
     finally:

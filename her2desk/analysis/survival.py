@@ -31,6 +31,7 @@ __all__ = [
     "kaplan_meier",
     "survival_at",
     "number_at_risk",
+    "cumulative_events",
     "reverse_km_median_followup",
     "logrank_test",
     "pairwise_logrank",
@@ -240,6 +241,15 @@ def number_at_risk(time: Any, times: Any) -> np.ndarray:
     t = np.sort(t[~np.isnan(t)])
     tq = np.atleast_1d(np.asarray(times, dtype=float))
     return (t.size - np.searchsorted(t, tq, side="left")).astype(int)
+
+
+def cumulative_events(curve: KMCurve, times: Any) -> np.ndarray:
+    """Events up to and including each t, from the curve's own event table (survminer's
+    "cumevents" row under a KM plot): ``n - n_risk(t) - censored before t`` counted directly."""
+    time = np.asarray(curve.time, dtype=float)
+    cum = np.concatenate(([0], np.cumsum(np.asarray(curve.n_event, dtype=int))))
+    tq = np.atleast_1d(np.asarray(times, dtype=float))
+    return cum[np.searchsorted(time, tq, side="right")].astype(int)
 
 
 def reverse_km_median_followup(time: Any, event: Any) -> float:

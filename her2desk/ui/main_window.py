@@ -491,6 +491,9 @@ class MainWindow(QMainWindow):
         if self.study_path:
             self._add_recent(self.study_path)
             self.setWindowTitle(self.tr("{0} — her2desk").format(self.study_path.name))
+        from .figure_styles import apply_figure_styles
+
+        apply_figure_styles(self)          # the study's saved figure options
         self.panels["Data"].set_results(loaded)
         self.panels["Validation"].set_results(loaded.validation)
         self.panels["Eligibility"].set_results(loaded)

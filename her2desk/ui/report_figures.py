@@ -10,7 +10,7 @@ task; the old files stay as they were if anything fails.
 from __future__ import annotations
 
 import os
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from pathlib import Path
 from PySide6.QtCore import QCoreApplication
 from typing import Any
@@ -134,8 +134,27 @@ def _hazard_figure(hazards: dict, time_unit: str) -> Any:
     return w
 
 
-def figure_plan(results: Any) -> list[tuple[str, Callable[[], Any]]]:
-    """What will be drawn: (title, factory of a plot widget), skipping empty analyses."""
+def figure_plan(results: Any, styles: Mapping[str, Any] | None = None) -> list[tuple[str, Callable[[], Any]]]:
+    """What will be drawn: (title, factory of a plot widget), skipping empty analyses. With
+    ``styles`` (report.figure_style.load_styles of the study) each figure draws with the style
+    saved for its paper item or its kind, as the app's plots do."""
+    plan = _plain_plan(results)
+    if not styles:
+        return plan
+    from ..report.figure_style import item_of, style_for
+
+    def styled(title: str, make: Callable[[], Any]) -> Callable[[], Any]:
+        def made() -> Any:
+            widget = make()
+            if hasattr(widget, "set_style"):
+                widget.set_style(style_for(styles, figure_kind(title), item_of(title)))
+            return widget
+        return made
+
+    return [(title, styled(title, make)) for title, make in plan]
+
+
+def _plain_plan(results: Any) -> list[tuple[str, Callable[[], Any]]]:
     unit = getattr(getattr(results, "settings", None), "time_unit", "months") or "months"
     plan: list[tuple[str, Callable[[], Any]]] = []
     flow = getattr(results, "flowchart", None)
@@ -173,21 +192,23 @@ def render_one(title: str, make: Callable[[], Any], *, width_mm: float = DEFAULT
 
 
 def iter_report_figures(results: Any, width_mm: float = DEFAULT_WIDTH_MM, dpi: int = DEFAULT_DPI,
-                        language: str = "en") -> Iterator[tuple[str, bytes]]:
+                        language: str = "en", styles: Mapping[str, Any] | None = None
+                        ) -> Iterator[tuple[str, bytes]]:
     """(title, PNG) per figure; ``language="zh_CN"``: titles and every text drawn in Chinese."""
     from ..i18n import translate
 
     ensure_application()
-    for title, make in figure_plan(results):
+    for title, make in figure_plan(results, styles):
         made = lambda make=make: translate_figure(make(), language)  # noqa: E731
         yield translate(title, language), render_one(title, made, width_mm=width_mm, dpi=dpi)
 
 
 def render_report_figures(results: Any, width_mm: float = DEFAULT_WIDTH_MM,
-                          dpi: int = DEFAULT_DPI, language: str = "en") -> dict[str, bytes]:
+                          dpi: int = DEFAULT_DPI, language: str = "en",
+                          styles: Mapping[str, Any] | None = None) -> dict[str, bytes]:
     """``{title: PNG bytes}`` of the report's figures (flowchart, KM by HR for OS, DFS, advanced-OS,
     PFS; pCR and Miller–Payne bars), ``width_mm`` wide at ``dpi``."""
-    return dict(iter_report_figures(results, width_mm, dpi, language))
+    return dict(iter_report_figures(results, width_mm, dpi, language, styles))
 
 
 def write_figure_files(results: Any, folder: str | os.PathLike, *, width_mm: float = DEFAULT_WIDTH_MM,
@@ -200,7 +221,9 @@ def write_figure_files(results: Any, folder: str | os.PathLike, *, width_mm: flo
 
 def render_and_write_figures(results: Any, folder: str | os.PathLike, *,
                              width_mm: float = DEFAULT_WIDTH_MM, dpi: int = DEFAULT_DPI,
-                             fmt: str = "png", language: str = "en") -> tuple[dict[str, bytes], list[Path]]:
+                             fmt: str = "png", language: str = "en",
+                             styles: Mapping[str, Any] | None = None
+                             ) -> tuple[dict[str, bytes], list[Path]]:
     """The command line's figures, each drawn once: ``({title: PNG bytes}, files written)``.
 
     The PNG that report.xlsx/report.docx embed is also the file in ``folder`` when ``fmt`` is
@@ -217,7 +240,7 @@ def render_and_write_figures(results: Any, folder: str | os.PathLike, *,
     folder.mkdir(parents=True, exist_ok=True)
     figures: dict[str, bytes] = {}
     written: list[Path] = []
-    for title, make in figure_plan(results):
+    for title, make in figure_plan(results, styles):
         made = lambda make=make: translate_figure(make(), language)  # noqa: E731
         png = render_one(title, made, width_mm=width_mm, dpi=dpi)
         figures[translate(title, language)] = png
@@ -265,7 +288,10 @@ class ReportExport:
         self.out_dir, self.source = Path(out_dir), source
         self.on_done = on_done
         self.figures: dict[str, bytes] = {}
-        self.plan = figure_plan(results)
+        from ..report.figure_style import load_styles
+
+        # The study's saved figure options, as its plots in the window draw them.
+        self.plan = figure_plan(results, load_styles(source) if source else None)
         self.cancelled = False
 
     def start(self) -> None:

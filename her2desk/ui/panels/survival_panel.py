@@ -148,9 +148,10 @@ class HazardPlotWidget(FigureWidget):
             # A year with a handful of patients left gives a rate of 100s that hides the rest.
             ok = np.isfinite(rate) & (np.asarray(hz.n_at_risk) >= MIN_AT_RISK)
             mid = (start + end) / 2 * scale
-            colour = style.color(i)
+            colour = self.colour(i, label)
             self.plot.plot(mid[ok], rate[ok], pen=pg.mkPen(colour, width=2), symbol="o", symbolSize=6,
-                           symbolBrush=pg.mkBrush(colour), symbolPen=pg.mkPen("w"), name=label)
+                           symbolBrush=pg.mkBrush(colour), symbolPen=pg.mkPen("w"),
+                           name=self.figure_style.legend_label(label) if self.figure_style else label)
             self.series[label] = (start[ok], rate[ok])
             if ok.any():
                 t_max = max(t_max, float(end[ok].max() * scale))
@@ -158,8 +159,11 @@ class HazardPlotWidget(FigureWidget):
         style.style_axis(self.plot.getAxis("left"), "Events per 100 person-years")
         style.style_axis(self.plot.getAxis("bottom"), f"Time ({time_unit}), by year of follow-up")
         ticks = nice_ticks(t_max or 12 * scale * 5, time_unit)
-        self.plot.getAxis("bottom").setTicks([[(v, f"{v:g}") for v in ticks], []])
         x_end = max(t_max, ticks[-1])
+        if self.figure_style is not None and (self.figure_style.x_max or self.figure_style.x_tick):
+            x_end, step = self.figure_style.time_ticks(x_end)
+            ticks = np.arange(0.0, x_end + 1e-9, step) if step else nice_ticks(x_end, time_unit)
+        self.plot.getAxis("bottom").setTicks([[(v, f"{v:g}") for v in ticks], []])
         self.plot.setXRange(-0.03 * x_end, x_end * 1.02, padding=0)
         self._y_top = (y_max or 1.0) * 1.15
         self._fit_y()
@@ -429,6 +433,7 @@ class SurvivalPanel(Panel):
         else:
             self._show_status("")
         show_notes(self.notes_label, notes)
+        self._follow_paper_item(comparison)
         self.plot.set_curves(comparison.curves, annotation=annotation_for(comparison),
                              title=comparison.title, time_unit=self.time_unit,
                              show_ci=self.ci_check.isChecked(), show_median=self.median_check.isChecked())
@@ -452,6 +457,19 @@ class SurvivalPanel(Panel):
         self.pairs_box.set_item(shown, [c for c in [caution] if c] + [
             c for i in items for c in i.cautions])
         self.item_ids = tuple(i.id for i in items)
+
+    def _follow_paper_item(self, comparison: Any) -> None:
+        """The KM plot knows which paper figure it draws (Fig 4b...), so Figure options… can be
+        saved for that item only, and an item's saved options apply when it is shown."""
+        from ...analysis.paper import PAPER_ITEMS
+
+        key = getattr(comparison, "key", None)
+        item = next((i.id for i in PAPER_ITEMS if i.kind == "km" and i.source == key), "")
+        if item != getattr(self.plot, "paper_item", ""):
+            self.plot.paper_item = item
+            from ..figure_styles import apply_figure_styles
+
+            apply_figure_styles(self.window()) if self.window() is not self else None
 
     def _fill_hazards(self, comparison: Any) -> None:
         show = self.hazard_check.isChecked()

@@ -110,7 +110,7 @@ class BarChartWidget(FigureWidget):
         unit = " %" if percent else ""
         top_needed = 0.0
         for s_i, s in enumerate(series):
-            colour = style.color(s_i)
+            colour = self.colour(s_i, s.name)
             offset = (s_i - (k - 1) / 2) * width
             xs = np.arange(len(self.categories)) + offset
             vals = np.array([_num(v) for v in s.values]) * factor
@@ -120,7 +120,7 @@ class BarChartWidget(FigureWidget):
                                        brush=pg.mkBrush(colour), pen=pg.mkPen("w", width=1))
                 self._add(bars)
                 if k > 1:
-                    self.legend.addItem(bars, s.name)
+                    self.legend.addItem(bars, self.figure_style.legend_label(s.name) if self.figure_style else s.name)
             tops = vals.copy()
             if s.ci_low is not None and s.ci_high is not None:
                 lo = np.array([_num(v) for v in s.ci_low]) * factor
@@ -162,12 +162,12 @@ class BarChartWidget(FigureWidget):
         bottom = np.zeros(len(self.categories))
         legend_entries = []
         for s_i, seg in enumerate(segments):
-            colour = style.color(s_i)
+            colour = self.colour(s_i, seg.name)
             vals = np.nan_to_num(np.array([_num(v) for v in seg.values]), nan=0.0)
             bars = pg.BarGraphItem(x=xs, y0=bottom.copy(), height=vals, width=0.6,
                                    brush=pg.mkBrush(colour), pen=pg.mkPen("w", width=1))
             self._add(bars)
-            legend_entries.append((bars, seg.name))
+            legend_entries.append((bars, self.figure_style.legend_label(seg.name) if self.figure_style else seg.name))
             text_colour = style.text_color_on(colour)
             for i, cat in enumerate(self.categories):
                 text = f"{vals[i]:.{decimals}f} %"

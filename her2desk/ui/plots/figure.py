@@ -66,6 +66,8 @@ def _replayable(method):
         finally:
             self.__dict__["_draw_depth"] = depth
         if depth == 0:
+            if self.__dict__.get("figure_style") is not None:
+                self._apply_style()      # the user's title and axis labels win over the drawing's
             self._follow_language()
         return out
     wrapper._replayable = True
@@ -96,13 +98,62 @@ class FigureWidget(QWidget):
         """A new, unshown widget of this class drawing the same figure (``title`` replaces any
         title given; None keeps it), in the language this one shows."""
         copy = type(self)()
+        # The style goes with the copy: a title the user switched on is drawn, the default none.
+        if self.figure_style is not None:
+            copy.figure_style = self.figure_style
         for name, (args, kwargs) in dict(self.__dict__.get("_drawn", {})).items():
+            if name == "set_style":
+                continue
             if title is not None and "title" in kwargs:
                 kwargs = {**kwargs, "title": title}
             getattr(copy, name)(*args, **kwargs)
         if self._follows_window():
             translate_figure_texts(copy, ui_language())
         return copy
+
+    # -- the user's style (report.figure_style) ---------------------------------------------
+    #: None: drawn as the caller asks; a FigureStyle: its choices win (set by :meth:`set_style`).
+    figure_style: Any = None
+
+    def set_style(self, figure_style: Any) -> None:
+        """Draw with ``figure_style`` (a report.figure_style.FigureStyle, or None): the last
+        drawing is redrawn with it, so colours, legends and axes follow at once."""
+        self.figure_style = figure_style
+        drawn = {k: v for k, v in self.__dict__.get("_drawn", {}).items() if k != "set_style"}
+        for name, (args, kwargs) in drawn.items():
+            getattr(self, name)(*args, **kwargs)
+
+    def edit_options(self, *_: Any) -> None:
+        """Figure options…: the dialog, then the choice saved with the study and drawn."""
+        from ..figure_styles import edit_figure_style
+
+        edit_figure_style(self)
+
+    def colour(self, index: int, group: object = "") -> Any:
+        """The colour of the ``index``-th group: the style's choice, else the shared palette."""
+        from PySide6.QtGui import QColor
+
+        if self.figure_style is not None:
+            return QColor(self.figure_style.colour(str(group), index))
+        return style.color(index)
+
+    def drawn_title(self) -> str:
+        """The title the last drawing call was given (what "title on" shows by default)."""
+        for _name, (_args, kwargs) in reversed(list(self.__dict__.get("_drawn", {}).items())):
+            if "title" in kwargs:
+                return str(kwargs["title"] or "")
+        return ""
+
+    def _apply_style(self) -> None:
+        """Title (off unless switched on) and axis labels of the user's style, on ``self.plot``."""
+        st, plot = self.figure_style, getattr(self, "plot", None)
+        if st is None or plot is None:
+            return
+        plot.setTitle(st.shown_title(self.drawn_title()) or None, size=f"{style.TITLE_PT}pt",
+                      color=style.FOREGROUND.name())
+        for axis, text in (("bottom", st.x_label), ("left", st.y_label)):
+            if text:
+                style.style_axis(plot.getAxis(axis), text)
 
     # -- language -----------------------------------------------------------------
     def _follows_window(self) -> bool:
@@ -138,6 +189,14 @@ class FigureWidget(QWidget):
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.graphics, 1)
+        # Right-click on any plot: its title, labels, colours and axes (saved with the study).
+        from PySide6.QtCore import Qt
+        from PySide6.QtGui import QAction
+
+        self.options_action = QAction("Figure options…", self)
+        self.options_action.triggered.connect(self.edit_options)
+        self.graphics.addAction(self.options_action)
+        self.graphics.setContextMenuPolicy(Qt.ContextMenuPolicy.ActionsContextMenu)
         self._items: list[Any] = []
 
     def add_plot(self, **kwargs: Any) -> pg.PlotItem:

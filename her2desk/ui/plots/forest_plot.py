@@ -116,7 +116,7 @@ class ForestPlotWidget(FigureWidget):
             self._add(pg.PlotCurveItem(np.array(seg_x), np.array(seg_y), connect="pairs",
                                        pen=pg.mkPen(style.FOREGROUND, width=1.6)))
             self._add(pg.ScatterPlotItem(np.array(px), np.array(py), symbol="s", size=10,
-                                         pen=pg.mkPen(style.color(0)), brush=pg.mkBrush(style.color(0))))
+                                         pen=pg.mkPen(self.colour(0)), brush=pg.mkBrush(self.colour(0))))
         left = self.plot.getAxis("left")
         right = self.plot.getAxis("right")
         left.setTicks([[(float(y), r.label) for y, r in zip(ys, self.rows)], []])

@@ -200,8 +200,8 @@ class KMPlotWidget(FigureWidget):
         self.curves = list(curves)
         self.time_unit = time_unit
         self._scale = 1.0 / MONTHS_PER_YEAR if time_unit == "years" else 1.0
-        self._colors = [QColor(colors[i]) if colors and i < len(colors) else style.color(i)
-                        for i in range(len(self.curves))]
+        self._colors = [QColor(colors[i]) if colors and i < len(colors)
+                        else self.colour(i, self.curves[i].label) for i in range(len(self.curves))]
         self._remove_items()
         self.legend.clear()
         self.legend.setVisible(bool(self.curves))
@@ -214,14 +214,27 @@ class KMPlotWidget(FigureWidget):
             t_max = max(t_max, self._draw_curve(curve, self._colors[i], show_ci, show_median, show_censor))
         t_max = t_max if t_max > 0 else 12.0 * self._scale * 5
         self._ticks = nice_ticks(t_max, time_unit)
-        self.plot.getAxis("bottom").setTicks([[(v, _fmt_time(v)) for v in self._ticks], []])
         x_end = max(t_max, self._ticks[-1])
+        st = self.figure_style
+        if st is not None and (st.x_max or st.x_tick):
+            # The user's time axis: its end and tick interval (the at-risk table follows).
+            x_end, step = st.time_ticks(x_end)
+            self._ticks = np.arange(0.0, x_end + 1e-9, step) if step else nice_ticks(x_end, time_unit)
+        self.plot.getAxis("bottom").setTicks([[(v, _fmt_time(v)) for v in self._ticks], []])
         # A little room left of 0 so the first at-risk numbers and the "0" tick are not clipped.
         self.plot.setXRange(-0.045 * x_end, x_end * 1.02, padding=0)
         self._fit_y_range()
         self.set_annotation(annotation)
         self._draw_risk_table()
         self.readout.setText(" ")
+
+    def _group_label(self, label: object) -> str:
+        st = self.figure_style
+        return st.legend_label(str(label)) if st is not None else str(label)
+
+    def _risk_options(self) -> tuple[bool, bool]:
+        st = self.figure_style
+        return (True, False) if st is None else (st.at_risk, st.cumulative_events)
 
     def journal_aspect(self) -> float:
         """Height / width on the page: the kind's 0.9 for two groups, and room for one more legend
@@ -231,7 +244,8 @@ class KMPlotWidget(FigureWidget):
         from .journal import ASPECTS
 
         lines = max(len(self.curves), len(self.annotation.toPlainText().splitlines()))
-        return ASPECTS["km"] + 0.13 * max(0, lines - 2)
+        base = ASPECTS["km"] if self._risk_options()[0] else ASPECTS["km"] - 0.2
+        return base + 0.13 * max(0, lines - 2)
 
     def set_annotation(self, text: str) -> None:
         self.annotation.setText(text or "", color=style.FOREGROUND)
@@ -276,6 +290,11 @@ class KMPlotWidget(FigureWidget):
         x, y = step_xy(time * scale, surv)
         line = self._add(pg.PlotDataItem(x, y, pen=pg.mkPen(colour, width=2.2), name=curve.label))
         line.setZValue(10)
+        name = self._group_label(curve.label)
+        if name != curve.label:       # the user's label, the same n, events and median after it
+            import dataclasses
+
+            curve = dataclasses.replace(curve, label=name)
         self.legend.addItem(line, legend_label(curve, self.time_unit, scale))
         censor = np.asarray(getattr(curve, "censor_times", []), dtype=float)
         if show_censor and censor.size:
@@ -300,11 +319,26 @@ class KMPlotWidget(FigureWidget):
         for item in self._risk_items:
             self.risk.removeItem(item)
         self._risk_items = []
+        show, cumulative = self._risk_options()
+        layout = self.graphics.ci
+        if not show:
+            # No table: the plot takes its room (a hidden layout cell would keep its height).
+            if self.risk in layout.items:
+                layout.removeItem(self.risk)
+                self.risk.hide()
+            layout.layout.setRowFixedHeight(2, 0)
+            return
+        if self.risk not in layout.items:
+            layout.addItem(self.risk, row=2, col=0)
+            self.risk.show()
+        self.risk.setTitle("Number at risk (cumulative events)" if cumulative else "Number at risk",
+                          size=f"{style.LABEL_PT}pt", color=style.FOREGROUND.name(), justify="left")
         n = len(self.curves)
         left = self.risk.getAxis("left")
-        left.setTicks([[(i, c.label) for i, c in enumerate(self.curves)], []])
+        names = [self._group_label(c.label) for c in self.curves]
+        left.setTicks([[(i, name) for i, name in enumerate(names)], []])
         fm = QFontMetrics(style.font(style.TICK_PT))
-        label_w = max((fm.horizontalAdvance(str(c.label)) for c in self.curves), default=0)
+        label_w = max((fm.horizontalAdvance(name) for name in names), default=0)
         # Both left axes get the same width, so the two plots share one x mapping on screen.
         width = max(72, label_w + 18)
         self.plot.getAxis("left").setWidth(width)
@@ -312,10 +346,15 @@ class KMPlotWidget(FigureWidget):
         row_h = fm.height() + 6
         self.graphics.ci.layout.setRowFixedHeight(2, max(1, n) * row_h + fm.height() + 14)
         self.risk.setYRange(-0.5, max(n, 1) - 0.5, padding=0)
+        from ...analysis.survival import cumulative_events
+
         for i, curve in enumerate(self.curves):
             counts = at_risk_counts(curve, self._ticks / self._scale)
-            for t, count in zip(self._ticks, counts):
-                text = pg.TextItem(str(int(count)), color=self._colors[i], anchor=(0.5, 0.5))
+            events = (cumulative_events(curve, self._ticks / self._scale) if cumulative
+                      else [None] * len(counts))
+            for t, count, ev in zip(self._ticks, counts, events):
+                shown = str(int(count)) if ev is None else f"{int(count)} ({int(ev)})"
+                text = pg.TextItem(shown, color=self._colors[i], anchor=(0.5, 0.5))
                 text.setFont(style.font(style.TICK_PT))
                 text.setPos(float(t), float(i))
                 self.risk.addItem(text)
