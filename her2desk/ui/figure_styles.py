@@ -62,8 +62,11 @@ def save_figure_style(widget: Any, key: str, style: FigureStyle) -> dict[str, Fi
             styles = save_style(study, key, style)
         except SideFileError as exc:
             if hasattr(window, "show_banner"):
-                window.show_banner(f"The figure options could not be saved with the study: {exc}",
-                                   "warning")
+                from PySide6.QtCore import QCoreApplication
+
+                window.show_banner(QCoreApplication.translate(
+                    "figure_styles", "The figure options could not be saved with the study: {0}"
+                ).format(exc), "warning")
             styles = {**load_styles(study), key: style}
     else:
         styles = {key: style}

@@ -936,4 +936,133 @@ The Data, Validation and Eligibility pages still show the study.</source>
         <translation>复制本页表格（含标题和脚注），可粘贴到 Word（作为表格）或 Excel</translation>
     </message>
 </context>
+<context>
+    <name>FigureOptionsDialog</name>
+    <message>
+        <location filename="../../her2desk/ui/dialogs/figure_options.py" line="29"/>
+        <source>All Kaplan–Meier plots</source>
+        <translation>所有 Kaplan–Meier 图</translation>
+    </message>
+    <message>
+        <location filename="../../her2desk/ui/dialogs/figure_options.py" line="30"/>
+        <source>All bar charts</source>
+        <translation>所有柱状图</translation>
+    </message>
+    <message>
+        <location filename="../../her2desk/ui/dialogs/figure_options.py" line="31"/>
+        <source>All forest plots</source>
+        <translation>所有森林图</translation>
+    </message>
+    <message>
+        <location filename="../../her2desk/ui/dialogs/figure_options.py" line="32"/>
+        <source>All yearly-hazard plots</source>
+        <translation>所有年度风险图</translation>
+    </message>
+    <message>
+        <location filename="../../her2desk/ui/dialogs/figure_options.py" line="101"/>
+        <source>Apply to</source>
+        <translation>应用于</translation>
+    </message>
+    <message>
+        <location filename="../../her2desk/ui/dialogs/figure_options.py" line="64"/>
+        <source>Colours</source>
+        <translation>颜色</translation>
+    </message>
+    <message>
+        <location filename="../../her2desk/ui/dialogs/figure_options.py" line="89"/>
+        <source>Cumulative events beside the numbers at risk</source>
+        <translation>在风险人数旁显示累计事件数</translation>
+    </message>
+    <message>
+        <location filename="../../her2desk/ui/dialogs/figure_options.py" line="43"/>
+        <source>Figure options</source>
+        <translation>图形选项</translation>
+    </message>
+    <message>
+        <location filename="../../her2desk/ui/dialogs/figure_options.py" line="65"/>
+        <source>Groups: legend label and colour (#rrggbb; empty: the palette's)</source>
+        <translation>分组：图例标签和颜色（#rrggbb；留空则用调色板的颜色）</translation>
+    </message>
+    <message>
+        <location filename="../../her2desk/ui/dialogs/figure_options.py" line="87"/>
+        <source>Number-at-risk table under the plot</source>
+        <translation>图下方的风险人数表</translation>
+    </message>
+    <message>
+        <location filename="../../her2desk/ui/dialogs/figure_options.py" line="100"/>
+        <source>Only {0}</source>
+        <translation>仅{0}</translation>
+    </message>
+    <message>
+        <location filename="../../her2desk/ui/dialogs/figure_options.py" line="47"/>
+        <source>Show a title (journals print the caption under the figure)</source>
+        <translation>显示标题（期刊将图注印在图下方）</translation>
+    </message>
+    <message>
+        <location filename="../../her2desk/ui/dialogs/figure_options.py" line="137"/>
+        <source>The colour of {0} must look like #0072B2.</source>
+        <translation>{0}的颜色须形如 #0072B2。</translation>
+    </message>
+    <message>
+        <location filename="../../her2desk/ui/dialogs/figure_options.py" line="93"/>
+        <source>Tick every</source>
+        <translation>刻度间隔</translation>
+    </message>
+    <message>
+        <location filename="../../her2desk/ui/dialogs/figure_options.py" line="92"/>
+        <source>Time axis ends at</source>
+        <translation>时间轴终点</translation>
+    </message>
+    <message>
+        <location filename="../../her2desk/ui/dialogs/figure_options.py" line="54"/>
+        <source>Title</source>
+        <translation>标题</translation>
+    </message>
+    <message>
+        <location filename="../../her2desk/ui/dialogs/figure_options.py" line="59"/>
+        <source>X axis label</source>
+        <translation>X 轴标签</translation>
+    </message>
+    <message>
+        <location filename="../../her2desk/ui/dialogs/figure_options.py" line="60"/>
+        <source>Y axis label</source>
+        <translation>Y 轴标签</translation>
+    </message>
+    <message>
+        <location filename="../../her2desk/ui/dialogs/figure_options.py" line="81"/>
+        <source>automatic</source>
+        <translation>自动</translation>
+    </message>
+    <message>
+        <location filename="../../her2desk/ui/dialogs/figure_options.py" line="58"/>
+        <source>the figure's own label</source>
+        <translation>图形自身的标签</translation>
+    </message>
+    <message>
+        <location filename="../../her2desk/ui/dialogs/figure_options.py" line="50"/>
+        <source>the figure's own title</source>
+        <translation>图形自身的标题</translation>
+    </message>
+    <message>
+        <location filename="../../her2desk/ui/dialogs/figure_options.py" line="78"/>
+        <source>{0} colour</source>
+        <translation>{0}颜色</translation>
+    </message>
+</context>
+<context>
+    <name>FigureWidget</name>
+    <message>
+        <location filename="../../her2desk/ui/plots/figure.py" line="196"/>
+        <source>Figure options…</source>
+        <translation>图形选项…</translation>
+    </message>
+</context>
+<context>
+    <name>figure_styles</name>
+    <message>
+        <location filename="../../her2desk/ui/figure_styles.py" line="67"/>
+        <source>The figure options could not be saved with the study: {0}</source>
+        <translation>图形选项未能随研究保存：{0}</translation>
+    </message>
+</context>
 </TS>

@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
+from PySide6.QtCore import QT_TRANSLATE_NOOP
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -25,8 +26,10 @@ from PySide6.QtWidgets import (
 
 from ...report.figure_style import PALETTES, FigureStyle
 
-KIND_NAMES = {"km": "Kaplan–Meier plots", "bars": "bar charts", "forest": "forest plots",
-              "hazard": "yearly-hazard plots"}
+KIND_NAMES = {"km": QT_TRANSLATE_NOOP("FigureOptionsDialog", "All Kaplan–Meier plots"),
+              "bars": QT_TRANSLATE_NOOP("FigureOptionsDialog", "All bar charts"),
+              "forest": QT_TRANSLATE_NOOP("FigureOptionsDialog", "All forest plots"),
+              "hazard": QT_TRANSLATE_NOOP("FigureOptionsDialog", "All yearly-hazard plots")}
 _COLOUR = re.compile(r"^#[0-9A-Fa-f]{6}$")
 
 
@@ -37,29 +40,29 @@ class FigureOptionsDialog(QDialog):
     def __init__(self, style: FigureStyle | None, kind: str, groups: Sequence[str], *,
                  item: str = "", parent: QWidget | None = None):
         super().__init__(parent)
-        self.setWindowTitle("Figure options")
+        self.setWindowTitle(self.tr("Figure options"))
         self.kind, self.item, self.groups = kind, item, [str(g) for g in groups]
         style = style or FigureStyle()
         form = QFormLayout()
-        self.title_check = QCheckBox("Show a title (journals print the caption under the figure)")
+        self.title_check = QCheckBox(self.tr("Show a title (journals print the caption under the figure)"))
         self.title_check.setChecked(style.show_title)
         self.title_edit = QLineEdit(style.title)
-        self.title_edit.setPlaceholderText("the figure's own title")
+        self.title_edit.setPlaceholderText(self.tr("the figure's own title"))
         self.title_edit.setEnabled(style.show_title)
         self.title_check.toggled.connect(self.title_edit.setEnabled)
         form.addRow(self.title_check)
-        form.addRow("Title", self.title_edit)
+        form.addRow(self.tr("Title"), self.title_edit)
         self.x_label = QLineEdit(style.x_label)
-        self.x_label.setPlaceholderText("the figure's own label")
+        self.x_label.setPlaceholderText(self.tr("the figure's own label"))
         self.y_label = QLineEdit(style.y_label)
-        self.y_label.setPlaceholderText("the figure's own label")
-        form.addRow("X axis label", self.x_label)
-        form.addRow("Y axis label", self.y_label)
+        self.y_label.setPlaceholderText(self.tr("the figure's own label"))
+        form.addRow(self.tr("X axis label"), self.x_label)
+        form.addRow(self.tr("Y axis label"), self.y_label)
         self.palette = QComboBox()
         self.palette.addItems(list(PALETTES))
         self.palette.setCurrentText(style.palette)
-        form.addRow("Colours", self.palette)
-        groups_box = QGroupBox("Groups: legend label and colour (#rrggbb; empty: the palette's)")
+        form.addRow(self.tr("Colours"), self.palette)
+        groups_box = QGroupBox(self.tr("Groups: legend label and colour (#rrggbb; empty: the palette's)"))
         groups_form = QFormLayout(groups_box)
         labels, colours = dict(style.legend_labels), dict(style.colours)
         self.label_edits: dict[str, QLineEdit] = {}
@@ -72,30 +75,30 @@ class FigureOptionsDialog(QDialog):
             colour.setMaxLength(7)
             self.label_edits[g], self.colour_edits[g] = label, colour
             groups_form.addRow(g, label)
-            groups_form.addRow(f"{g} colour", colour)
+            groups_form.addRow(self.tr("{0} colour").format(g), colour)
         self.x_max = QDoubleSpinBox()
         self.x_max.setRange(0, 10000)
-        self.x_max.setSpecialValueText("automatic")
+        self.x_max.setSpecialValueText(self.tr("automatic"))
         self.x_max.setValue(style.x_max or 0)
         self.x_tick = QDoubleSpinBox()
         self.x_tick.setRange(0, 1000)
-        self.x_tick.setSpecialValueText("automatic")
+        self.x_tick.setSpecialValueText(self.tr("automatic"))
         self.x_tick.setValue(style.x_tick or 0)
-        self.at_risk = QCheckBox("Number-at-risk table under the plot")
+        self.at_risk = QCheckBox(self.tr("Number-at-risk table under the plot"))
         self.at_risk.setChecked(style.at_risk)
-        self.cumulative = QCheckBox("Cumulative events beside the numbers at risk")
+        self.cumulative = QCheckBox(self.tr("Cumulative events beside the numbers at risk"))
         self.cumulative.setChecked(style.cumulative_events)
         if kind in ("km", "hazard"):
-            form.addRow("Time axis ends at", self.x_max)
-            form.addRow("Tick every", self.x_tick)
+            form.addRow(self.tr("Time axis ends at"), self.x_max)
+            form.addRow(self.tr("Tick every"), self.x_tick)
         if kind == "km":
             form.addRow(self.at_risk)
             form.addRow(self.cumulative)
         self.applies = QComboBox()
-        self.applies.addItem(f"All {KIND_NAMES.get(kind, 'figures of this kind')}", kind)
+        self.applies.addItem(self.tr(KIND_NAMES.get(kind, "All figures of this kind")), kind)
         if item:
-            self.applies.addItem(f"Only {item}", item)
-        form.addRow("Apply to", self.applies)
+            self.applies.addItem(self.tr("Only {0}").format(item), item)
+        form.addRow(self.tr("Apply to"), self.applies)
         self.problem = QLabel()
         self.problem.setStyleSheet("color: #a00;")
         self.problem.hide()
@@ -131,7 +134,7 @@ class FigureOptionsDialog(QDialog):
         bad = [g for g, e in self.colour_edits.items() if e.text().strip()
                and not _COLOUR.match(e.text().strip())]
         if bad:
-            self.problem.setText(f"The colour of {bad[0]} must look like #0072B2.")
+            self.problem.setText(self.tr("The colour of {0} must look like #0072B2.").format(bad[0]))
             self.problem.show()
             return
         super().accept()

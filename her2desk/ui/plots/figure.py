@@ -193,7 +193,7 @@ class FigureWidget(QWidget):
         from PySide6.QtCore import Qt
         from PySide6.QtGui import QAction
 
-        self.options_action = QAction("Figure options…", self)
+        self.options_action = QAction(self.tr("Figure options…"), self)
         self.options_action.triggered.connect(self.edit_options)
         self.graphics.addAction(self.options_action)
         self.graphics.setContextMenuPolicy(Qt.ContextMenuPolicy.ActionsContextMenu)
