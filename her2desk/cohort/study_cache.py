@@ -46,6 +46,9 @@ MAGIC = b"HER2DESK-STUDY-CACHE 1\n"
 SUFFIX = ".h2cache"
 #: Entries kept per folder (each is about the size of the study's tables in memory).
 MAX_ENTRIES = 6
+#: Larger entries are not written (a study of several hundred thousand patients): the folder
+#: stays within MAX_ENTRIES x this, and such a study is read from its file each time.
+MAX_ENTRY_BYTES = 768 * 1024 * 1024
 ENV_DIR = "HER2DESK_CACHE_DIR"
 #: The sample's entry installed in the bundle's resources (written by the packaging step).
 SHIPPED_SAMPLE = "sample_study.h2cache"
@@ -140,6 +143,8 @@ def write_entry(file: Path, key: dict[str, Any], value: Any) -> bool:
 
     try:
         payload = pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL)
+        if len(payload) > MAX_ENTRY_BYTES:
+            return False
         header = json.dumps({"key": key, "size": len(payload),
                              "sha256": hashlib.sha256(payload).hexdigest()}).encode()
         file.parent.mkdir(parents=True, exist_ok=True)

@@ -212,3 +212,10 @@ def test_shipped_sample_entry_is_used_for_the_sample(tmp_path, counted, monkeypa
     assert frozen["code"].endswith(" frozen")
     assert {k: v for k, v in frozen.items() if k != "code"} == \
         {k: v for k, v in header["key"].items() if k != "code"}
+
+
+def test_an_entry_over_the_size_limit_is_not_written(tmp_path, monkeypatch):
+    monkeypatch.setattr(study_cache, "MAX_ENTRY_BYTES", 100)
+    assert not study_cache.write_entry(tmp_path / "big.h2cache", {"k": 1}, b"x" * 1000)
+    assert _entries(tmp_path) == []
+    assert study_cache.write_entry(tmp_path / "small.h2cache", {"k": 1}, b"x")
