@@ -29,7 +29,9 @@ def draw_timeline(rng, spec: GroupSpec, g: pd.DataFrame) -> None:
     s_day[dn & surg] = rng.integers(150, 400, int((dn & surg).sum()))
     s_day[~surg] = np.nan
     # metastasis day
-    late = rng.random(n) < p["late_share"]
+    # share of late recurrences (after 32 months), by ER/PR subgroup where the model says so
+    late_p = g["subgroup"].map(p.get("subgroup_late_share", {})).fillna(p["late_share"])
+    late = rng.random(n) < late_p.to_numpy(float)
     r_months = np.where(late, rng.uniform(*p["late_range"], n),
                         6 + rng.gamma(1.5, (p["early_mean"] - 6) / 1.5, n))
     m_day = np.full(n, np.nan)
