@@ -104,6 +104,11 @@ class Catalogue:
                 for hole, value in zip(order, m.groups()):
                     parts[hole] = self._part(value, depth + 1)
                 return template.format(*parts)
+        if text.endswith(".") and not text.endswith("..") and len(_SENTENCE.split(text)) == 1:
+            # "Fisher's exact test: ….": the entry without its period, and a Chinese full stop.
+            inner = self._translate(text[:-1], depth + 1)
+            if inner != text[:-1]:
+                return inner if inner.endswith(("。", "．", ".")) else inner + "。"
         pieces = _SENTENCE.split(text)         # sentence, space, sentence, ...
         if len(pieces) > 1:
             out = []

@@ -18,6 +18,7 @@ from typing import Literal
 import numpy as np
 import pandas as pd
 
+from ..i18n import N_
 from .contingency import (DEFAULT_MC_REPLICATES, DEFAULT_MC_SEED, TEST_FISHER, TEST_FISHER_MC,
                           TestChoice, contingency_test, rank_test)
 
@@ -178,9 +179,9 @@ def categorical_comparison(
     elif include_unknown_in_test and present_unknown:
         notes.append(f"P includes {', '.join(str(x) for x in present_unknown)}.")
     if result.test == TEST_FISHER:
-        notes.append("Fisher's exact test.")
+        notes.append(N_("Fisher's exact test."))
     elif result.test == TEST_FISHER_MC:
-        notes.append("Fisher's exact test (Monte Carlo P).")
+        notes.append(N_("Fisher's exact test (Monte Carlo P)."))
     return CategoricalComparison(
         variable=variable,
         label=label or variable,

@@ -23,6 +23,7 @@ from typing import Literal
 import numpy as np
 from scipy import special, stats
 
+from ..i18n import N_
 from .fisher_exact import fisher_exact_rxc
 
 __all__ = [
@@ -109,17 +110,17 @@ def contingency_test(
     obs = obs[obs.sum(axis=1) > 0][:, obs.sum(axis=0) > 0]
     r, c = obs.shape
     if r < 2:
-        return TestResult(None, None, "No test: fewer than 2 levels with observations.")
+        return TestResult(None, None, N_("No test: fewer than 2 levels with observations."))
     if c < 2:
-        return TestResult(None, None, "No test: fewer than 2 groups with observations.")
+        return TestResult(None, None, N_("No test: fewer than 2 groups with observations."))
 
     n = obs.sum()
     expected = np.outer(obs.sum(axis=1), obs.sum(axis=0)) / n
     n_small = int((expected < 5).sum())
     small_txt = (
-        f"{n_small} of {obs.size} cells have expected count < 5"
+        N_(f"{n_small} of {obs.size} cells have expected count < 5")
         if n_small
-        else "all expected counts ≥ 5"
+        else N_("all expected counts ≥ 5")
     )
 
     use_chisq = test == "chi-square" or (test == "auto" and n_small == 0)
@@ -127,32 +128,32 @@ def contingency_test(
         stat = float(((obs - expected) ** 2 / expected).sum())
         df = (r - 1) * (c - 1)
         p = float(stats.chi2.sf(stat, df))
-        forced = " (requested)" if test == "chi-square" else ""
+        forced = N_(" (requested)") if test == "chi-square" else ""
         return TestResult(
             TEST_CHISQ,
             p,
-            f"Pearson's chi-square test without continuity correction{forced}: {small_txt}",
+            N_(f"Pearson's chi-square test without continuity correction{forced}: {small_txt}"),
             statistic=stat,
             df=df,
         )
 
-    forced = " (requested)" if test == "fisher" else ""
+    forced = N_(" (requested)") if test == "fisher" else ""
     if min(r, c) == 2:
         p = fisher_exact_rx2(obs if c == 2 else obs.T)
         if p is not None:
-            how = "" if (r, c) == (2, 2) else f", Freeman–Halton exact for the {r}×{c} table"
-            return TestResult(TEST_FISHER, p, f"Fisher's exact test{how}{forced}: {small_txt}")
+            how = "" if (r, c) == (2, 2) else N_(f", Freeman–Halton exact for the {r}×{c} table")
+            return TestResult(TEST_FISHER, p, N_(f"Fisher's exact test{how}{forced}: {small_txt}"))
     res = fisher_exact_rxc(obs, seed=seed, batch=mc_replicates)
     if res.exact:
         return TestResult(TEST_FISHER, res.p_value,
-                          f"Fisher's exact test, Freeman–Halton exact for the {r}×{c} table "
-                          f"(network enumeration){forced}: {small_txt}")
+                          N_(f"Fisher's exact test, Freeman–Halton exact for the {r}×{c} table "
+                             f"(network enumeration){forced}: {small_txt}"))
     return TestResult(
         TEST_FISHER_MC,
         res.p_value,
-        f"Fisher's exact test, Monte Carlo p-value ({res.replicates} tables with fixed margins, "
-        f"seed {seed}; Monte Carlo SE {res.mc_se:.2g}) for the {r}×{c} table, too large to "
-        f"enumerate exactly{forced}: {small_txt}",
+        N_(f"Fisher's exact test, Monte Carlo p-value ({res.replicates} tables with fixed margins, "
+           f"seed {seed}; Monte Carlo SE {res.mc_se:.2g}) for the {r}×{c} table, too large to "
+           f"enumerate exactly{forced}: {small_txt}"),
         replicates=res.replicates,
         seed=seed,
         mc_se=res.mc_se,
@@ -279,19 +280,19 @@ def rank_test(samples: Sequence[np.ndarray]) -> TestResult:
     """
     tested = [np.asarray(x, dtype=float) for x in samples if np.asarray(x).size > 0]
     if len(tested) < 2:
-        return TestResult(None, None, "No test: fewer than 2 groups with observations.")
+        return TestResult(None, None, N_("No test: fewer than 2 groups with observations."))
     if np.ptp(np.concatenate(tested)) == 0:
-        return TestResult(None, None, "No test: all values are identical.")
+        return TestResult(None, None, N_("No test: all values are identical."))
     if len(tested) == 2:
         res = stats.mannwhitneyu(tested[0], tested[1], alternative="two-sided",
                                  use_continuity=True, method="asymptotic")
         return TestResult(
             TEST_MWU, float(res.pvalue),
-            "Mann–Whitney U test (Wilcoxon rank-sum), two-sided, normal approximation "
-            "with tie and continuity correction",
+            N_("Mann–Whitney U test (Wilcoxon rank-sum), two-sided, normal approximation "
+               "with tie and continuity correction"),
             statistic=float(res.statistic))
     res = stats.kruskal(*tested)
     return TestResult(
         TEST_KW, float(res.pvalue),
-        f"Kruskal–Wallis rank-sum test across {len(tested)} groups, tie-corrected",
+        N_(f"Kruskal–Wallis rank-sum test across {len(tested)} groups, tie-corrected"),
         statistic=float(res.statistic), df=len(tested) - 1)

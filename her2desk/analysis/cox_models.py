@@ -11,6 +11,7 @@ from typing import Sequence
 import numpy as np
 import pandas as pd
 
+from ..i18n import N_
 from ..cohort.schema import (CATEGORY, COLUMNS, ER_NN, FLAG, FLOAT, HR_REFERENCE, INTEGER,
                              NO, NULLABLE_FLAG, YES, YES_NO)
 from .cox import PH_ALPHA, CoxResult, PHTestResult, dummies, estimable, fit_cox, ph_test
@@ -236,11 +237,11 @@ def _skip_reason_of(cov: Covariate, s: pd.Series, levels: list | None = None) ->
     if levels is None:
         levels = [lv for lv in pd.unique(s.dropna())]
     if not levels:
-        return f"{cov.label} left out: no patient has a recorded value."
+        return N_(f"{cov.label} left out: no patient has a recorded value.")
     if len(levels) == 1:
-        return f"{cov.label} left out: every patient has the same value ({levels[0]})."
+        return N_(f"{cov.label} left out: every patient has the same value ({levels[0]}).")
     if not cov.continuous and cov.reference not in levels:
-        return f"{cov.label} left out: no patient in the reference level {cov.reference}."
+        return N_(f"{cov.label} left out: no patient in the reference level {cov.reference}.")
     return None
 
 

@@ -12,6 +12,7 @@ from typing import Callable, Hashable, Sequence
 import numpy as np
 import pandas as pd
 
+from ..i18n import N_
 from ..cohort.schema import ER_NN, FL_CLASSES, HR_POS, HR_REFERENCE
 from .tables import flag
 from .survival import (KMCurve, LogRankResult, kaplan_meier, logrank_test, pairwise_logrank,
@@ -214,13 +215,13 @@ ENDPOINT_SUBSET: dict[str, str] = {OS: "", DFS: "", ADVANCED_OS: "mbc", PFS: "mb
 #: Groupings a coordinator can pick for a survival comparison: (label, column, subset or None
 #: for the endpoint's usual population), in menu order.
 SURVIVAL_GROUPINGS: tuple[tuple[str, str, str | None], ...] = (
-    ("All patients", "", None),
-    ("HR status", "hr_status", None),
-    ("ER/PR subgroup", "er_pr_subgroup", None),
-    ("First-line endocrine therapy (HR+ MBC)", "first_line_endocrine_any", "hr_pos_mbc"),
-    ("Endocrine maintenance (HR+ MBC, HER2 + chemo)", "sequential_endocrine", "sequential_pool"),
-    ("HER2 heterogeneity", "her2_heterogeneity", None),
-    ("HR status, HER2-heterogeneous MBC only", "hr_status", "heterogeneous"),
+    (N_("All patients"), "", None),
+    (N_("HR status"), "hr_status", None),
+    (N_("ER/PR subgroup"), "er_pr_subgroup", None),
+    (N_("First-line endocrine therapy (HR+ MBC)"), "first_line_endocrine_any", "hr_pos_mbc"),
+    (N_("Endocrine maintenance (HR+ MBC, HER2 + chemo)"), "sequential_endocrine", "sequential_pool"),
+    (N_("HER2 heterogeneity"), "her2_heterogeneity", None),
+    (N_("HR status, HER2-heterogeneous MBC only"), "hr_status", "heterogeneous"),
 )
 
 
@@ -342,7 +343,7 @@ def survival_comparison(cohort: pd.DataFrame, spec: ComparisonSpec, *, conf_type
             f"{conf_type} confidence intervals and R's median; log-rank P; hazard ratio from a "
             f"Cox model ({ties.capitalize()} ties) with Wald 95% CI and P.")
     if spec.endpoint == OS:
-        foot += " OS starts at surgery, or at diagnosis for patients without surgery."
+        foot += " " + N_("OS starts at surgery, or at diagnosis for patients without surgery.")
     return SurvivalComparison(spec.key, spec.title, spec.endpoint, spec.grouping, population,
                               tuple(curves), tuple(groups), logrank, pairwise, tuple(hrs),
                               ref_label, foot, tuple(notes))

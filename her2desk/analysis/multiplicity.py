@@ -8,6 +8,7 @@ from __future__ import annotations
 from typing import Sequence
 
 import numpy as np
+from ..i18n import N_
 
 P_ADJUST_METHODS: tuple[str, ...] = ("none", "holm", "BH")
 _NAMES = {"none": "unadjusted", "holm": "Holm-adjusted", "BH": "Benjamini–Hochberg-adjusted"}
@@ -40,5 +41,5 @@ def p_adjust(p: Sequence[float | None], method: str = "none") -> list[float]:
 def adjustment_phrase(method: str) -> str:
     """The footnote words for a method, e.g. 'P values unadjusted for multiplicity'."""
     if method == "none":
-        return "P values unadjusted for multiplicity (as the paper)"
-    return f"P values {_NAMES[method]} for multiplicity within each item"
+        return N_("P values unadjusted for multiplicity (as the paper)")
+    return N_(f"P values {_NAMES[method]} for multiplicity within each item")

@@ -14,6 +14,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, replace
 from functools import partial
 
+from ..i18n import N_
 from ..i18n import ENGLISH, normalise_language, translate
 from ..analysis.compare import ALL, CategoricalComparison, ContinuousComparison
 from ..analysis.study import StudyResults
@@ -489,10 +490,10 @@ def multiplicity_note(method: str) -> str:
     note says in either case.
     """
     if method in _ADJUSTED_PAIRS:
-        return (f"P values unadjusted for multiplicity; the paper's pairwise comparisons (Paper "
-                f"pairs) are {_ADJUSTED_PAIRS[method]} within each item (setting p_adjust = "
-                f"{method}).")
-    return "P values unadjusted for multiplicity (as the paper; setting p_adjust = none)."
+        return N_(f"P values unadjusted for multiplicity; the paper's pairwise comparisons (Paper "
+                  f"pairs) are {_ADJUSTED_PAIRS[method]} within each item (setting p_adjust = "
+                  f"{method}).")
+    return N_("P values unadjusted for multiplicity (as the paper; setting p_adjust = none).")
 
 
 def _shows_p(table: ReportTable) -> bool:

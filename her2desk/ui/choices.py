@@ -23,6 +23,8 @@ from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QObject, Qt, QTimer, Signal
 
+from .language import english_text, find_english
+
 if TYPE_CHECKING:
     from .main_window import MainWindow
 
@@ -69,7 +71,7 @@ class ChoiceTracker(QObject):
     def capture_page(self, page: str) -> Choice:
         p = self.panels[page]
         if page == "survival":
-            return {"endpoint": p.endpoint, "grouping": p.grouping_box.currentText(),
+            return {"endpoint": p.endpoint, "grouping": english_text(p.grouping_box),
                     "ci_bands": p.ci_check.isChecked(), "median_lines": p.median_check.isChecked(),
                     "yearly_hazard": p.hazard_check.isChecked()}
         if page == "cox":
@@ -96,7 +98,7 @@ class ChoiceTracker(QObject):
             endpoint = choice.get("endpoint")
             if p.endpoint_box.findData(endpoint) < 0:
                 endpoint = p.endpoint
-            p.select(endpoint, grouping if p.grouping_box.findText(str(grouping)) >= 0 else None)
+            p.select(endpoint, grouping if find_english(p.grouping_box, str(grouping)) >= 0 else None)
             for key, box in (("ci_bands", p.ci_check), ("median_lines", p.median_check),
                              ("yearly_hazard", p.hazard_check)):
                 if isinstance(choice.get(key), bool):

@@ -41,4 +41,48 @@ def shown_all(texts) -> list:
     return [shown(t) for t in texts]
 
 
-__all__ = ["set_ui_language", "shown", "shown_all", "ui_language"]
+def set_shown(label, text: str) -> None:
+    """``label.setText`` of English text in the window's language; the English is kept on the
+    label so :func:`reshow` can say it again after a language change."""
+    label.setProperty("her2desk_source", text)
+    label.setText(shown(text))
+
+
+#: Item data role holding a combo item's English text (its display text is translated).
+ENGLISH_ROLE = 0x0100 + 40
+
+
+def add_shown_item(combo, english: str, data: object = None) -> None:
+    """A combo item shown in the window's language that remembers its English."""
+    combo.addItem(shown(english), data)
+    combo.setItemData(combo.count() - 1, english, ENGLISH_ROLE)
+
+
+def english_text(combo) -> str:
+    """The current item's English (what settings and study files store), whatever is shown."""
+    english = combo.currentData(ENGLISH_ROLE)
+    return english if isinstance(english, str) else combo.currentText()
+
+
+def find_english(combo, english: str) -> int:
+    index = combo.findData(english, ENGLISH_ROLE)
+    return index if index >= 0 else combo.findText(english)
+
+
+def reshow(widget) -> None:
+    """Every label filled by :func:`set_shown` and every combo item added by
+    :func:`add_shown_item` under ``widget``, in the language now in force."""
+    from PySide6.QtWidgets import QComboBox, QLabel
+
+    for label in [widget, *widget.findChildren(QLabel)]:
+        source = label.property("her2desk_source")
+        if isinstance(source, str):
+            label.setText(shown(source))
+    for combo in widget.findChildren(QComboBox):
+        for i in range(combo.count()):
+            english = combo.itemData(i, ENGLISH_ROLE)
+            if isinstance(english, str):
+                combo.setItemText(i, shown(english))
+
+
+__all__ = ["ENGLISH_ROLE", "add_shown_item", "english_text", "find_english", "reshow", "set_shown", "set_ui_language", "shown", "shown_all", "ui_language"]

@@ -112,7 +112,7 @@ def _path_key(path: str | os.PathLike) -> str:
 
 
 #: What the window says a CRF can be (same formats as the command line reads).
-FORMATS_TEXT = "her2desk opens .xlsx, .xlsm, .xls, .csv or .tsv files."
+FORMATS_TEXT = QT_TRANSLATE_NOOP("MainWindow", "her2desk opens .xlsx, .xlsm, .xls, .csv or .tsv files.")
 
 
 class DropOverlay(QWidget):
@@ -507,8 +507,10 @@ class MainWindow(QMainWindow):
             messages.append(self._errors_message(loaded, n_err))
         n_unmatched = len(getattr(loaded.crf, "unmatched_columns", None) or ())
         if n_unmatched:
-            messages.append(f"{n_unmatched} column{'s were' if n_unmatched != 1 else ' was'} not recognised — "
-                            "<a href='map-columns'>Map columns…</a>")
+            messages.append((self.tr("{0} column was not recognised — <a href='map-columns'>Map columns…</a>")
+                             if n_unmatched == 1 else
+                             self.tr("{0} columns were not recognised — <a href='map-columns'>Map columns…</a>"))
+                            .format(n_unmatched))
         if messages:
             self.show_banner("<br>".join(messages), "warning")
         self.study_loaded.emit(loaded)
@@ -526,14 +528,36 @@ class MainWindow(QMainWindow):
         eligible = set(cohort.loc[cohort["eligible"], "patient_id"].astype(str))
         with_errors = {str(p) for p in loaded.validation.errors_by_patient()}
         touched = sorted(with_errors & eligible)
-        cells = f"{n_err} cell{'s' * (n_err != 1)} need{'s' * (n_err == 1)}"
+        def tr(text: str) -> str:
+            return QCoreApplication.translate("MainWindow", text)
+
+        # Whole sentences per plural, so a translation never assembles English pieces.
+        one = n_err == 1
         if touched:
-            return (f"{cells} fixing; {len(touched)} eligible patient{'s' * (len(touched) != 1)} "
-                    "have errors, so some of their analyses are left out: see the Validation tab.")
+            k = len(touched)
+            text = {(True, True): tr("{0} cell needs fixing; {1} eligible patient have errors, so some of "
+                                     "their analyses are left out: see the Validation tab."),
+                    (True, False): tr("{0} cell needs fixing; {1} eligible patients have errors, so some of "
+                                      "their analyses are left out: see the Validation tab."),
+                    (False, True): tr("{0} cells need fixing; {1} eligible patient have errors, so some of "
+                                      "their analyses are left out: see the Validation tab."),
+                    (False, False): tr("{0} cells need fixing; {1} eligible patients have errors, so some "
+                                       "of their analyses are left out: see the Validation tab.")}[(one, k == 1)]
+            return text.format(n_err, k)
         n_excl = len(with_errors)
-        where = f" in {n_excl} excluded patient{'s' * (n_excl != 1)}" if n_excl else ""
-        return (f"{cells} fixing{where}; fixing {'it' if n_err == 1 else 'them'} may change who "
-                "is eligible. See the Validation tab.")
+        if n_excl:
+            text = {(True, True): tr("{0} cell needs fixing in {1} excluded patient; fixing it may change "
+                                     "who is eligible. See the Validation tab."),
+                    (True, False): tr("{0} cell needs fixing in {1} excluded patients; fixing it may change "
+                                      "who is eligible. See the Validation tab."),
+                    (False, True): tr("{0} cells need fixing in {1} excluded patient; fixing them may "
+                                      "change who is eligible. See the Validation tab."),
+                    (False, False): tr("{0} cells need fixing in {1} excluded patients; fixing them may "
+                                       "change who is eligible. See the Validation tab.")}[(one, n_excl == 1)]
+            return text.format(n_err, n_excl)
+        return (tr("{0} cell needs fixing; fixing it may change who is eligible. See the Validation tab.")
+                if one else tr("{0} cells need fixing; fixing them may change who is eligible. See the "
+                               "Validation tab.")).format(n_err)
 
     def start_analysis(self) -> None:
         loaded = self.loaded
@@ -932,7 +956,7 @@ class MainWindow(QMainWindow):
         dialog.resize(620, 520)
         text = QTextBrowser()
         text.setAccessibleName("User guide")
-        text.setHtml(USER_GUIDE_HTML)
+        text.setHtml(self.tr(USER_GUIDE_HTML))
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
         buttons.rejected.connect(dialog.reject)
         layout = QVBoxLayout(dialog)
@@ -942,10 +966,10 @@ class MainWindow(QMainWindow):
         self._guide = dialog
 
     def show_about(self) -> None:
-        QMessageBox.about(self, "About her2desk",
-                          "her2desk — CRF import, validation and the analyses of HER2-positive "
-                          "breast cancer cohort studies (after Ran et al., BMC Cancer 2024).\n\n"
-                          + versions_text())
+        QMessageBox.about(self, self.tr("About her2desk"),
+                          self.tr("her2desk — CRF import, validation and the analyses of HER2-positive "
+                                  "breast cancer cohort studies (after Ran et al., BMC Cancer 2024).")
+                          + "\n\n" + versions_text())
 
     # -- drag and drop ----------------------------------------------------------------
     @staticmethod
@@ -961,10 +985,10 @@ class MainWindow(QMainWindow):
             event.ignore()
             return
         if any(is_spreadsheet(p) or _is_study_file(p) for p in paths):
-            self.overlay.show_for(True, "Drop the CRF workbook to open it")
+            self.overlay.show_for(True, self.tr("Drop the CRF workbook to open it"))
         else:
-            self.overlay.show_for(False, f"{paths[0].name} is not a CRF workbook\n"
-                                         f"({', '.join(SPREADSHEET_SUFFIXES)})")
+            self.overlay.show_for(False, self.tr("{0} is not a CRF workbook\n({1})").format(
+                paths[0].name, ", ".join(SPREADSHEET_SUFFIXES)))
         # Accepted either way, so that a refused file gets its message on drop.
         event.acceptProposedAction()
 
@@ -993,8 +1017,9 @@ class MainWindow(QMainWindow):
         wanted = next((p for p in paths if is_spreadsheet(p) or _is_study_file(p)), None)
         if wanted is None:
             names = ", ".join(p.name for p in paths[:3])
-            self.show_banner(f"{names} {'is' if len(paths) == 1 else 'are'} not a CRF workbook: "
-                             + FORMATS_TEXT, "error")
+            self.show_banner((self.tr("{0} is not a CRF workbook: {1}") if len(paths) == 1 else
+                              self.tr("{0} are not a CRF workbook: {1}")).format(names, self.tr(FORMATS_TEXT)),
+                             "error")
             return
         # Let the drop finish (the file manager waits for it) before starting work.
         QTimer.singleShot(0, lambda: self.open_path(wanted))
@@ -1048,7 +1073,7 @@ class MainWindow(QMainWindow):
         super().closeEvent(event)
 
 
-USER_GUIDE_HTML = """
+USER_GUIDE_HTML = QT_TRANSLATE_NOOP("MainWindow", """
 <h2>her2desk in five steps</h2>
 <ol>
 <li><b>Get a CRF.</b> File ▸ New CRF template… saves an empty workbook with drop-down lists.
@@ -1064,4 +1089,4 @@ USER_GUIDE_HTML = """
 <p>Study settings… (data cutoff, enrolment window, FISH threshold, CI type, time unit) are
 saved next to the workbook, so the same file always gives the same numbers.</p>
 <p>Keyboard: Ctrl+1 … Ctrl+8 switch pages, Ctrl+9 goes to the last page.</p>
-"""
+""")

@@ -4,22 +4,22 @@
 <context>
     <name>BaselinePanel</name>
     <message>
-        <location filename="../../her2desk/ui/panels/baseline_panel.py" line="168"/>
+        <location filename="../../her2desk/ui/panels/baseline_panel.py" line="169"/>
         <source>Which groups the columns compare; the tables are recomputed</source>
         <translation>各列比较的分组；更改后表格将重新计算</translation>
     </message>
     <message>
-        <location filename="../../her2desk/ui/panels/baseline_panel.py" line="178"/>
+        <location filename="../../her2desk/ui/panels/baseline_panel.py" line="179"/>
         <source>Compare by:</source>
         <translation>比较分组：</translation>
     </message>
     <message>
-        <location filename="../../her2desk/ui/panels/baseline_panel.py" line="301"/>
+        <location filename="../../her2desk/ui/panels/baseline_panel.py" line="302"/>
         <source>Recomputing Tables 1–3 by {0}…</source>
         <translation>正在按{0}重新计算表1–3…</translation>
     </message>
     <message>
-        <location filename="../../her2desk/ui/panels/baseline_panel.py" line="318"/>
+        <location filename="../../her2desk/ui/panels/baseline_panel.py" line="319"/>
         <source>Could not compare by this grouping. {0}</source>
         <translation>无法按此分组比较。{0}</translation>
     </message>
@@ -55,47 +55,47 @@
 <context>
     <name>CoxPanel</name>
     <message>
-        <location filename="../../her2desk/ui/panels/cox_panel.py" line="91"/>
+        <location filename="../../her2desk/ui/panels/cox_panel.py" line="93"/>
         <source>Save forest plot…</source>
         <translation>保存森林图…</translation>
     </message>
     <message>
-        <location filename="../../her2desk/ui/panels/cox_panel.py" line="107"/>
+        <location filename="../../her2desk/ui/panels/cox_panel.py" line="109"/>
         <source>Paper's model</source>
         <translation>论文模型</translation>
     </message>
     <message>
-        <location filename="../../her2desk/ui/panels/cox_panel.py" line="108"/>
+        <location filename="../../her2desk/ui/panels/cox_panel.py" line="110"/>
         <source>Tick the covariates of the paper's multivariate model of this endpoint (Table S5 for OS, Table S6 for DFS)</source>
         <translation>勾选论文中该终点多因素模型的协变量（总生存期见表S5，无病生存期见表S6）</translation>
     </message>
     <message>
-        <location filename="../../her2desk/ui/panels/cox_panel.py" line="111"/>
+        <location filename="../../her2desk/ui/panels/cox_panel.py" line="113"/>
         <source>Multivariate model</source>
         <translation>多因素模型</translation>
     </message>
     <message>
-        <location filename="../../her2desk/ui/panels/cox_panel.py" line="113"/>
+        <location filename="../../her2desk/ui/panels/cox_panel.py" line="115"/>
         <source>Tick the covariates to adjust for:</source>
         <translation>勾选需要校正的协变量：</translation>
     </message>
     <message>
-        <location filename="../../her2desk/ui/panels/cox_panel.py" line="143"/>
+        <location filename="../../her2desk/ui/panels/cox_panel.py" line="145"/>
         <source>Endpoint:</source>
         <translation>终点：</translation>
     </message>
     <message>
-        <location filename="../../her2desk/ui/panels/cox_panel.py" line="146"/>
+        <location filename="../../her2desk/ui/panels/cox_panel.py" line="148"/>
         <source>Forest plot:</source>
         <translation>森林图：</translation>
     </message>
     <message>
-        <location filename="../../her2desk/ui/panels/cox_panel.py" line="274"/>
+        <location filename="../../her2desk/ui/panels/cox_panel.py" line="276"/>
         <source>Fitting the multivariate model with {0} covariate{1}…</source>
         <translation>正在拟合含 {0} 个协变量的多因素模型…</translation>
     </message>
     <message>
-        <location filename="../../her2desk/ui/panels/cox_panel.py" line="308"/>
+        <location filename="../../her2desk/ui/panels/cox_panel.py" line="310"/>
         <source>&lt;b&gt;Multivariate model ({0})&lt;/b&gt;: {1} patients, {2} events{3}. Global proportional-hazards test P = {4}.</source>
         <translation>&lt;b&gt;多因素模型（{0}）&lt;/b&gt;：{1} 例患者，{2} 个事件{3}。整体比例风险检验 P = {4}。</translation>
     </message>
@@ -111,17 +111,17 @@
 <context>
     <name>EligibilityPanel</name>
     <message>
-        <location filename="../../her2desk/ui/panels/eligibility_panel.py" line="93"/>
+        <location filename="../../her2desk/ui/panels/eligibility_panel.py" line="95"/>
         <source>Save figure…</source>
         <translation>保存图…</translation>
     </message>
     <message>
-        <location filename="../../her2desk/ui/panels/eligibility_panel.py" line="94"/>
+        <location filename="../../her2desk/ui/panels/eligibility_panel.py" line="96"/>
         <source>Save the flowchart as PNG, SVG or PDF</source>
         <translation>将流程图保存为 PNG、SVG 或 PDF</translation>
     </message>
     <message>
-        <location filename="../../her2desk/ui/panels/eligibility_panel.py" line="97"/>
+        <location filename="../../her2desk/ui/panels/eligibility_panel.py" line="99"/>
         <source>Double-click a box to see its patients.</source>
         <translation>双击方框可查看其中的患者。</translation>
     </message>
@@ -129,17 +129,17 @@
 <context>
     <name>FilterableTable</name>
     <message>
-        <location filename="../../her2desk/ui/panels/base.py" line="158"/>
+        <location filename="../../her2desk/ui/panels/base.py" line="159"/>
         <source>Filter rows… (type words from any column)</source>
         <translation>筛选行…（输入任意列中的文字）</translation>
     </message>
     <message>
-        <location filename="../../her2desk/ui/panels/base.py" line="257"/>
+        <location filename="../../her2desk/ui/panels/base.py" line="258"/>
         <source>{0} of {1} rows</source>
         <translation>{0} / {1} 行</translation>
     </message>
     <message>
-        <location filename="../../her2desk/ui/panels/base.py" line="258"/>
+        <location filename="../../her2desk/ui/panels/base.py" line="259"/>
         <source>{0} rows</source>
         <translation>{0} 行</translation>
     </message>
@@ -211,13 +211,13 @@
     </message>
     <message>
         <location filename="../../her2desk/ui/main_window.py" line="65"/>
-        <source>Eligibility</source>
-        <translation>入组筛选</translation>
+        <source>Baseline</source>
+        <translation>基线特征</translation>
     </message>
     <message>
         <location filename="../../her2desk/ui/main_window.py" line="65"/>
-        <source>Baseline</source>
-        <translation>基线特征</translation>
+        <source>Eligibility</source>
+        <translation>入组筛选</translation>
     </message>
     <message>
         <location filename="../../her2desk/ui/main_window.py" line="66"/>
@@ -231,13 +231,18 @@
     </message>
     <message>
         <location filename="../../her2desk/ui/main_window.py" line="67"/>
+        <source>First-line &amp; conversion</source>
+        <translation>一线治疗与受体转换</translation>
+    </message>
+    <message>
+        <location filename="../../her2desk/ui/main_window.py" line="67"/>
         <source>Cox</source>
         <translation>Cox 回归</translation>
     </message>
     <message>
-        <location filename="../../her2desk/ui/main_window.py" line="67"/>
-        <source>First-line &amp; conversion</source>
-        <translation>一线治疗与受体转换</translation>
+        <location filename="../../her2desk/ui/main_window.py" line="115"/>
+        <source>her2desk opens .xlsx, .xlsm, .xls, .csv or .tsv files.</source>
+        <translation>her2desk 可打开 .xlsx、.xlsm、.xls、.csv 或 .tsv 文件。</translation>
     </message>
     <message>
         <location filename="../../her2desk/ui/main_window.py" line="212"/>
@@ -377,17 +382,27 @@
     </message>
     <message>
         <location filename="../../her2desk/ui/main_window.py" line="498"/>
-        <location filename="../../her2desk/ui/main_window.py" line="859"/>
+        <location filename="../../her2desk/ui/main_window.py" line="883"/>
         <source>Computing the study's analyses…</source>
         <translation>正在计算研究分析…</translation>
     </message>
     <message>
-        <location filename="../../her2desk/ui/main_window.py" line="571"/>
+        <location filename="../../her2desk/ui/main_window.py" line="507"/>
+        <source>{0} column was not recognised — &lt;a href='map-columns'&gt;Map columns…&lt;/a&gt;</source>
+        <translation>{0} 列未能识别 — &lt;a href='map-columns'&gt;映射列…&lt;/a&gt;</translation>
+    </message>
+    <message>
+        <location filename="../../her2desk/ui/main_window.py" line="509"/>
+        <source>{0} columns were not recognised — &lt;a href='map-columns'&gt;Map columns…&lt;/a&gt;</source>
+        <translation>{0} 列未能识别 — &lt;a href='map-columns'&gt;映射列…&lt;/a&gt;</translation>
+    </message>
+    <message>
+        <location filename="../../her2desk/ui/main_window.py" line="595"/>
         <source>The analyses could not be run. {0}</source>
         <translation>无法运行分析。{0}</translation>
     </message>
     <message>
-        <location filename="../../her2desk/ui/main_window.py" line="575"/>
+        <location filename="../../her2desk/ui/main_window.py" line="599"/>
         <source>The analyses could not be run, so this page is empty.
 
 {0}
@@ -400,104 +415,173 @@ The Data, Validation and Eligibility pages still show the study.</source>
 “数据”“数据核查”和“入组筛选”页仍显示该研究。</translation>
     </message>
     <message>
-        <location filename="../../her2desk/ui/main_window.py" line="643"/>
+        <location filename="../../her2desk/ui/main_window.py" line="667"/>
         <source>Analyses done.</source>
         <translation>分析完成。</translation>
     </message>
     <message>
-        <location filename="../../her2desk/ui/main_window.py" line="652"/>
+        <location filename="../../her2desk/ui/main_window.py" line="676"/>
         <source>Open a study first: the paper's items are computed from its patients.</source>
         <translation>请先打开研究：论文条目由研究中的患者计算得出。</translation>
     </message>
     <message>
-        <location filename="../../her2desk/ui/main_window.py" line="684"/>
+        <location filename="../../her2desk/ui/main_window.py" line="708"/>
         <source>{0} could not be opened. {1}{2}</source>
         <translation>无法打开 {0}。{1}{2}</translation>
     </message>
     <message>
-        <location filename="../../her2desk/ui/main_window.py" line="689"/>
+        <location filename="../../her2desk/ui/main_window.py" line="713"/>
         <source>Cancelled.</source>
         <translation>已取消。</translation>
     </message>
     <message>
-        <location filename="../../her2desk/ui/main_window.py" line="704"/>
+        <location filename="../../her2desk/ui/main_window.py" line="728"/>
         <source>No study open — File ▸ Open CRF… or drop a workbook here</source>
         <translation>未打开研究 — 文件 ▸ 打开 CRF…，或将工作簿拖放到此处</translation>
     </message>
     <message>
-        <location filename="../../her2desk/ui/main_window.py" line="710"/>
+        <location filename="../../her2desk/ui/main_window.py" line="734"/>
         <source>{0} patients · {1} eligible · {2} error{3} · {4} warning{5}</source>
         <translation>{0} 例患者 · {1} 例符合条件 · {2} 个错误 · {4} 个警告</translation>
     </message>
     <message>
-        <location filename="../../her2desk/ui/main_window.py" line="714"/>
+        <location filename="../../her2desk/ui/main_window.py" line="738"/>
         <source>Save empty CRF workbook</source>
         <translation>保存空白 CRF 工作簿</translation>
     </message>
     <message>
-        <location filename="../../her2desk/ui/main_window.py" line="727"/>
+        <location filename="../../her2desk/ui/main_window.py" line="751"/>
         <source>Empty CRF saved as {0}.</source>
         <translation>空白 CRF 已保存为 {0}。</translation>
     </message>
     <message>
-        <location filename="../../her2desk/ui/main_window.py" line="737"/>
+        <location filename="../../her2desk/ui/main_window.py" line="761"/>
         <source>This page has no table to export yet.</source>
         <translation>本页尚无可导出的表格。</translation>
     </message>
     <message>
-        <location filename="../../her2desk/ui/main_window.py" line="740"/>
+        <location filename="../../her2desk/ui/main_window.py" line="764"/>
         <source>Export table</source>
         <translation>导出表格</translation>
     </message>
     <message>
-        <location filename="../../her2desk/ui/main_window.py" line="758"/>
+        <location filename="../../her2desk/ui/main_window.py" line="782"/>
         <source>Table saved as {0}.</source>
         <translation>表格已保存为 {0}。</translation>
     </message>
     <message>
-        <location filename="../../her2desk/ui/main_window.py" line="770"/>
+        <location filename="../../her2desk/ui/main_window.py" line="794"/>
         <source>Figure saved as {0}.</source>
         <translation>图已保存为 {0}。</translation>
     </message>
     <message>
-        <location filename="../../her2desk/ui/main_window.py" line="777"/>
+        <location filename="../../her2desk/ui/main_window.py" line="801"/>
         <source>Open a study and wait for the analyses before exporting the report.</source>
         <translation>请先打开研究并等待分析完成，再导出报告。</translation>
     </message>
     <message>
-        <location filename="../../her2desk/ui/main_window.py" line="780"/>
+        <location filename="../../her2desk/ui/main_window.py" line="804"/>
         <source>Folder for the study report</source>
         <translation>研究报告的保存文件夹</translation>
     </message>
     <message>
-        <location filename="../../her2desk/ui/main_window.py" line="788"/>
-        <source>{0} already exist{1} in {2}. Replace {3}?</source>
-        <translation>{2} 中已存在 {0}。是否替换？</translation>
-    </message>
-    <message>
-        <location filename="../../her2desk/ui/main_window.py" line="788"/>
+        <location filename="../../her2desk/ui/main_window.py" line="812"/>
         <source>Replace the report?</source>
         <translation>替换现有报告？</translation>
     </message>
     <message>
-        <location filename="../../her2desk/ui/main_window.py" line="798"/>
+        <location filename="../../her2desk/ui/main_window.py" line="812"/>
+        <source>{0} already exist{1} in {2}. Replace {3}?</source>
+        <translation>{2} 中已存在 {0}。是否替换？</translation>
+    </message>
+    <message>
+        <location filename="../../her2desk/ui/main_window.py" line="822"/>
         <source>Every column of this study was recognised; there is nothing to map.</source>
         <translation>本研究的所有列均已识别，无需映射。</translation>
     </message>
     <message>
-        <location filename="../../her2desk/ui/main_window.py" line="895"/>
+        <location filename="../../her2desk/ui/main_window.py" line="919"/>
         <source>Applying the new settings…</source>
         <translation>正在应用新设置…</translation>
     </message>
     <message>
-        <location filename="../../her2desk/ui/main_window.py" line="919"/>
+        <location filename="../../her2desk/ui/main_window.py" line="943"/>
         <source>&amp;{0} {1}</source>
         <translation>&amp;{0} {1}</translation>
     </message>
     <message>
-        <location filename="../../her2desk/ui/main_window.py" line="928"/>
+        <location filename="../../her2desk/ui/main_window.py" line="952"/>
         <source>her2desk user guide</source>
         <translation>her2desk 用户指南</translation>
+    </message>
+    <message>
+        <location filename="../../her2desk/ui/main_window.py" line="966"/>
+        <source>About her2desk</source>
+        <translation>关于 her2desk</translation>
+    </message>
+    <message>
+        <location filename="../../her2desk/ui/main_window.py" line="967"/>
+        <source>her2desk — CRF import, validation and the analyses of HER2-positive breast cancer cohort studies (after Ran et al., BMC Cancer 2024).</source>
+        <translation>her2desk — HER2 阳性乳腺癌队列研究的 CRF 导入、数据核查与统计分析（依据 Ran 等，BMC Cancer 2024）。</translation>
+    </message>
+    <message>
+        <location filename="../../her2desk/ui/main_window.py" line="985"/>
+        <source>Drop the CRF workbook to open it</source>
+        <translation>松开鼠标即可打开 CRF 工作簿</translation>
+    </message>
+    <message>
+        <location filename="../../her2desk/ui/main_window.py" line="987"/>
+        <source>{0} is not a CRF workbook
+({1})</source>
+        <translation>{0} 不是 CRF 工作簿
+（{1}）</translation>
+    </message>
+    <message>
+        <location filename="../../her2desk/ui/main_window.py" line="1017"/>
+        <source>{0} is not a CRF workbook: {1}</source>
+        <translation>{0} 不是 CRF 工作簿：{1}</translation>
+    </message>
+    <message>
+        <location filename="../../her2desk/ui/main_window.py" line="1018"/>
+        <source>{0} are not a CRF workbook: {1}</source>
+        <translation>{0} 不是 CRF 工作簿：{1}</translation>
+    </message>
+    <message>
+        <location filename="../../her2desk/ui/main_window.py" line="1073"/>
+        <source>
+&lt;h2&gt;her2desk in five steps&lt;/h2&gt;
+&lt;ol&gt;
+&lt;li&gt;&lt;b&gt;Get a CRF.&lt;/b&gt; File ▸ New CRF template… saves an empty workbook with drop-down lists.
+ Fill one row per patient (rebiopsies: one row per biopsy).&lt;/li&gt;
+&lt;li&gt;&lt;b&gt;Open it.&lt;/b&gt; File ▸ Open CRF… (Ctrl+O) or drop the .xlsx/.csv file on the window.
+ Open sample study shows a complete example.&lt;/li&gt;
+&lt;li&gt;&lt;b&gt;Fix what Validation lists.&lt;/b&gt; Errors (red) must be fixed in the workbook; warnings
+ (amber) are worth a look. The Data tab tints the same cells; hover them for the reason.&lt;/li&gt;
+&lt;li&gt;&lt;b&gt;Check Eligibility.&lt;/b&gt; Every excluded patient shows the first rule they failed.&lt;/li&gt;
+&lt;li&gt;&lt;b&gt;Read the results.&lt;/b&gt; Baseline tables, neoadjuvant response, survival curves,
+ Cox models and first-line therapy. Export any table (Ctrl+E) or the whole study report.&lt;/li&gt;
+&lt;/ol&gt;
+&lt;p&gt;Study settings… (data cutoff, enrolment window, FISH threshold, CI type, time unit) are
+saved next to the workbook, so the same file always gives the same numbers.&lt;/p&gt;
+&lt;p&gt;Keyboard: Ctrl+1 … Ctrl+8 switch pages, Ctrl+9 goes to the last page.&lt;/p&gt;
+</source>
+        <translation>
+&lt;h2&gt;五步使用 her2desk&lt;/h2&gt;
+&lt;ol&gt;
+&lt;li&gt;&lt;b&gt;准备 CRF。&lt;/b&gt;文件 ▸ 新建 CRF 模板… 可保存带下拉列表的空白工作簿。
+ 每位患者填写一行（再活检：每次活检一行）。&lt;/li&gt;
+&lt;li&gt;&lt;b&gt;打开 CRF。&lt;/b&gt;文件 ▸ 打开 CRF…（Ctrl+O），或将 .xlsx/.csv 文件拖放到窗口上。
+ “打开示例研究”可查看完整示例。&lt;/li&gt;
+&lt;li&gt;&lt;b&gt;修正“数据核查”列出的问题。&lt;/b&gt;错误（红色）必须在工作簿中修正；警告
+ （琥珀色）值得查看。“数据”页会对相同单元格着色，鼠标悬停可查看原因。&lt;/li&gt;
+&lt;li&gt;&lt;b&gt;检查入组筛选。&lt;/b&gt;每位被排除的患者都会显示其未满足的第一条标准。&lt;/li&gt;
+&lt;li&gt;&lt;b&gt;阅读结果。&lt;/b&gt;基线特征表、新辅助治疗疗效、生存曲线、
+ Cox 模型和一线治疗。可导出任一表格（Ctrl+E）或整份研究报告。&lt;/li&gt;
+&lt;/ol&gt;
+&lt;p&gt;研究设置…（数据截止日期、入组时间窗、FISH 阈值、置信区间类型、时间单位）保存在
+工作簿旁，因此同一文件总能得到相同的数值。&lt;/p&gt;
+&lt;p&gt;键盘：Ctrl+1 … Ctrl+8 切换页面，Ctrl+9 转到最后一页。&lt;/p&gt;
+</translation>
     </message>
 </context>
 <context>
@@ -511,12 +595,12 @@ The Data, Validation and Eligibility pages still show the study.</source>
 <context>
     <name>NeoadjuvantPanel</name>
     <message>
-        <location filename="../../her2desk/ui/panels/neoadjuvant_panel.py" line="121"/>
+        <location filename="../../her2desk/ui/panels/neoadjuvant_panel.py" line="123"/>
         <source>Analysis:</source>
         <translation>分析：</translation>
     </message>
     <message>
-        <location filename="../../her2desk/ui/panels/neoadjuvant_panel.py" line="180"/>
+        <location filename="../../her2desk/ui/panels/neoadjuvant_panel.py" line="183"/>
         <source>No patient in the cohort had neoadjuvant therapy with a recorded grade.</source>
         <translation>队列中没有接受新辅助治疗且记录了分级的患者。</translation>
     </message>
@@ -524,7 +608,7 @@ The Data, Validation and Eligibility pages still show the study.</source>
 <context>
     <name>PairsBox</name>
     <message>
-        <location filename="../../her2desk/ui/panels/pairs_table.py" line="103"/>
+        <location filename="../../her2desk/ui/panels/pairs_table.py" line="104"/>
         <source>{0}. {1}</source>
         <translation>{0}. {1}</translation>
     </message>
@@ -732,37 +816,37 @@ The Data, Validation and Eligibility pages still show the study.</source>
 <context>
     <name>SurvivalPanel</name>
     <message>
-        <location filename="../../her2desk/ui/panels/survival_panel.py" line="199"/>
+        <location filename="../../her2desk/ui/panels/survival_panel.py" line="201"/>
         <source>95 % CI bands</source>
         <translation>95% 置信区间带</translation>
     </message>
     <message>
-        <location filename="../../her2desk/ui/panels/survival_panel.py" line="201"/>
+        <location filename="../../her2desk/ui/panels/survival_panel.py" line="203"/>
         <source>Median lines</source>
         <translation>中位生存期线</translation>
     </message>
     <message>
-        <location filename="../../her2desk/ui/panels/survival_panel.py" line="202"/>
+        <location filename="../../her2desk/ui/panels/survival_panel.py" line="204"/>
         <source>Yearly hazard</source>
         <translation>逐年风险</translation>
     </message>
     <message>
-        <location filename="../../her2desk/ui/panels/survival_panel.py" line="203"/>
+        <location filename="../../her2desk/ui/panels/survival_panel.py" line="205"/>
         <source>Events per 100 person-years in each year of follow-up: shows when risk accrues, e.g. curves that cross late.</source>
         <translation>随访每一年内每 100 人年的事件数：显示风险何时累积，例如后期交叉的曲线。</translation>
     </message>
     <message>
-        <location filename="../../her2desk/ui/panels/survival_panel.py" line="225"/>
+        <location filename="../../her2desk/ui/panels/survival_panel.py" line="227"/>
         <source>Endpoint:</source>
         <translation>终点：</translation>
     </message>
     <message>
-        <location filename="../../her2desk/ui/panels/survival_panel.py" line="228"/>
+        <location filename="../../her2desk/ui/panels/survival_panel.py" line="230"/>
         <source>Compare:</source>
         <translation>比较：</translation>
     </message>
     <message>
-        <location filename="../../her2desk/ui/panels/survival_panel.py" line="231"/>
+        <location filename="../../her2desk/ui/panels/survival_panel.py" line="233"/>
         <source>Time in:</source>
         <translation>时间单位：</translation>
     </message>
@@ -828,7 +912,7 @@ The Data, Validation and Eligibility pages still show the study.</source>
 <context>
     <name>common</name>
     <message>
-        <location filename="../../her2desk/ui/panels/common.py" line="68"/>
+        <location filename="../../her2desk/ui/panels/common.py" line="69"/>
         <source>Save figure ▾</source>
         <translation>保存图 ▾</translation>
     </message>

@@ -19,7 +19,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from ..language import shown
+from ..language import reshow, shown
 from ..models.dataframe_model import DataFrameFilterProxyModel, DataFrameTableModel, IssueMap
 from ..workers import TaskCancelled, TaskRunner
 
@@ -75,6 +75,7 @@ class Panel(QWidget):
         own (they keep their English and ask the catalogue again); a panel with more adds here."""
         if not self.is_showing_contents():
             self.show_message(self._message_source)
+        reshow(self)
 
     def show_contents(self) -> None:
         self._stack.setCurrentWidget(self.contents)

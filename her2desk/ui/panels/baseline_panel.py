@@ -17,6 +17,7 @@ from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QTabBar, QVBoxLayo
 
 from ...i18n import N_
 from ...report.format import format_median_range, format_n_percent, format_p, math_signs, minus_sign
+from ..language import add_shown_item
 from ..dialogs.patient_list import PatientListDialog, show_patient_list
 from ..models.report_table_model import ReportCell, ReportRow
 from ..workers import TaskCancelled, TaskRunner
@@ -30,7 +31,7 @@ TAB_LABELS = {"table1": "Table 1 · Baseline characteristics",
               "table2": "Table 2 · Early treatment",
               "table3": "Table 3 · Metastatic patterns (MBC)"}
 #: Words for the groupings of ``analysis.tables.GROUPINGS``; unknown keys show as is.
-GROUPING_LABELS = {"hr_status": "HR status", "er_pr_subgroup": "ER/PR subgroup"}
+GROUPING_LABELS = {"hr_status": N_("HR status"), "er_pr_subgroup": N_("ER/PR subgroup")}
 _SUPERSCRIPTS = "ᵃᵇᶜᵈᵉᶠᵍʰⁱʲᵏˡᵐⁿᵒᵖʳˢᵗᵘᵛʷˣʸᶻ"
 
 
@@ -126,7 +127,7 @@ def baseline_rows(table: Any, patients: Callable[[str, Any, str], Callable[[], l
                 cells.append(ReportCell(
                     format_median_range(comp.median[g], comp.minimum[g], comp.maximum[g]),
                     raw=float(comp.median[g]),
-                    tooltip=f"n = {int(comp.n[g])} with a value"
+                    tooltip=N_(f"n = {int(comp.n[g])} with a value")
                             + (f"; {int(comp.n_missing[g])} missing" if int(comp.n_missing[g]) else ""),
                     patients=patients(comp.variable, None, g) if patients else None,
                     what=f"{who(g)}, {comp.label}", extra_columns=(comp.variable,)))
@@ -190,7 +191,7 @@ class BaselinePanel(Panel):
         self.grouping_box.blockSignals(True)
         self.grouping_box.clear()
         for key in keys:
-            self.grouping_box.addItem(grouping_label(key), key)
+            add_shown_item(self.grouping_box, grouping_label(key), key)
         i = self.grouping_box.findData(current)
         self.grouping_box.setCurrentIndex(max(i, 0))
         self.grouping_box.blockSignals(False)
@@ -254,8 +255,8 @@ class BaselinePanel(Panel):
         headers, rows, notes = baseline_rows(table, patients if cohort is not None else None)
         n = table.group_n.get(ALL, 0)
         words = population_words(key)
-        subtitle = (f"{words[0].upper()}{words[1:]} (n = {n}), compared by "
-                    f"{grouping_label(grouping)}.")
+        population = words[0].upper() + words[1:]
+        subtitle = N_(f"{population} (n = {n}), compared by {grouping_label(grouping)}.")
         p_tip = "Hover a P value to see which test gave it and why."
         self.table.set_table(table.title, headers, rows, notes=notes, subtitle=subtitle,
                              header_tooltips=[""] * (len(headers) - 1) + [p_tip])

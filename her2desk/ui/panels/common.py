@@ -10,6 +10,7 @@ from PySide6.QtCore import QCoreApplication, Qt
 from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QFileDialog, QLabel, QMenu, QSplitter, QToolButton, QVBoxLayout, QWidget
 
+from ..language import set_shown
 from ..plots import export
 from ..plots.journal import JOURNAL_FILTER
 
@@ -56,7 +57,7 @@ def warning_box(name: str, parent: QWidget | None = None) -> QLabel:
 def show_notes(label: QLabel, notes: Sequence[str | None]) -> list[str]:
     """One "⚠ note" line per distinct note; the label is hidden when there is none."""
     shown = distinct_notes(notes)
-    label.setText("\n".join(f"⚠ {n}" for n in shown))
+    set_shown(label, "\n".join(f"⚠ {n}" for n in shown))
     label.setVisible(bool(shown))
     return shown
 

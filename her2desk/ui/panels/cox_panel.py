@@ -26,7 +26,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from ...i18n import N_
 from ...report.format import DASH, format_hr_with_ci, not_estimable_text, pretty_label
+from ..language import add_shown_item
 from ..plots.forest_plot import ForestPlotWidget
 from ..text import p_text
 from .base import Panel
@@ -82,12 +84,12 @@ class CoxPanel(Panel):
         screened = {c.variable for c in COVARIATES}
         self.endpoint_box = QComboBox()
         self.endpoint_box.setAccessibleName("Endpoint")
-        self.endpoint_box.addItem("Overall survival (OS)", "OS")
-        self.endpoint_box.addItem("Disease-free survival (DFS)", "DFS")
+        add_shown_item(self.endpoint_box, N_("Overall survival (OS)"), "OS")
+        add_shown_item(self.endpoint_box, N_("Disease-free survival (DFS)"), "DFS")
         self.forest_box = QComboBox()
         self.forest_box.setAccessibleName("Forest plot shows")
-        self.forest_box.addItem("Multivariate model", "multivariate")
-        self.forest_box.addItem("Univariate models", "univariate")
+        add_shown_item(self.forest_box, N_("Multivariate model"), "multivariate")
+        add_shown_item(self.forest_box, N_("Univariate models"), "univariate")
         self.save_button = QPushButton(self.tr("Save forest plot…"))
         self.save_button.setAccessibleName("Save the forest plot")
         self.save_button.clicked.connect(lambda: self.save_figure())
@@ -374,9 +376,9 @@ class CoxPanel(Panel):
             rows = [ForestRow(f"{t.label}: {pretty_label(t.level)} vs {pretty_label(t.reference)}",
                               t.hazard_ratio, t.ci[0], t.ci[1],
                               t.p_value, t.estimable) for m in self.univariate for t in m.terms]
-            self.forest.set_rows(rows, title=f"Univariate Cox models, {ep}")
+            self.forest.set_rows(rows, title=N_(f"Univariate Cox models, {ep}"))
         elif self.model is not None:
-            self.forest.set_cox_model(self.model, title=f"Multivariate Cox model, {ep}")
+            self.forest.set_cox_model(self.model, title=N_(f"Multivariate Cox model, {ep}"))
         else:
             self.forest.set_rows([], title="")
 

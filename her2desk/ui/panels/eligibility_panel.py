@@ -14,6 +14,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from ...i18n import N_
+from ..language import set_shown
 from ..dialogs.patient_list import PatientListDialog, show_patient_list
 from ..plots.flowchart import FlowchartView
 from ..text import column_label, fields_text
@@ -40,10 +42,10 @@ def settings_text(settings: Any) -> str:
     if settings is None:
         return ""
     get = lambda name: getattr(settings, name, "—")  # noqa: E731
-    return (f"<b>Settings used:</b> enrolment {get('enrol_from')} to {get('enrol_to')} · "
-            f"data cutoff {get('cutoff')} · HER2 FISH positive at ratio ≥ {get('fish_threshold')} · "
-            f"de novo MBC within {get('de_novo_window_days')} days "
-            "<span style='color:#555'>(File ▸ Study settings…)</span>")
+    return N_(f"<b>Settings used:</b> enrolment {get('enrol_from')} to {get('enrol_to')} · "
+              f"data cutoff {get('cutoff')} · HER2 FISH positive at ratio ≥ {get('fish_threshold')} · "
+              f"de novo MBC within {get('de_novo_window_days')} days "
+              "<span style='color:#555'>(File ▸ Study settings…)</span>")
 
 
 def flow_patients(cohort: pd.DataFrame, key: str, rule_keys: dict[str, str] | None = None) -> list[str]:
@@ -121,7 +123,7 @@ class EligibilityPanel(Panel):
         flow = loaded.flowchart
         self.flowchart.set_flowchart(flow)
         self.flow_label.setText(flowchart_html(flow))
-        self.settings_label.setText(settings_text(getattr(loaded, "settings", None)))
+        set_shown(self.settings_label, settings_text(getattr(loaded, "settings", None)))
         self.rule_keys = dict(getattr(flow, "rule_keys", {}) or {})
         cohort = loaded.cohort
         self.cohort = cohort

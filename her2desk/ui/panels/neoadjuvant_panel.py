@@ -19,7 +19,9 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
 )
 
+from ...i18n import N_
 from ...report.format import DASH, format_rate_ci
+from ..language import add_shown_item, set_shown
 from ..plots.bar_chart import BarChartWidget
 from ..text import p_phrase, p_text
 from .base import Panel
@@ -171,10 +173,11 @@ class NeoadjuvantPanel(Panel):
             return
         self.cohort = cohort
         self.analyses = list(neo.analyses)
-        self.footnote.setText(getattr(neo, "footnote", ""))
+        set_shown(self.footnote, getattr(neo, "footnote", ""))
         self.choice.blockSignals(True)
         self.choice.clear()
-        self.choice.addItems([a.title for a in self.analyses])
+        for a in self.analyses:
+            add_shown_item(self.choice, a.title)
         self.choice.blockSignals(False)
         if not self.analyses:
             self.show_message(self.tr("No patient in the cohort had neoadjuvant therapy with a recorded grade."))
@@ -204,8 +207,9 @@ class NeoadjuvantPanel(Panel):
         self.pairs_box.set_item(self.paper.get(item_id) if item_id else None)
         g = a.grades.overall
         abbreviations = f"  ·  {ABBREVIATIONS}" if any(str(x) in SHORT_GROUPS for x in a.grades.groups) else ""
-        self.grade_p.setText("Miller–Payne grade distribution across groups: " + p_phrase("P", g.p_value)
-                             + (f" ({g.test})" if g.test else "") + abbreviations)
+        test = f" ({g.test})" if g.test else ""
+        set_shown(self.grade_p, N_(f"Miller–Payne grade distribution across groups: {p_phrase('P', g.p_value)}"
+                                   f"{test}{abbreviations}"))
         self.grade_p.setToolTip(test_tooltip(g.test, g.reason))
         self.analysis_shown.emit(a)
 

@@ -16,6 +16,7 @@ from typing import Any
 from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
 
 from ...report.format import DASH, NOT_ESTIMABLE, format_hr_with_ci, format_percent
+from ..language import set_shown
 from ..text import p_text
 from .common import show_notes, warning_box
 from .result_table import Cell, ResultTable
@@ -122,7 +123,7 @@ class PairsBox(QWidget):
                           "unadjusted by default, as the paper.",
             "Paper": "The value the paper prints for this comparison, where it prints one.",
         })
-        self.footnote.setText(item.footnote)
+        set_shown(self.footnote, item.footnote)
         for w in (self.title, self.table):
             w.setVisible(True)
         self.footnote.setVisible(bool(item.footnote))

@@ -26,8 +26,10 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from ...i18n import N_
 from ...report.format import (DASH, MEDIAN_NOTE, NOT_ESTIMABLE, REFERENCE, format_hr, format_hr_ci,
                               format_hr_with_ci, format_median_with_ci, format_rate_ci)
+from ..language import add_shown_item, find_english, set_shown
 from ..plots import style
 from ..plots.figure import FigureWidget
 from ..plots.km_plot import KMPlotWidget
@@ -75,9 +77,9 @@ def grouping_options() -> tuple[GroupingOption, ...]:
     return tuple(GroupingOption(label, column, subset) for label, column, subset in SURVIVAL_GROUPINGS)
 
 
-ENDPOINT_LABELS = {"OS": "Overall survival (OS)", "DFS": "Disease-free survival (DFS)",
-                   "advanced_OS": "Overall survival from MBC diagnosis (advanced-OS)",
-                   "PFS": "First-line progression-free survival (PFS)"}
+ENDPOINT_LABELS = {"OS": N_("Overall survival (OS)"), "DFS": N_("Disease-free survival (DFS)"),
+                   "advanced_OS": N_("Overall survival from MBC diagnosis (advanced-OS)"),
+                   "PFS": N_("First-line progression-free survival (PFS)")}
 
 
 def spec_for(endpoint: str, option: GroupingOption) -> Any:
@@ -190,16 +192,16 @@ class SurvivalPanel(Panel):
         self.endpoint_box = QComboBox()
         self.endpoint_box.setAccessibleName("Endpoint")
         for key in ENDPOINTS:
-            self.endpoint_box.addItem(ENDPOINT_LABELS.get(key, key), key)
+            add_shown_item(self.endpoint_box, ENDPOINT_LABELS.get(key, key), key)
         self.grouping_box = QComboBox()
         self.grouping_box.setAccessibleName("Compare groups")
         for opt in self.options:
-            self.grouping_box.addItem(opt.label, opt.column)
+            add_shown_item(self.grouping_box, opt.label, opt.column)
         self.grouping_box.setCurrentIndex(1)   # by HR status: the study's main comparison (Fig 4b)
         self.unit_box = QComboBox()
         self.unit_box.setAccessibleName("Time unit")
-        self.unit_box.addItem("Months", "months")
-        self.unit_box.addItem("Years", "years")
+        add_shown_item(self.unit_box, N_("Months"), "months")
+        add_shown_item(self.unit_box, N_("Years"), "years")
         self.ci_check = QCheckBox(self.tr("95 % CI bands"))
         self.ci_check.setChecked(True)
         self.median_check = QCheckBox(self.tr("Median lines"))
@@ -359,7 +361,7 @@ class SurvivalPanel(Panel):
         self.endpoint_box.blockSignals(False)
         if grouping_label is not None:
             self.grouping_box.blockSignals(True)
-            self.grouping_box.setCurrentIndex(self.grouping_box.findText(grouping_label))
+            self.grouping_box.setCurrentIndex(find_english(self.grouping_box, grouping_label))
             self.grouping_box.blockSignals(False)
         self._choice_changed()
 
@@ -440,7 +442,7 @@ class SurvivalPanel(Panel):
         self._fill_table(comparison)
         self._fill_pairs(comparison)
         self._fill_hazards(comparison)
-        self.footnote.setText(comparison.footnote)
+        set_shown(self.footnote, comparison.footnote)
         self.comparison_shown.emit(comparison)
 
     def _fill_pairs(self, comparison: Any) -> None:
