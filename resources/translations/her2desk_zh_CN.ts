@@ -127,6 +127,129 @@
     </message>
 </context>
 <context>
+    <name>FigureOptionsDialog</name>
+    <message>
+        <location filename="../../her2desk/ui/dialogs/figure_options.py" line="29"/>
+        <source>All Kaplan–Meier plots</source>
+        <translation>所有 Kaplan–Meier 图</translation>
+    </message>
+    <message>
+        <location filename="../../her2desk/ui/dialogs/figure_options.py" line="30"/>
+        <source>All bar charts</source>
+        <translation>所有柱状图</translation>
+    </message>
+    <message>
+        <location filename="../../her2desk/ui/dialogs/figure_options.py" line="31"/>
+        <source>All forest plots</source>
+        <translation>所有森林图</translation>
+    </message>
+    <message>
+        <location filename="../../her2desk/ui/dialogs/figure_options.py" line="32"/>
+        <source>All yearly-hazard plots</source>
+        <translation>所有年度风险图</translation>
+    </message>
+    <message>
+        <location filename="../../her2desk/ui/dialogs/figure_options.py" line="43"/>
+        <source>Figure options</source>
+        <translation>图形选项</translation>
+    </message>
+    <message>
+        <location filename="../../her2desk/ui/dialogs/figure_options.py" line="47"/>
+        <source>Show a title (journals print the caption under the figure)</source>
+        <translation>显示标题（期刊将图注印在图下方）</translation>
+    </message>
+    <message>
+        <location filename="../../her2desk/ui/dialogs/figure_options.py" line="50"/>
+        <source>the figure's own title</source>
+        <translation>图形自身的标题</translation>
+    </message>
+    <message>
+        <location filename="../../her2desk/ui/dialogs/figure_options.py" line="54"/>
+        <source>Title</source>
+        <translation>标题</translation>
+    </message>
+    <message>
+        <location filename="../../her2desk/ui/dialogs/figure_options.py" line="56"/>
+        <location filename="../../her2desk/ui/dialogs/figure_options.py" line="58"/>
+        <source>the figure's own label</source>
+        <translation>图形自身的标签</translation>
+    </message>
+    <message>
+        <location filename="../../her2desk/ui/dialogs/figure_options.py" line="59"/>
+        <source>X axis label</source>
+        <translation>X 轴标签</translation>
+    </message>
+    <message>
+        <location filename="../../her2desk/ui/dialogs/figure_options.py" line="60"/>
+        <source>Y axis label</source>
+        <translation>Y 轴标签</translation>
+    </message>
+    <message>
+        <location filename="../../her2desk/ui/dialogs/figure_options.py" line="64"/>
+        <source>Colours</source>
+        <translation>颜色</translation>
+    </message>
+    <message>
+        <location filename="../../her2desk/ui/dialogs/figure_options.py" line="65"/>
+        <source>Groups: legend label and colour (#rrggbb; empty: the palette's)</source>
+        <translation>分组：图例标签和颜色（#rrggbb；留空则用调色板的颜色）</translation>
+    </message>
+    <message>
+        <location filename="../../her2desk/ui/dialogs/figure_options.py" line="78"/>
+        <source>{0} colour</source>
+        <translation>{0}颜色</translation>
+    </message>
+    <message>
+        <location filename="../../her2desk/ui/dialogs/figure_options.py" line="81"/>
+        <location filename="../../her2desk/ui/dialogs/figure_options.py" line="85"/>
+        <source>automatic</source>
+        <translation>自动</translation>
+    </message>
+    <message>
+        <location filename="../../her2desk/ui/dialogs/figure_options.py" line="87"/>
+        <source>Number-at-risk table under the plot</source>
+        <translation>图下方的风险人数表</translation>
+    </message>
+    <message>
+        <location filename="../../her2desk/ui/dialogs/figure_options.py" line="89"/>
+        <source>Cumulative events beside the numbers at risk</source>
+        <translation>在风险人数旁显示累计事件数</translation>
+    </message>
+    <message>
+        <location filename="../../her2desk/ui/dialogs/figure_options.py" line="92"/>
+        <source>Time axis ends at</source>
+        <translation>时间轴终点</translation>
+    </message>
+    <message>
+        <location filename="../../her2desk/ui/dialogs/figure_options.py" line="93"/>
+        <source>Tick every</source>
+        <translation>刻度间隔</translation>
+    </message>
+    <message>
+        <location filename="../../her2desk/ui/dialogs/figure_options.py" line="100"/>
+        <source>Only {0}</source>
+        <translation>仅{0}</translation>
+    </message>
+    <message>
+        <location filename="../../her2desk/ui/dialogs/figure_options.py" line="101"/>
+        <source>Apply to</source>
+        <translation>应用于</translation>
+    </message>
+    <message>
+        <location filename="../../her2desk/ui/dialogs/figure_options.py" line="137"/>
+        <source>The colour of {0} must look like #0072B2.</source>
+        <translation>{0}的颜色须形如 #0072B2。</translation>
+    </message>
+</context>
+<context>
+    <name>FigureWidget</name>
+    <message>
+        <location filename="../../her2desk/ui/plots/figure.py" line="196"/>
+        <source>Figure options…</source>
+        <translation>图形选项…</translation>
+    </message>
+</context>
+<context>
     <name>FilterableTable</name>
     <message>
         <location filename="../../her2desk/ui/panels/base.py" line="159"/>
@@ -221,13 +344,13 @@
     </message>
     <message>
         <location filename="../../her2desk/ui/main_window.py" line="66"/>
-        <source>Neoadjuvant</source>
-        <translation>新辅助治疗</translation>
+        <source>Survival</source>
+        <translation>生存分析</translation>
     </message>
     <message>
         <location filename="../../her2desk/ui/main_window.py" line="66"/>
-        <source>Survival</source>
-        <translation>生存分析</translation>
+        <source>Neoadjuvant</source>
+        <translation>新辅助治疗</translation>
     </message>
     <message>
         <location filename="../../her2desk/ui/main_window.py" line="67"/>
@@ -381,28 +504,28 @@
         <translation>{0} — her2desk</translation>
     </message>
     <message>
-        <location filename="../../her2desk/ui/main_window.py" line="498"/>
-        <location filename="../../her2desk/ui/main_window.py" line="883"/>
+        <location filename="../../her2desk/ui/main_window.py" line="501"/>
+        <location filename="../../her2desk/ui/main_window.py" line="886"/>
         <source>Computing the study's analyses…</source>
         <translation>正在计算研究分析…</translation>
     </message>
     <message>
-        <location filename="../../her2desk/ui/main_window.py" line="507"/>
+        <location filename="../../her2desk/ui/main_window.py" line="510"/>
         <source>{0} column was not recognised — &lt;a href='map-columns'&gt;Map columns…&lt;/a&gt;</source>
         <translation>{0} 列未能识别 — &lt;a href='map-columns'&gt;映射列…&lt;/a&gt;</translation>
     </message>
     <message>
-        <location filename="../../her2desk/ui/main_window.py" line="509"/>
+        <location filename="../../her2desk/ui/main_window.py" line="512"/>
         <source>{0} columns were not recognised — &lt;a href='map-columns'&gt;Map columns…&lt;/a&gt;</source>
         <translation>{0} 列未能识别 — &lt;a href='map-columns'&gt;映射列…&lt;/a&gt;</translation>
     </message>
     <message>
-        <location filename="../../her2desk/ui/main_window.py" line="595"/>
+        <location filename="../../her2desk/ui/main_window.py" line="598"/>
         <source>The analyses could not be run. {0}</source>
         <translation>无法运行分析。{0}</translation>
     </message>
     <message>
-        <location filename="../../her2desk/ui/main_window.py" line="599"/>
+        <location filename="../../her2desk/ui/main_window.py" line="602"/>
         <source>The analyses could not be run, so this page is empty.
 
 {0}
@@ -415,139 +538,139 @@ The Data, Validation and Eligibility pages still show the study.</source>
 “数据”“数据核查”和“入组筛选”页仍显示该研究。</translation>
     </message>
     <message>
-        <location filename="../../her2desk/ui/main_window.py" line="667"/>
+        <location filename="../../her2desk/ui/main_window.py" line="670"/>
         <source>Analyses done.</source>
         <translation>分析完成。</translation>
     </message>
     <message>
-        <location filename="../../her2desk/ui/main_window.py" line="676"/>
+        <location filename="../../her2desk/ui/main_window.py" line="679"/>
         <source>Open a study first: the paper's items are computed from its patients.</source>
         <translation>请先打开研究：论文条目由研究中的患者计算得出。</translation>
     </message>
     <message>
-        <location filename="../../her2desk/ui/main_window.py" line="708"/>
+        <location filename="../../her2desk/ui/main_window.py" line="711"/>
         <source>{0} could not be opened. {1}{2}</source>
         <translation>无法打开 {0}。{1}{2}</translation>
     </message>
     <message>
-        <location filename="../../her2desk/ui/main_window.py" line="713"/>
+        <location filename="../../her2desk/ui/main_window.py" line="716"/>
         <source>Cancelled.</source>
         <translation>已取消。</translation>
     </message>
     <message>
-        <location filename="../../her2desk/ui/main_window.py" line="728"/>
+        <location filename="../../her2desk/ui/main_window.py" line="731"/>
         <source>No study open — File ▸ Open CRF… or drop a workbook here</source>
         <translation>未打开研究 — 文件 ▸ 打开 CRF…，或将工作簿拖放到此处</translation>
     </message>
     <message>
-        <location filename="../../her2desk/ui/main_window.py" line="734"/>
+        <location filename="../../her2desk/ui/main_window.py" line="737"/>
         <source>{0} patients · {1} eligible · {2} error{3} · {4} warning{5}</source>
         <translation>{0} 例患者 · {1} 例符合条件 · {2} 个错误 · {4} 个警告</translation>
     </message>
     <message>
-        <location filename="../../her2desk/ui/main_window.py" line="738"/>
+        <location filename="../../her2desk/ui/main_window.py" line="741"/>
         <source>Save empty CRF workbook</source>
         <translation>保存空白 CRF 工作簿</translation>
     </message>
     <message>
-        <location filename="../../her2desk/ui/main_window.py" line="751"/>
+        <location filename="../../her2desk/ui/main_window.py" line="754"/>
         <source>Empty CRF saved as {0}.</source>
         <translation>空白 CRF 已保存为 {0}。</translation>
     </message>
     <message>
-        <location filename="../../her2desk/ui/main_window.py" line="761"/>
+        <location filename="../../her2desk/ui/main_window.py" line="764"/>
         <source>This page has no table to export yet.</source>
         <translation>本页尚无可导出的表格。</translation>
     </message>
     <message>
-        <location filename="../../her2desk/ui/main_window.py" line="764"/>
+        <location filename="../../her2desk/ui/main_window.py" line="767"/>
         <source>Export table</source>
         <translation>导出表格</translation>
     </message>
     <message>
-        <location filename="../../her2desk/ui/main_window.py" line="782"/>
+        <location filename="../../her2desk/ui/main_window.py" line="785"/>
         <source>Table saved as {0}.</source>
         <translation>表格已保存为 {0}。</translation>
     </message>
     <message>
-        <location filename="../../her2desk/ui/main_window.py" line="794"/>
+        <location filename="../../her2desk/ui/main_window.py" line="797"/>
         <source>Figure saved as {0}.</source>
         <translation>图已保存为 {0}。</translation>
     </message>
     <message>
-        <location filename="../../her2desk/ui/main_window.py" line="801"/>
+        <location filename="../../her2desk/ui/main_window.py" line="804"/>
         <source>Open a study and wait for the analyses before exporting the report.</source>
         <translation>请先打开研究并等待分析完成，再导出报告。</translation>
     </message>
     <message>
-        <location filename="../../her2desk/ui/main_window.py" line="804"/>
+        <location filename="../../her2desk/ui/main_window.py" line="807"/>
         <source>Folder for the study report</source>
         <translation>研究报告的保存文件夹</translation>
     </message>
     <message>
-        <location filename="../../her2desk/ui/main_window.py" line="812"/>
-        <source>Replace the report?</source>
-        <translation>替换现有报告？</translation>
-    </message>
-    <message>
-        <location filename="../../her2desk/ui/main_window.py" line="812"/>
+        <location filename="../../her2desk/ui/main_window.py" line="815"/>
         <source>{0} already exist{1} in {2}. Replace {3}?</source>
         <translation>{2} 中已存在 {0}。是否替换？</translation>
     </message>
     <message>
-        <location filename="../../her2desk/ui/main_window.py" line="822"/>
+        <location filename="../../her2desk/ui/main_window.py" line="815"/>
+        <source>Replace the report?</source>
+        <translation>替换现有报告？</translation>
+    </message>
+    <message>
+        <location filename="../../her2desk/ui/main_window.py" line="825"/>
         <source>Every column of this study was recognised; there is nothing to map.</source>
         <translation>本研究的所有列均已识别，无需映射。</translation>
     </message>
     <message>
-        <location filename="../../her2desk/ui/main_window.py" line="919"/>
+        <location filename="../../her2desk/ui/main_window.py" line="922"/>
         <source>Applying the new settings…</source>
         <translation>正在应用新设置…</translation>
     </message>
     <message>
-        <location filename="../../her2desk/ui/main_window.py" line="943"/>
+        <location filename="../../her2desk/ui/main_window.py" line="946"/>
         <source>&amp;{0} {1}</source>
         <translation>&amp;{0} {1}</translation>
     </message>
     <message>
-        <location filename="../../her2desk/ui/main_window.py" line="952"/>
+        <location filename="../../her2desk/ui/main_window.py" line="955"/>
         <source>her2desk user guide</source>
         <translation>her2desk 用户指南</translation>
     </message>
     <message>
-        <location filename="../../her2desk/ui/main_window.py" line="966"/>
+        <location filename="../../her2desk/ui/main_window.py" line="969"/>
         <source>About her2desk</source>
         <translation>关于 her2desk</translation>
     </message>
     <message>
-        <location filename="../../her2desk/ui/main_window.py" line="967"/>
+        <location filename="../../her2desk/ui/main_window.py" line="970"/>
         <source>her2desk — CRF import, validation and the analyses of HER2-positive breast cancer cohort studies (after Ran et al., BMC Cancer 2024).</source>
         <translation>her2desk — HER2 阳性乳腺癌队列研究的 CRF 导入、数据核查与统计分析（依据 Ran 等，BMC Cancer 2024）。</translation>
     </message>
     <message>
-        <location filename="../../her2desk/ui/main_window.py" line="985"/>
+        <location filename="../../her2desk/ui/main_window.py" line="988"/>
         <source>Drop the CRF workbook to open it</source>
         <translation>松开鼠标即可打开 CRF 工作簿</translation>
     </message>
     <message>
-        <location filename="../../her2desk/ui/main_window.py" line="987"/>
+        <location filename="../../her2desk/ui/main_window.py" line="990"/>
         <source>{0} is not a CRF workbook
 ({1})</source>
         <translation>{0} 不是 CRF 工作簿
 （{1}）</translation>
     </message>
     <message>
-        <location filename="../../her2desk/ui/main_window.py" line="1017"/>
+        <location filename="../../her2desk/ui/main_window.py" line="1020"/>
         <source>{0} is not a CRF workbook: {1}</source>
         <translation>{0} 不是 CRF 工作簿：{1}</translation>
     </message>
     <message>
-        <location filename="../../her2desk/ui/main_window.py" line="1018"/>
+        <location filename="../../her2desk/ui/main_window.py" line="1021"/>
         <source>{0} are not a CRF workbook: {1}</source>
         <translation>{0} 不是 CRF 工作簿：{1}</translation>
     </message>
     <message>
-        <location filename="../../her2desk/ui/main_window.py" line="1073"/>
+        <location filename="../../her2desk/ui/main_window.py" line="1076"/>
         <source>
 &lt;h2&gt;her2desk in five steps&lt;/h2&gt;
 &lt;ol&gt;
@@ -673,7 +796,7 @@ saved next to the workbook, so the same file always gives the same numbers.&lt;/
 <context>
     <name>ReportExport</name>
     <message>
-        <location filename="../../her2desk/ui/report_figures.py" line="301"/>
+        <location filename="../../her2desk/ui/report_figures.py" line="327"/>
         <source>The figure “{0}” could not be drawn: {1}</source>
         <translation>无法绘制图“{0}”：{1}</translation>
     </message>
@@ -816,37 +939,37 @@ saved next to the workbook, so the same file always gives the same numbers.&lt;/
 <context>
     <name>SurvivalPanel</name>
     <message>
-        <location filename="../../her2desk/ui/panels/survival_panel.py" line="201"/>
+        <location filename="../../her2desk/ui/panels/survival_panel.py" line="205"/>
         <source>95 % CI bands</source>
         <translation>95% 置信区间带</translation>
     </message>
     <message>
-        <location filename="../../her2desk/ui/panels/survival_panel.py" line="203"/>
+        <location filename="../../her2desk/ui/panels/survival_panel.py" line="207"/>
         <source>Median lines</source>
         <translation>中位生存期线</translation>
     </message>
     <message>
-        <location filename="../../her2desk/ui/panels/survival_panel.py" line="204"/>
+        <location filename="../../her2desk/ui/panels/survival_panel.py" line="208"/>
         <source>Yearly hazard</source>
         <translation>逐年风险</translation>
     </message>
     <message>
-        <location filename="../../her2desk/ui/panels/survival_panel.py" line="205"/>
+        <location filename="../../her2desk/ui/panels/survival_panel.py" line="209"/>
         <source>Events per 100 person-years in each year of follow-up: shows when risk accrues, e.g. curves that cross late.</source>
         <translation>随访每一年内每 100 人年的事件数：显示风险何时累积，例如后期交叉的曲线。</translation>
     </message>
     <message>
-        <location filename="../../her2desk/ui/panels/survival_panel.py" line="227"/>
+        <location filename="../../her2desk/ui/panels/survival_panel.py" line="231"/>
         <source>Endpoint:</source>
         <translation>终点：</translation>
     </message>
     <message>
-        <location filename="../../her2desk/ui/panels/survival_panel.py" line="230"/>
+        <location filename="../../her2desk/ui/panels/survival_panel.py" line="234"/>
         <source>Compare:</source>
         <translation>比较：</translation>
     </message>
     <message>
-        <location filename="../../her2desk/ui/panels/survival_panel.py" line="233"/>
+        <location filename="../../her2desk/ui/panels/survival_panel.py" line="237"/>
         <source>Time in:</source>
         <translation>时间单位：</translation>
     </message>
@@ -895,12 +1018,12 @@ saved next to the workbook, so the same file always gives the same numbers.&lt;/
     </message>
     <message>
         <location filename="../../her2desk/ui/panels/validation_panel.py" line="62"/>
-        <source>{0} warnings</source>
+        <source>{0} warning</source>
         <translation>{0} 个警告</translation>
     </message>
     <message>
         <location filename="../../her2desk/ui/panels/validation_panel.py" line="62"/>
-        <source>{0} warning</source>
+        <source>{0} warnings</source>
         <translation>{0} 个警告</translation>
     </message>
     <message>
@@ -962,6 +1085,14 @@ saved next to the workbook, so the same file always gives the same numbers.&lt;/
     </message>
 </context>
 <context>
+    <name>figure_styles</name>
+    <message>
+        <location filename="../../her2desk/ui/figure_styles.py" line="67"/>
+        <source>The figure options could not be saved with the study: {0}</source>
+        <translation>图形选项未能随研究保存：{0}</translation>
+    </message>
+</context>
+<context>
     <name>printing</name>
     <message>
         <location filename="../../her2desk/ui/printing.py" line="105"/>
@@ -1018,135 +1149,6 @@ saved next to the workbook, so the same file always gives the same numbers.&lt;/
         <location filename="../../her2desk/ui/table_actions.py" line="50"/>
         <source>Copy the table of this page, with its title and footnotes, to paste into Word (as a table) or Excel</source>
         <translation>复制本页表格（含标题和脚注），可粘贴到 Word（作为表格）或 Excel</translation>
-    </message>
-</context>
-<context>
-    <name>FigureOptionsDialog</name>
-    <message>
-        <location filename="../../her2desk/ui/dialogs/figure_options.py" line="29"/>
-        <source>All Kaplan–Meier plots</source>
-        <translation>所有 Kaplan–Meier 图</translation>
-    </message>
-    <message>
-        <location filename="../../her2desk/ui/dialogs/figure_options.py" line="30"/>
-        <source>All bar charts</source>
-        <translation>所有柱状图</translation>
-    </message>
-    <message>
-        <location filename="../../her2desk/ui/dialogs/figure_options.py" line="31"/>
-        <source>All forest plots</source>
-        <translation>所有森林图</translation>
-    </message>
-    <message>
-        <location filename="../../her2desk/ui/dialogs/figure_options.py" line="32"/>
-        <source>All yearly-hazard plots</source>
-        <translation>所有年度风险图</translation>
-    </message>
-    <message>
-        <location filename="../../her2desk/ui/dialogs/figure_options.py" line="101"/>
-        <source>Apply to</source>
-        <translation>应用于</translation>
-    </message>
-    <message>
-        <location filename="../../her2desk/ui/dialogs/figure_options.py" line="64"/>
-        <source>Colours</source>
-        <translation>颜色</translation>
-    </message>
-    <message>
-        <location filename="../../her2desk/ui/dialogs/figure_options.py" line="89"/>
-        <source>Cumulative events beside the numbers at risk</source>
-        <translation>在风险人数旁显示累计事件数</translation>
-    </message>
-    <message>
-        <location filename="../../her2desk/ui/dialogs/figure_options.py" line="43"/>
-        <source>Figure options</source>
-        <translation>图形选项</translation>
-    </message>
-    <message>
-        <location filename="../../her2desk/ui/dialogs/figure_options.py" line="65"/>
-        <source>Groups: legend label and colour (#rrggbb; empty: the palette's)</source>
-        <translation>分组：图例标签和颜色（#rrggbb；留空则用调色板的颜色）</translation>
-    </message>
-    <message>
-        <location filename="../../her2desk/ui/dialogs/figure_options.py" line="87"/>
-        <source>Number-at-risk table under the plot</source>
-        <translation>图下方的风险人数表</translation>
-    </message>
-    <message>
-        <location filename="../../her2desk/ui/dialogs/figure_options.py" line="100"/>
-        <source>Only {0}</source>
-        <translation>仅{0}</translation>
-    </message>
-    <message>
-        <location filename="../../her2desk/ui/dialogs/figure_options.py" line="47"/>
-        <source>Show a title (journals print the caption under the figure)</source>
-        <translation>显示标题（期刊将图注印在图下方）</translation>
-    </message>
-    <message>
-        <location filename="../../her2desk/ui/dialogs/figure_options.py" line="137"/>
-        <source>The colour of {0} must look like #0072B2.</source>
-        <translation>{0}的颜色须形如 #0072B2。</translation>
-    </message>
-    <message>
-        <location filename="../../her2desk/ui/dialogs/figure_options.py" line="93"/>
-        <source>Tick every</source>
-        <translation>刻度间隔</translation>
-    </message>
-    <message>
-        <location filename="../../her2desk/ui/dialogs/figure_options.py" line="92"/>
-        <source>Time axis ends at</source>
-        <translation>时间轴终点</translation>
-    </message>
-    <message>
-        <location filename="../../her2desk/ui/dialogs/figure_options.py" line="54"/>
-        <source>Title</source>
-        <translation>标题</translation>
-    </message>
-    <message>
-        <location filename="../../her2desk/ui/dialogs/figure_options.py" line="59"/>
-        <source>X axis label</source>
-        <translation>X 轴标签</translation>
-    </message>
-    <message>
-        <location filename="../../her2desk/ui/dialogs/figure_options.py" line="60"/>
-        <source>Y axis label</source>
-        <translation>Y 轴标签</translation>
-    </message>
-    <message>
-        <location filename="../../her2desk/ui/dialogs/figure_options.py" line="81"/>
-        <source>automatic</source>
-        <translation>自动</translation>
-    </message>
-    <message>
-        <location filename="../../her2desk/ui/dialogs/figure_options.py" line="58"/>
-        <source>the figure's own label</source>
-        <translation>图形自身的标签</translation>
-    </message>
-    <message>
-        <location filename="../../her2desk/ui/dialogs/figure_options.py" line="50"/>
-        <source>the figure's own title</source>
-        <translation>图形自身的标题</translation>
-    </message>
-    <message>
-        <location filename="../../her2desk/ui/dialogs/figure_options.py" line="78"/>
-        <source>{0} colour</source>
-        <translation>{0}颜色</translation>
-    </message>
-</context>
-<context>
-    <name>FigureWidget</name>
-    <message>
-        <location filename="../../her2desk/ui/plots/figure.py" line="196"/>
-        <source>Figure options…</source>
-        <translation>图形选项…</translation>
-    </message>
-</context>
-<context>
-    <name>figure_styles</name>
-    <message>
-        <location filename="../../her2desk/ui/figure_styles.py" line="67"/>
-        <source>The figure options could not be saved with the study: {0}</source>
-        <translation>图形选项未能随研究保存：{0}</translation>
     </message>
 </context>
 </TS>
