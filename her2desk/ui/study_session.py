@@ -132,6 +132,9 @@ class StudySession(QObject):
             self.window.show_banner(str(exc), "error")
             return None
         self.path, self._data = written, self.window.study_path.resolve()
+        history = getattr(self.window, "history", None)
+        if history is not None:
+            history.stack.setClean()
         self._add_recent(written)
         self._title()
         self.window.statusBar().showMessage("Study saved as {0}.".format(written.name), 5000)
@@ -214,7 +217,10 @@ class StudySession(QObject):
     def _title(self) -> None:
         w = self.window
         if self.path is not None and w.study_path is not None:
-            w.setWindowTitle(self.tr("{0} ({1}) — her2desk").format(self.path.name, w.study_path.name))
+            # "[*]": Qt shows "*" there while the study has changes not saved in the file.
+            w.setWindowTitle(self.tr("{0} ({1}) — her2desk").format(self.path.name + "[*]", w.study_path.name))
+            history = getattr(w, "history", None)
+            w.setWindowModified(history is not None and not history.stack.isClean())
 
     # -- recent studies: the window's one bounded list, CRFs and study files alike -------
     def _add_recent(self, path: Path) -> None:

@@ -113,6 +113,8 @@ class UndoHistory(QObject):
         self.undo_action.setShortcut(QKeySequence("Ctrl+Z"))
         self.redo_action = self.stack.createRedoAction(window, "&Redo")
         self.redo_action.setShortcuts([QKeySequence("Ctrl+Shift+Z"), QKeySequence("Ctrl+Y")])
+        # A change since the study file was saved marks the title ("trial.her2desk*").
+        self.stack.cleanChanged.connect(self._clean_changed)
         tracker.changed.connect(lambda page, old, new: self.stack.push(ChoiceCommand(tracker, page, old, new)))
         self._study: Any = None
         window.study_loaded.connect(self._on_loaded)
@@ -131,6 +133,10 @@ class UndoHistory(QObject):
             self.window.open_study(self.window.study_path)
             return
         self.stack.push(MappingCommand(self.window, old, new))
+
+    def _clean_changed(self, clean: bool) -> None:
+        if getattr(self.window.session, "path", None) is not None:   # a study file's title has the mark
+            self.window.setWindowModified(not clean)
 
     def _on_loaded(self, loaded: Any) -> None:
         path = getattr(loaded, "path", None)

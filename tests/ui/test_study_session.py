@@ -257,8 +257,12 @@ def test_undo_redo_of_page_choices_restores_what_is_shown(window, qtbot, study):
     second = _survival_key(window, qtbot)
     assert second != first
     assert window.history.undo_action.text() == "&Undo Change survival: grouping"
+    saved = window.session.save(window.study_path.with_name("s.her2desk"))
+    assert not window.isWindowModified() and window.windowTitle().startswith("s.her2desk")
     window.history.undo_action.trigger()
+    assert window.isWindowModified()             # back before the save: unsaved again
     assert _survival_key(window, qtbot) == first and survival.grouping_box.currentText() == "HR status"
+    assert json.loads(saved.read_text(encoding="utf-8"))["choices"]["survival"]["grouping"] == "ER/PR subgroup"
     window.history.redo_action.trigger()
     assert _survival_key(window, qtbot) == second
 
