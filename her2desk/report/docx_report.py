@@ -141,12 +141,45 @@ def _set_cell(cell, value: str, *, bold: bool = False, indent: int = 0,
     tc.append(para)
 
 
-def _column_widths(grid, ncols: int) -> None:
-    """The row labels get a third of the text width (they wrap badly), the numbers share the rest."""
-    first = _TEXT_WIDTH_MM * (0.34 if ncols > 3 else 0.5)
-    other = (_TEXT_WIDTH_MM - first) / max(1, ncols - 1)
+def _column_widths(grid, table: ReportTable, word=None) -> None:
+    """Each column as wide as its longest cell (a header may wrap at its spaces), the label
+    column capped so the numbers keep room; scaled to the text width.
+
+    Set on the table's grid (w:gridCol) as well as on each cell: LibreOffice lays a table out
+    from its grid and ignores the cells' widths (equal widths wrapped "0.66 (0.44–0.99)")."""
+    ncols = len(table.columns)
+    lengths = []
+    for j, col in enumerate(table.columns):
+        texts = [len(r.cells[j].text) + 2 * r.indent for r in table.rows
+                 if j < len(r.cells) and r.style != "section"]
+        words = [len(w) for w in col.header.split()] or [1]
+        lengths.append(max(4, max(words), max(texts, default=0)))
+    # 9 pt text: about 1.75 mm a character, plus the cell's padding.
+    need = [n * 1.75 + 2.5 for n in lengths]
+    label_full = need[0]
+    need[0] = min(need[0], 42 * 1.75 + 2.5)
+    total = sum(need)
+    short = [n <= 8 * 1.75 + 2.5 for n in need]      # counts, rates, P values
+    fixed = sum(n for n, is_short in zip(need, short) if is_short)
+    if total > _TEXT_WIDTH_MM and fixed < 0.8 * _TEXT_WIDTH_MM:
+        # Too wide: numbers keep their width, the long text columns (labels, tests, the paper's
+        # wording) share what is left and wrap at their spaces.
+        rest = _TEXT_WIDTH_MM - fixed
+        long_total = sum(n for n, is_short in zip(need, short) if not is_short)
+        widths = [n if is_short else rest * n / long_total for n, is_short in zip(need, short)]
+    elif total > _TEXT_WIDTH_MM:
+        widths = [_TEXT_WIDTH_MM * n / total for n in need]
+    else:   # room to spare: the labels first (they wrap worst), then every column alike
+        spare = _TEXT_WIDTH_MM - total
+        grow = min(spare, max(0.0, label_full - need[0]))
+        need[0] += grow
+        spare -= grow
+        widths = [n + spare / ncols for n in need]
     for k, cell in enumerate(grid):
-        cell.width = Mm(first if k % ncols == 0 else other)
+        cell.width = Mm(widths[k % ncols])
+    if word is not None:
+        for j, col in enumerate(word._tbl.tblGrid.gridCol_lst):
+            col.w = Mm(widths[j])
 
 
 def add_report_table(doc, table: ReportTable) -> None:
@@ -164,7 +197,7 @@ def add_report_table(doc, table: ReportTable) -> None:
     # python-docx's table.cell(i, j) and row.cells walk the whole table on every call
     # (quadratic in its size); take the grid of cells once, row by row.
     grid = word._cells
-    _column_widths(grid, ncols)
+    _column_widths(grid, table, word)
     for j, col in enumerate(table.columns):
         cell = grid[j]
         _set_cell(cell, col.header, bold=True, centre=j > 0)

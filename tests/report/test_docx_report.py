@@ -107,3 +107,22 @@ def test_libreoffice_renders_the_document(sample_results, tmp_path):
         info = subprocess.run(["pdfinfo", str(pdf)], capture_output=True, text=True, check=True).stdout
         pages = int(next(line.split()[-1] for line in info.splitlines() if line.startswith("Pages:")))
         assert pages >= len(study_report_tables(sample_results)) // 2
+
+
+def test_column_widths_are_in_the_grid_and_fit_the_numbers(sample_results, document):
+    """LibreOffice lays tables out from w:tblGrid: the grid carries the widths, they fill the
+    text width, and in the paper's tables a column of short numbers ("828", "<0.001") is wide
+    enough not to wrap them."""
+    for word, table in zip(document.tables, study_report_tables(sample_results)):
+        grid = [int(c.get(qn("w:w"))) for c in word._tbl.tblGrid.findall(qn("w:gridCol"))]
+        assert len(grid) == len(table.columns)
+        assert sum(grid) == pytest.approx(Mm(170).twips, rel=0.01), table.key
+        first_row = word.rows[0].cells
+        assert [c.width.twips for c in first_row] == pytest.approx(grid, abs=2)
+        if table.kind != "table":
+            continue          # the wide supplements (Paper pairs: 11 columns) may squeeze
+        for j, col in enumerate(table.columns[1:], start=1):
+            longest = max((len(r.cells[j].text) for r in table.rows if j < len(r.cells)
+                           and r.style != "section"), default=0)
+            if 0 < longest <= 6:
+                assert grid[j] >= Mm(longest * 1.75 + 2.5).twips - 2, (table.key, col.header)
