@@ -494,11 +494,14 @@ class MainWindow(QMainWindow):
         from .figure_styles import apply_figure_styles
 
         apply_figure_styles(self)          # the study's saved figure options
+        for name in RESULT_PAGES:
+            self.panels[name].clear_results(self.tr("Computing the study's analyses…"))
+        # The analyses (or their cache entry) start now, on the pool thread, while this thread
+        # fills the three loading tabs; their results arrive queued, after this slot.
+        self.start_analysis()
         self.panels["Data"].set_results(loaded)
         self.panels["Validation"].set_results(loaded.validation)
         self.panels["Eligibility"].set_results(loaded)
-        for name in RESULT_PAGES:
-            self.panels[name].clear_results(self.tr("Computing the study's analyses…"))
         self._update_counts()
         n_err = getattr(loaded.validation, "n_errors", 0)
         messages = list(getattr(loaded, "form_notes", ()))   # forms the file lacks, first
@@ -513,8 +516,10 @@ class MainWindow(QMainWindow):
                             .format(n_unmatched))
         if messages:
             self.show_banner("<br>".join(messages), "warning")
+        started_with = self.loaded
         self.study_loaded.emit(loaded)
-        self.start_analysis()
+        if self.loaded is not started_with:     # a listener changed the study or its settings
+            self.start_analysis()
 
     @staticmethod
     def _errors_message(loaded: Any, n_err: int) -> str:

@@ -63,18 +63,27 @@ def test_the_page_on_screen_is_filled_first(window, qtbot, study_file):
     assert window.results is not None and window.panels["Baseline"].results is window.results
 
 
-def test_switching_tabs_moves_that_page_forward(window, qtbot, study_file):
-    """After the first stage the user opens the Cox page (fourth by default): cox comes next."""
-    events = _record(window)
-    switched = []
+def test_switching_tabs_moves_that_page_forward(window, qtbot, study_file, monkeypatch):
+    """While the first stage runs the user opens the Cox page (fourth by default): cox comes
+    next. The first stage waits for the switch, so that it lands inside it."""
+    import threading
 
-    def switch(_t, stage, _p):
-        if not switched:
-            switched.append(stage)
-            window.tabs.setCurrentWidget(window.panels["Cox"])
-    window._stage_relay.stage_done.connect(switch)
+    from her2desk.analysis import study as study_mod
+
+    real = study_mod.baseline_table
+    switched = threading.Event()
+
+    def slow(*a, **k):                      # the first stage waits for the user's switch
+        switched.wait(30)
+        return real(*a, **k)
+    monkeypatch.setattr(study_mod, "baseline_table", slow)
+    events = _record(window)
+
+    def switch(_loaded):
+        window.tabs.setCurrentWidget(window.panels["Cox"])
+        switched.set()
+    window.study_loaded.connect(switch)
     _open(window, qtbot, study_file)
     stages = [e for e in events if e.startswith("stage:")]
-    # The pool thread may have started the second stage before the switch reached it.
-    assert stages[0] == "stage:tables" and "stage:cox" in stages[1:3]
+    assert stages[:2] == ["stage:tables", "stage:cox"]
     assert events.index("Cox") < events.index("results_ready")
