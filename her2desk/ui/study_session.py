@@ -30,11 +30,16 @@ from ..cohort.study_file import (
     write_study_file,
 )
 from .choices import ChoiceTracker
+from .panels.common import FIGURE_DPI, FIGURE_WIDTH_MM
+
+EXPORT_KEYS = {"width_mm": FIGURE_WIDTH_MM, "dpi": FIGURE_DPI}
 
 if TYPE_CHECKING:  # the window imports this module
     from .main_window import MainWindow
 
 FILTER = "her2desk study (*" + SUFFIX + ")"
+#: The study file's section for the journal-export figure size (kept in QSettings by the pages).
+EXPORT_PAGE = "figure_export"
 
 
 def results_sha256(results: object) -> str:
@@ -105,8 +110,29 @@ class StudySession(QObject):
         return StudyFile(data=files, settings=w.study_settings or StudySettings(),
                          column_mapping=dict(w.column_mapping()),
                          dictionary=data_file(dictionary) if dictionary and Path(dictionary).is_file() else None,
-                         choices=self.choices.capture(), figure_styles=styles,
+                         choices={**self.choices.capture(), **self._export_choices()}, figure_styles=styles,
                          results_sha256=results_sha256(w.results))
+
+    def _export_choices(self) -> dict[str, dict[str, float]]:
+        """The figure size chosen for journal exports (width in mm, DPI), when one was chosen."""
+        store = self.window.store
+        chosen = {}
+        for name, key in EXPORT_KEYS.items():
+            value = store.value(key)
+            try:
+                chosen[name] = float(value) if value is not None else None
+            except (TypeError, ValueError):
+                continue
+        chosen = {k: v for k, v in chosen.items() if v is not None}
+        return {EXPORT_PAGE: chosen} if chosen else {}
+
+    def _restore_export_choices(self, chosen: object) -> None:
+        if not isinstance(chosen, dict):
+            return
+        for name, key in EXPORT_KEYS.items():
+            value = chosen.get(name)
+            if isinstance(value, (int, float)) and not isinstance(value, bool) and value > 0:
+                self.window.store.setValue(key, value)
 
     def save(self, path: str | os.PathLike | None = None) -> Path | None:
         """Save to ``path``, else to the study file open, else ask for a name."""
@@ -182,6 +208,7 @@ class StudySession(QObject):
         except SideFileError as exc:
             notes.append(f"The study's settings and column mapping could not be stored next to the data, so "
                          f"the mapping is not used and the settings last until her2desk is closed. {exc}")
+        self._restore_export_choices(study.choices.get(EXPORT_PAGE))
         self.choices.restore_after_results(study.choices)
         self._expected_results = study.results_sha256 if not changes else ""
         dictionary = study.dictionary.path if study.dictionary is not None else None

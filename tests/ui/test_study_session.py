@@ -332,13 +332,22 @@ def test_figure_styles_travel_with_the_study_file(window, qtbot, study, tmp_path
     from her2desk.cohort.study_file import FIGURE_STYLES_KEY
     from her2desk.crf.side_file import read_side_file, update_side_file
 
+    from her2desk.ui.panels.common import FIGURE_DPI, FIGURE_WIDTH_MM
+
     styles = {"km": {"show_title": True, "title": "Overall survival", "palette": "greyscale"}}
     update_side_file(study, **{FIGURE_STYLES_KEY: styles})
     _open(window, qtbot, study)
+    window.store.setValue(FIGURE_WIDTH_MM, 170.0)
+    window.store.setValue(FIGURE_DPI, 300)
     saved = window.session.save(tmp_path / "s.her2desk")
-    assert json.loads(saved.read_text(encoding="utf-8"))[FIGURE_STYLES_KEY] == styles
+    raw = json.loads(saved.read_text(encoding="utf-8"))
+    assert raw[FIGURE_STYLES_KEY] == styles
+    assert raw["choices"]["figure_export"] == {"width_mm": 170.0, "dpi": 300.0}
+    window.store.setValue(FIGURE_WIDTH_MM, 85.0)
+    window.store.setValue(FIGURE_DPI, 600)
     study.with_name("study.her2desk.json").unlink()
     with qtbot.waitSignal(window.results_ready, timeout=60000):
         assert window.session.open(saved)
     side = read_side_file(study)
     assert side.part(FIGURE_STYLES_KEY) == styles and side.part("settings") == StudySettings().to_dict()
+    assert float(window.store.value(FIGURE_WIDTH_MM)) == 170.0 and float(window.store.value(FIGURE_DPI)) == 300.0
