@@ -196,7 +196,7 @@ def retranslate_window(window: Any) -> int:
     in the language now installed; returns how many texts changed."""
     from PySide6.QtCore import QCoreApplication
     from PySide6.QtGui import QAction
-    from PySide6.QtWidgets import QAbstractButton, QLabel, QMenu, QTabWidget, QWidget
+    from PySide6.QtWidgets import QAbstractButton, QLabel, QMenu, QTabBar, QTabWidget, QWidget
 
     sources = getattr(window, "_her2desk_sources", None)
     if sources is None:
@@ -222,6 +222,10 @@ def retranslate_window(window: Any) -> int:
         apply(action.text, action.setText)
         apply(action.toolTip, action.setToolTip)
         apply(action.statusTip, action.setStatusTip)
+    for bar in window.findChildren(QTabBar):        # a bar of its own (not a tab widget's)
+        if not isinstance(bar.parent(), QTabWidget):
+            for i in range(bar.count()):
+                apply(lambda i=i: bar.tabText(i), lambda t, i=i: bar.setTabText(i, t))
     for tabs in window.findChildren(QTabWidget):
         for i in range(tabs.count()):
             # tab titles escape their ampersand (no mnemonic)

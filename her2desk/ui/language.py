@@ -9,6 +9,7 @@ language switches at once and an export of the English source is never garbled.
 """
 from __future__ import annotations
 
+import re
 from functools import lru_cache
 
 from ..i18n import ENGLISH, normalise_language, translate
@@ -30,11 +31,21 @@ def _cached(text: str, language: str) -> str:
     return translate(text, language)
 
 
+#: A mark a line may start with ("⚠ note", "• item", "ᵃ P excludes…"), kept as it is.
+_MARK = re.compile(r"^([⚠•·ᵃ-ᶻ]\s*)(.+)$", re.DOTALL)
+
+
 def shown(text: object) -> object:
-    """``text`` in the window's language (non-strings and unknown text unchanged)."""
+    """``text`` in the window's language (non-strings and unknown text unchanged); several
+    lines are translated line by line, a leading mark kept."""
     if not isinstance(text, str) or not text or _current[0] == ENGLISH:
         return text
-    return _cached(text, _current[0])
+    if "\n" in text:
+        return "\n".join(shown(line) for line in text.split("\n"))
+    whole = _cached(text, _current[0])
+    if whole == text and (m := _MARK.match(text)):
+        return m.group(1) + _cached(m.group(2), _current[0])
+    return whole
 
 
 def shown_all(texts) -> list:

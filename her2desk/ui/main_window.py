@@ -533,35 +533,33 @@ class MainWindow(QMainWindow):
         eligible = set(cohort.loc[cohort["eligible"], "patient_id"].astype(str))
         with_errors = {str(p) for p in loaded.validation.errors_by_patient()}
         touched = sorted(with_errors & eligible)
-        def tr(text: str) -> str:
-            return QCoreApplication.translate("MainWindow", text)
-
+        translate = QCoreApplication.translate   # (context, text): the form the catalogue scan reads
         # Whole sentences per plural, so a translation never assembles English pieces.
         one = n_err == 1
         if touched:
             k = len(touched)
-            text = {(True, True): tr("{0} cell needs fixing; {1} eligible patient have errors, so some of "
+            text = {(True, True): translate("MainWindow", "{0} cell needs fixing; {1} eligible patient have errors, so some of "
                                      "their analyses are left out: see the Validation tab."),
-                    (True, False): tr("{0} cell needs fixing; {1} eligible patients have errors, so some of "
+                    (True, False): translate("MainWindow", "{0} cell needs fixing; {1} eligible patients have errors, so some of "
                                       "their analyses are left out: see the Validation tab."),
-                    (False, True): tr("{0} cells need fixing; {1} eligible patient have errors, so some of "
+                    (False, True): translate("MainWindow", "{0} cells need fixing; {1} eligible patient have errors, so some of "
                                       "their analyses are left out: see the Validation tab."),
-                    (False, False): tr("{0} cells need fixing; {1} eligible patients have errors, so some "
+                    (False, False): translate("MainWindow", "{0} cells need fixing; {1} eligible patients have errors, so some "
                                        "of their analyses are left out: see the Validation tab.")}[(one, k == 1)]
             return text.format(n_err, k)
         n_excl = len(with_errors)
         if n_excl:
-            text = {(True, True): tr("{0} cell needs fixing in {1} excluded patient; fixing it may change "
+            text = {(True, True): translate("MainWindow", "{0} cell needs fixing in {1} excluded patient; fixing it may change "
                                      "who is eligible. See the Validation tab."),
-                    (True, False): tr("{0} cell needs fixing in {1} excluded patients; fixing it may change "
+                    (True, False): translate("MainWindow", "{0} cell needs fixing in {1} excluded patients; fixing it may change "
                                       "who is eligible. See the Validation tab."),
-                    (False, True): tr("{0} cells need fixing in {1} excluded patient; fixing them may "
+                    (False, True): translate("MainWindow", "{0} cells need fixing in {1} excluded patient; fixing them may "
                                       "change who is eligible. See the Validation tab."),
-                    (False, False): tr("{0} cells need fixing in {1} excluded patients; fixing them may "
+                    (False, False): translate("MainWindow", "{0} cells need fixing in {1} excluded patients; fixing them may "
                                        "change who is eligible. See the Validation tab.")}[(one, n_excl == 1)]
             return text.format(n_err, n_excl)
-        return (tr("{0} cell needs fixing; fixing it may change who is eligible. See the Validation tab.")
-                if one else tr("{0} cells need fixing; fixing them may change who is eligible. See the "
+        return (translate("MainWindow", "{0} cell needs fixing; fixing it may change who is eligible. See the Validation tab.")
+                if one else translate("MainWindow", "{0} cells need fixing; fixing them may change who is eligible. See the "
                                "Validation tab.")).format(n_err)
 
     def start_analysis(self) -> None:

@@ -4,6 +4,21 @@
 <context>
     <name>BaselinePanel</name>
     <message>
+        <location filename="../../her2desk/ui/panels/baseline_panel.py" line="30"/>
+        <source>Table 1 · Baseline characteristics</source>
+        <translation>表1 · 基线特征</translation>
+    </message>
+    <message>
+        <location filename="../../her2desk/ui/panels/baseline_panel.py" line="31"/>
+        <source>Table 2 · Early treatment</source>
+        <translation>表2 · 早期治疗</translation>
+    </message>
+    <message>
+        <location filename="../../her2desk/ui/panels/baseline_panel.py" line="32"/>
+        <source>Table 3 · Metastatic patterns (MBC)</source>
+        <translation>表3 · 转移模式（转移性乳腺癌）</translation>
+    </message>
+    <message>
         <location filename="../../her2desk/ui/panels/baseline_panel.py" line="169"/>
         <source>Which groups the columns compare; the tables are recomputed</source>
         <translation>各列比较的分组；更改后表格将重新计算</translation>
@@ -95,7 +110,17 @@
         <translation>正在拟合含 {0} 个协变量的多因素模型…</translation>
     </message>
     <message>
-        <location filename="../../her2desk/ui/panels/cox_panel.py" line="310"/>
+        <location filename="../../her2desk/ui/panels/cox_panel.py" line="307"/>
+        <source>; {0} patient left out because a ticked covariate is missing</source>
+        <translation>；{0} 例患者因勾选的协变量缺失而被剔除</translation>
+    </message>
+    <message>
+        <location filename="../../her2desk/ui/panels/cox_panel.py" line="309"/>
+        <source>; {0} patients left out because a ticked covariate is missing</source>
+        <translation>；{0} 例患者因勾选的协变量缺失而被剔除</translation>
+    </message>
+    <message>
+        <location filename="../../her2desk/ui/panels/cox_panel.py" line="312"/>
         <source>&lt;b&gt;Multivariate model ({0})&lt;/b&gt;: {1} patients, {2} events{3}. Global proportional-hazards test P = {4}.</source>
         <translation>&lt;b&gt;多因素模型（{0}）&lt;/b&gt;：{1} 例患者，{2} 个事件{3}。整体比例风险检验 P = {4}。</translation>
     </message>
@@ -274,6 +299,21 @@
         <source>Click a number to see the patients behind it.</source>
         <translation>单击数字可查看对应的患者。</translation>
     </message>
+    <message>
+        <location filename="../../her2desk/ui/panels/firstline_panel.py" line="171"/>
+        <source>Table 4 · First-line treatment</source>
+        <translation>表4 · 一线治疗</translation>
+    </message>
+    <message>
+        <location filename="../../her2desk/ui/panels/firstline_panel.py" line="172"/>
+        <source>Table S7 · Receptor conversion</source>
+        <translation>表S7 · 受体转换</translation>
+    </message>
+    <message>
+        <location filename="../../her2desk/ui/panels/firstline_panel.py" line="173"/>
+        <source>HER2 heterogeneity</source>
+        <translation>HER2 异质性</translation>
+    </message>
 </context>
 <context>
     <name>FlowBox</name>
@@ -324,23 +364,23 @@
     <name>MainWindow</name>
     <message>
         <location filename="../../her2desk/ui/main_window.py" line="64"/>
-        <source>Data</source>
-        <translation>数据</translation>
-    </message>
-    <message>
-        <location filename="../../her2desk/ui/main_window.py" line="64"/>
         <source>Validation</source>
         <translation>数据核查</translation>
     </message>
     <message>
-        <location filename="../../her2desk/ui/main_window.py" line="65"/>
-        <source>Baseline</source>
-        <translation>基线特征</translation>
+        <location filename="../../her2desk/ui/main_window.py" line="64"/>
+        <source>Data</source>
+        <translation>数据</translation>
     </message>
     <message>
         <location filename="../../her2desk/ui/main_window.py" line="65"/>
         <source>Eligibility</source>
         <translation>入组筛选</translation>
+    </message>
+    <message>
+        <location filename="../../her2desk/ui/main_window.py" line="65"/>
+        <source>Baseline</source>
+        <translation>基线特征</translation>
     </message>
     <message>
         <location filename="../../her2desk/ui/main_window.py" line="66"/>
@@ -354,13 +394,13 @@
     </message>
     <message>
         <location filename="../../her2desk/ui/main_window.py" line="67"/>
-        <source>First-line &amp; conversion</source>
-        <translation>一线治疗与受体转换</translation>
+        <source>Cox</source>
+        <translation>Cox 回归</translation>
     </message>
     <message>
         <location filename="../../her2desk/ui/main_window.py" line="67"/>
-        <source>Cox</source>
-        <translation>Cox 回归</translation>
+        <source>First-line &amp; conversion</source>
+        <translation>一线治疗与受体转换</translation>
     </message>
     <message>
         <location filename="../../her2desk/ui/main_window.py" line="115"/>
@@ -504,28 +544,78 @@
         <translation>{0} — her2desk</translation>
     </message>
     <message>
-        <location filename="../../her2desk/ui/main_window.py" line="501"/>
-        <location filename="../../her2desk/ui/main_window.py" line="886"/>
+        <location filename="../../her2desk/ui/main_window.py" line="498"/>
+        <location filename="../../her2desk/ui/main_window.py" line="889"/>
         <source>Computing the study's analyses…</source>
         <translation>正在计算研究分析…</translation>
     </message>
     <message>
-        <location filename="../../her2desk/ui/main_window.py" line="510"/>
+        <location filename="../../her2desk/ui/main_window.py" line="513"/>
         <source>{0} column was not recognised — &lt;a href='map-columns'&gt;Map columns…&lt;/a&gt;</source>
         <translation>{0} 列未能识别 — &lt;a href='map-columns'&gt;映射列…&lt;/a&gt;</translation>
     </message>
     <message>
-        <location filename="../../her2desk/ui/main_window.py" line="512"/>
+        <location filename="../../her2desk/ui/main_window.py" line="515"/>
         <source>{0} columns were not recognised — &lt;a href='map-columns'&gt;Map columns…&lt;/a&gt;</source>
         <translation>{0} 列未能识别 — &lt;a href='map-columns'&gt;映射列…&lt;/a&gt;</translation>
     </message>
     <message>
-        <location filename="../../her2desk/ui/main_window.py" line="598"/>
+        <location filename="../../her2desk/ui/main_window.py" line="541"/>
+        <source>{0} cell needs fixing; {1} eligible patient have errors, so some of their analyses are left out: see the Validation tab.</source>
+        <translation>{0} 个单元格需要修正；{1} 例符合条件的患者存在错误，其部分分析因此被略去：请查看“数据核查”页。</translation>
+    </message>
+    <message>
+        <location filename="../../her2desk/ui/main_window.py" line="543"/>
+        <source>{0} cell needs fixing; {1} eligible patients have errors, so some of their analyses are left out: see the Validation tab.</source>
+        <translation>{0} 个单元格需要修正；{1} 例符合条件的患者存在错误，其部分分析因此被略去：请查看“数据核查”页。</translation>
+    </message>
+    <message>
+        <location filename="../../her2desk/ui/main_window.py" line="545"/>
+        <source>{0} cells need fixing; {1} eligible patient have errors, so some of their analyses are left out: see the Validation tab.</source>
+        <translation>{0} 个单元格需要修正；{1} 例符合条件的患者存在错误，其部分分析因此被略去：请查看“数据核查”页。</translation>
+    </message>
+    <message>
+        <location filename="../../her2desk/ui/main_window.py" line="547"/>
+        <source>{0} cells need fixing; {1} eligible patients have errors, so some of their analyses are left out: see the Validation tab.</source>
+        <translation>{0} 个单元格需要修正；{1} 例符合条件的患者存在错误，其部分分析因此被略去：请查看“数据核查”页。</translation>
+    </message>
+    <message>
+        <location filename="../../her2desk/ui/main_window.py" line="552"/>
+        <source>{0} cell needs fixing in {1} excluded patient; fixing it may change who is eligible. See the Validation tab.</source>
+        <translation>{1} 例被排除的患者中有 {0} 个单元格需要修正；修正后可能改变入组结果。请查看“数据核查”页。</translation>
+    </message>
+    <message>
+        <location filename="../../her2desk/ui/main_window.py" line="554"/>
+        <source>{0} cell needs fixing in {1} excluded patients; fixing it may change who is eligible. See the Validation tab.</source>
+        <translation>{1} 例被排除的患者中有 {0} 个单元格需要修正；修正后可能改变入组结果。请查看“数据核查”页。</translation>
+    </message>
+    <message>
+        <location filename="../../her2desk/ui/main_window.py" line="556"/>
+        <source>{0} cells need fixing in {1} excluded patient; fixing them may change who is eligible. See the Validation tab.</source>
+        <translation>{1} 例被排除的患者中有 {0} 个单元格需要修正；修正后可能改变入组结果。请查看“数据核查”页。</translation>
+    </message>
+    <message>
+        <location filename="../../her2desk/ui/main_window.py" line="558"/>
+        <source>{0} cells need fixing in {1} excluded patients; fixing them may change who is eligible. See the Validation tab.</source>
+        <translation>{1} 例被排除的患者中有 {0} 个单元格需要修正；修正后可能改变入组结果。请查看“数据核查”页。</translation>
+    </message>
+    <message>
+        <location filename="../../her2desk/ui/main_window.py" line="561"/>
+        <source>{0} cell needs fixing; fixing it may change who is eligible. See the Validation tab.</source>
+        <translation>{0} 个单元格需要修正；修正后可能改变入组结果。请查看“数据核查”页。</translation>
+    </message>
+    <message>
+        <location filename="../../her2desk/ui/main_window.py" line="562"/>
+        <source>{0} cells need fixing; fixing them may change who is eligible. See the Validation tab.</source>
+        <translation>{0} 个单元格需要修正；修正后可能改变入组结果。请查看“数据核查”页。</translation>
+    </message>
+    <message>
+        <location filename="../../her2desk/ui/main_window.py" line="601"/>
         <source>The analyses could not be run. {0}</source>
         <translation>无法运行分析。{0}</translation>
     </message>
     <message>
-        <location filename="../../her2desk/ui/main_window.py" line="602"/>
+        <location filename="../../her2desk/ui/main_window.py" line="605"/>
         <source>The analyses could not be run, so this page is empty.
 
 {0}
@@ -538,139 +628,139 @@ The Data, Validation and Eligibility pages still show the study.</source>
 “数据”“数据核查”和“入组筛选”页仍显示该研究。</translation>
     </message>
     <message>
-        <location filename="../../her2desk/ui/main_window.py" line="670"/>
+        <location filename="../../her2desk/ui/main_window.py" line="673"/>
         <source>Analyses done.</source>
         <translation>分析完成。</translation>
     </message>
     <message>
-        <location filename="../../her2desk/ui/main_window.py" line="679"/>
+        <location filename="../../her2desk/ui/main_window.py" line="682"/>
         <source>Open a study first: the paper's items are computed from its patients.</source>
         <translation>请先打开研究：论文条目由研究中的患者计算得出。</translation>
     </message>
     <message>
-        <location filename="../../her2desk/ui/main_window.py" line="711"/>
+        <location filename="../../her2desk/ui/main_window.py" line="714"/>
         <source>{0} could not be opened. {1}{2}</source>
         <translation>无法打开 {0}。{1}{2}</translation>
     </message>
     <message>
-        <location filename="../../her2desk/ui/main_window.py" line="716"/>
+        <location filename="../../her2desk/ui/main_window.py" line="719"/>
         <source>Cancelled.</source>
         <translation>已取消。</translation>
     </message>
     <message>
-        <location filename="../../her2desk/ui/main_window.py" line="731"/>
+        <location filename="../../her2desk/ui/main_window.py" line="734"/>
         <source>No study open — File ▸ Open CRF… or drop a workbook here</source>
         <translation>未打开研究 — 文件 ▸ 打开 CRF…，或将工作簿拖放到此处</translation>
     </message>
     <message>
-        <location filename="../../her2desk/ui/main_window.py" line="737"/>
+        <location filename="../../her2desk/ui/main_window.py" line="740"/>
         <source>{0} patients · {1} eligible · {2} error{3} · {4} warning{5}</source>
         <translation>{0} 例患者 · {1} 例符合条件 · {2} 个错误 · {4} 个警告</translation>
     </message>
     <message>
-        <location filename="../../her2desk/ui/main_window.py" line="741"/>
+        <location filename="../../her2desk/ui/main_window.py" line="744"/>
         <source>Save empty CRF workbook</source>
         <translation>保存空白 CRF 工作簿</translation>
     </message>
     <message>
-        <location filename="../../her2desk/ui/main_window.py" line="754"/>
+        <location filename="../../her2desk/ui/main_window.py" line="757"/>
         <source>Empty CRF saved as {0}.</source>
         <translation>空白 CRF 已保存为 {0}。</translation>
     </message>
     <message>
-        <location filename="../../her2desk/ui/main_window.py" line="764"/>
+        <location filename="../../her2desk/ui/main_window.py" line="767"/>
         <source>This page has no table to export yet.</source>
         <translation>本页尚无可导出的表格。</translation>
     </message>
     <message>
-        <location filename="../../her2desk/ui/main_window.py" line="767"/>
+        <location filename="../../her2desk/ui/main_window.py" line="770"/>
         <source>Export table</source>
         <translation>导出表格</translation>
     </message>
     <message>
-        <location filename="../../her2desk/ui/main_window.py" line="785"/>
+        <location filename="../../her2desk/ui/main_window.py" line="788"/>
         <source>Table saved as {0}.</source>
         <translation>表格已保存为 {0}。</translation>
     </message>
     <message>
-        <location filename="../../her2desk/ui/main_window.py" line="797"/>
+        <location filename="../../her2desk/ui/main_window.py" line="800"/>
         <source>Figure saved as {0}.</source>
         <translation>图已保存为 {0}。</translation>
     </message>
     <message>
-        <location filename="../../her2desk/ui/main_window.py" line="804"/>
+        <location filename="../../her2desk/ui/main_window.py" line="807"/>
         <source>Open a study and wait for the analyses before exporting the report.</source>
         <translation>请先打开研究并等待分析完成，再导出报告。</translation>
     </message>
     <message>
-        <location filename="../../her2desk/ui/main_window.py" line="807"/>
+        <location filename="../../her2desk/ui/main_window.py" line="810"/>
         <source>Folder for the study report</source>
         <translation>研究报告的保存文件夹</translation>
     </message>
     <message>
-        <location filename="../../her2desk/ui/main_window.py" line="815"/>
+        <location filename="../../her2desk/ui/main_window.py" line="818"/>
         <source>{0} already exist{1} in {2}. Replace {3}?</source>
         <translation>{2} 中已存在 {0}。是否替换？</translation>
     </message>
     <message>
-        <location filename="../../her2desk/ui/main_window.py" line="815"/>
+        <location filename="../../her2desk/ui/main_window.py" line="818"/>
         <source>Replace the report?</source>
         <translation>替换现有报告？</translation>
     </message>
     <message>
-        <location filename="../../her2desk/ui/main_window.py" line="825"/>
+        <location filename="../../her2desk/ui/main_window.py" line="828"/>
         <source>Every column of this study was recognised; there is nothing to map.</source>
         <translation>本研究的所有列均已识别，无需映射。</translation>
     </message>
     <message>
-        <location filename="../../her2desk/ui/main_window.py" line="922"/>
+        <location filename="../../her2desk/ui/main_window.py" line="925"/>
         <source>Applying the new settings…</source>
         <translation>正在应用新设置…</translation>
     </message>
     <message>
-        <location filename="../../her2desk/ui/main_window.py" line="946"/>
+        <location filename="../../her2desk/ui/main_window.py" line="949"/>
         <source>&amp;{0} {1}</source>
         <translation>&amp;{0} {1}</translation>
     </message>
     <message>
-        <location filename="../../her2desk/ui/main_window.py" line="955"/>
+        <location filename="../../her2desk/ui/main_window.py" line="958"/>
         <source>her2desk user guide</source>
         <translation>her2desk 用户指南</translation>
     </message>
     <message>
-        <location filename="../../her2desk/ui/main_window.py" line="969"/>
+        <location filename="../../her2desk/ui/main_window.py" line="972"/>
         <source>About her2desk</source>
         <translation>关于 her2desk</translation>
     </message>
     <message>
-        <location filename="../../her2desk/ui/main_window.py" line="970"/>
+        <location filename="../../her2desk/ui/main_window.py" line="973"/>
         <source>her2desk — CRF import, validation and the analyses of HER2-positive breast cancer cohort studies (after Ran et al., BMC Cancer 2024).</source>
         <translation>her2desk — HER2 阳性乳腺癌队列研究的 CRF 导入、数据核查与统计分析（依据 Ran 等，BMC Cancer 2024）。</translation>
     </message>
     <message>
-        <location filename="../../her2desk/ui/main_window.py" line="988"/>
+        <location filename="../../her2desk/ui/main_window.py" line="991"/>
         <source>Drop the CRF workbook to open it</source>
         <translation>松开鼠标即可打开 CRF 工作簿</translation>
     </message>
     <message>
-        <location filename="../../her2desk/ui/main_window.py" line="990"/>
+        <location filename="../../her2desk/ui/main_window.py" line="993"/>
         <source>{0} is not a CRF workbook
 ({1})</source>
         <translation>{0} 不是 CRF 工作簿
 （{1}）</translation>
     </message>
     <message>
-        <location filename="../../her2desk/ui/main_window.py" line="1020"/>
+        <location filename="../../her2desk/ui/main_window.py" line="1023"/>
         <source>{0} is not a CRF workbook: {1}</source>
         <translation>{0} 不是 CRF 工作簿：{1}</translation>
     </message>
     <message>
-        <location filename="../../her2desk/ui/main_window.py" line="1021"/>
+        <location filename="../../her2desk/ui/main_window.py" line="1024"/>
         <source>{0} are not a CRF workbook: {1}</source>
         <translation>{0} 不是 CRF 工作簿：{1}</translation>
     </message>
     <message>
-        <location filename="../../her2desk/ui/main_window.py" line="1076"/>
+        <location filename="../../her2desk/ui/main_window.py" line="1079"/>
         <source>
 &lt;h2&gt;her2desk in five steps&lt;/h2&gt;
 &lt;ol&gt;
@@ -828,14 +918,22 @@ saved next to the workbook, so the same file always gives the same numbers.&lt;/
     </message>
 </context>
 <context>
+    <name>ResultTable</name>
+    <message>
+        <location filename="../../her2desk/ui/panels/result_table.py" line="103"/>
+        <source>Double-click to list these patients.</source>
+        <translation>双击可列出这些患者。</translation>
+    </message>
+</context>
+<context>
     <name>SimplePatientListDialog</name>
     <message>
-        <location filename="../../her2desk/ui/panels/result_table.py" line="166"/>
+        <location filename="../../her2desk/ui/panels/result_table.py" line="174"/>
         <source>Patients: {0}</source>
         <translation>患者：{0}</translation>
     </message>
     <message>
-        <location filename="../../her2desk/ui/panels/result_table.py" line="169"/>
+        <location filename="../../her2desk/ui/panels/result_table.py" line="177"/>
         <source>{0} patient{1} behind “{2}”</source>
         <translation>“{2}”对应的 {0} 例患者</translation>
     </message>
@@ -843,32 +941,32 @@ saved next to the workbook, so the same file always gives the same numbers.&lt;/
 <context>
     <name>StudySession</name>
     <message>
-        <location filename="../../her2desk/ui/study_session.py" line="121"/>
+        <location filename="../../her2desk/ui/study_session.py" line="147"/>
         <source>Save study</source>
         <translation>保存研究</translation>
     </message>
     <message>
-        <location filename="../../her2desk/ui/study_session.py" line="144"/>
+        <location filename="../../her2desk/ui/study_session.py" line="173"/>
         <source>Open study</source>
         <translation>打开研究</translation>
     </message>
     <message>
-        <location filename="../../her2desk/ui/study_session.py" line="149"/>
+        <location filename="../../her2desk/ui/study_session.py" line="178"/>
         <source>The data changed</source>
         <translation>数据已更改</translation>
     </message>
     <message>
-        <location filename="../../her2desk/ui/study_session.py" line="169"/>
+        <location filename="../../her2desk/ui/study_session.py" line="198"/>
         <source>{0} cannot be opened: {1}</source>
         <translation>无法打开 {0}：{1}</translation>
     </message>
     <message>
-        <location filename="../../her2desk/ui/study_session.py" line="199"/>
+        <location filename="../../her2desk/ui/study_session.py" line="229"/>
         <source>The data are those the study was saved with, but the results differ from the saved ones (another her2desk version or different analysis code).</source>
         <translation>数据与研究保存时相同，但结果与保存的结果不同（her2desk 版本或分析代码不同）。</translation>
     </message>
     <message>
-        <location filename="../../her2desk/ui/study_session.py" line="217"/>
+        <location filename="../../her2desk/ui/study_session.py" line="248"/>
         <source>{0} ({1}) — her2desk</source>
         <translation>{0}（{1}）— her2desk</translation>
     </message>
@@ -1008,22 +1106,22 @@ saved next to the workbook, so the same file always gives the same numbers.&lt;/
     </message>
     <message>
         <location filename="../../her2desk/ui/panels/validation_panel.py" line="61"/>
-        <source>{0} errors</source>
-        <translation>{0} 个错误</translation>
-    </message>
-    <message>
-        <location filename="../../her2desk/ui/panels/validation_panel.py" line="61"/>
         <source>{0} error</source>
         <translation>{0} 个错误</translation>
     </message>
     <message>
-        <location filename="../../her2desk/ui/panels/validation_panel.py" line="62"/>
-        <source>{0} warning</source>
-        <translation>{0} 个警告</translation>
+        <location filename="../../her2desk/ui/panels/validation_panel.py" line="61"/>
+        <source>{0} errors</source>
+        <translation>{0} 个错误</translation>
     </message>
     <message>
         <location filename="../../her2desk/ui/panels/validation_panel.py" line="62"/>
         <source>{0} warnings</source>
+        <translation>{0} 个警告</translation>
+    </message>
+    <message>
+        <location filename="../../her2desk/ui/panels/validation_panel.py" line="62"/>
+        <source>{0} warning</source>
         <translation>{0} 个警告</translation>
     </message>
     <message>

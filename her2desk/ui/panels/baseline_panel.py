@@ -12,7 +12,7 @@ from collections.abc import Mapping
 from typing import Any, Callable
 
 import pandas as pd
-from PySide6.QtCore import Signal
+from PySide6.QtCore import QT_TRANSLATE_NOOP, Signal
 from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QTabBar, QVBoxLayout
 
 from ...i18n import N_
@@ -27,9 +27,9 @@ from .report_table import ReportTable
 ALL = "All"
 UNKNOWN = "Unknown"
 TABLE_KEYS = ("table1", "table2", "table3")
-TAB_LABELS = {"table1": "Table 1 · Baseline characteristics",
-              "table2": "Table 2 · Early treatment",
-              "table3": "Table 3 · Metastatic patterns (MBC)"}
+TAB_LABELS = {"table1": QT_TRANSLATE_NOOP("BaselinePanel", "Table 1 · Baseline characteristics"),
+              "table2": QT_TRANSLATE_NOOP("BaselinePanel", "Table 2 · Early treatment"),
+              "table3": QT_TRANSLATE_NOOP("BaselinePanel", "Table 3 · Metastatic patterns (MBC)")}
 #: Words for the groupings of ``analysis.tables.GROUPINGS``; unknown keys show as is.
 GROUPING_LABELS = {"hr_status": N_("HR status"), "er_pr_subgroup": N_("ER/PR subgroup")}
 _SUPERSCRIPTS = "ᵃᵇᶜᵈᵉᶠᵍʰⁱʲᵏˡᵐⁿᵒᵖʳˢᵗᵘᵛʷˣʸᶻ"
@@ -162,7 +162,7 @@ class BaselinePanel(Panel):
         self.tab_bar.setExpanding(False)
         self.tab_bar.setDrawBase(False)
         for key in TABLE_KEYS:
-            self.tab_bar.addTab(TAB_LABELS[key])
+            self.tab_bar.addTab(self.tr(TAB_LABELS[key]))
         self.tab_bar.currentChanged.connect(lambda i: self._show())
         self.grouping_box = QComboBox()
         self.grouping_box.setAccessibleName("Compare groups by")

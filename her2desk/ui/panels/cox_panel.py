@@ -28,7 +28,7 @@ from PySide6.QtWidgets import (
 
 from ...i18n import N_
 from ...report.format import DASH, format_hr_with_ci, not_estimable_text, pretty_label
-from ..language import add_shown_item
+from ..language import add_shown_item, shown
 from ..plots.forest_plot import ForestPlotWidget
 from ..text import p_text
 from .base import Panel
@@ -97,7 +97,7 @@ class CoxPanel(Panel):
         self.picker = QListWidget()
         self.picker.setAccessibleName("Covariates in the multivariate model")
         for cov in ALL_COVARIATES:
-            item = QListWidgetItem(cov.label)
+            item = QListWidgetItem(shown(cov.label))
             item.setData(Qt.ItemDataRole.UserRole, cov.variable)
             item.setToolTip("Entered as a number: hazard ratio per unit." if cov.continuous
                             else f"Reference level: {cov.reference}"
@@ -304,14 +304,16 @@ class CoxPanel(Panel):
             self.model_label.setText("")
             self._set_warnings([problem] if problem else [])
         else:
-            dropped = (f"; {model.n_dropped} patient{'s' * (model.n_dropped != 1)} left out because a "
-                       "ticked covariate is missing" if model.n_dropped else "")
+            dropped = ((self.tr("; {0} patient left out because a ticked covariate is missing")
+                        if model.n_dropped == 1 else
+                        self.tr("; {0} patients left out because a ticked covariate is missing"))
+                       .format(model.n_dropped) if model.n_dropped else "")
             self.model_label.setText(
-                self.tr("<b>Multivariate model ({0})</b>: {1} patients, {2} events{3}. Global proportional-hazards test P = {4}.").format(model.endpoint, model.n, model.events, dropped, p_text(model.ph_global_p)))
+                self.tr("<b>Multivariate model ({0})</b>: {1} patients, {2} events{3}. Global proportional-hazards test P = {4}.").format(shown(model.endpoint), model.n, model.events, dropped, p_text(model.ph_global_p)))
             notes = list(model.warnings)
             if not model.converged:
-                notes.insert(0, "The model did not converge: its hazard ratios are not reliable; "
-                                "tick fewer covariates.")
+                notes.insert(0, N_("The model did not converge: its hazard ratios are not reliable; "
+                                   "tick fewer covariates."))
             notes += list(model.ph_flags)
             self._set_warnings(notes)
         self._fill_table()

@@ -168,9 +168,9 @@ class FirstLinePanel(Panel):
         het_layout.addWidget(self.het_summary)
         het_layout.addWidget(self.heterogeneity, 1)
         self._het_page = het_page
-        for widget, label in ((self.table4, "Table 4 · First-line treatment"),
-                              (self.conversion, "Table S7 · Receptor conversion"),
-                              (het_page, "HER2 heterogeneity")):
+        for widget, label in ((self.table4, self.tr("Table 4 · First-line treatment")),
+                              (self.conversion, self.tr("Table S7 · Receptor conversion")),
+                              (het_page, self.tr("HER2 heterogeneity"))):
             page = widget
             if widget is not het_page:
                 page = QWidget()

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 import pandas as pd
-from PySide6.QtCore import QModelIndex, Qt, Signal
+from PySide6.QtCore import QEvent, QModelIndex, Qt, Signal
 from PySide6.QtGui import QBrush, QColor, QFont, QStandardItem, QStandardItemModel
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -23,6 +23,8 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
     QWidget,
 )
+
+from ..language import shown
 
 if TYPE_CHECKING:
     from ...report.shown_table import ShownTable
@@ -81,23 +83,24 @@ class ResultTable(QTableView):
                  header_tips: dict[str, str] | None = None) -> None:
         self.headers = list(headers)
         self.rows = [[cell(v) for v in row] for row in rows]
+        self._header_tips = header_tips
         m = self.table_model
         m.clear()
         m.setColumnCount(len(self.headers))
-        m.setHorizontalHeaderLabels(self.headers)
+        m.setHorizontalHeaderLabels([shown(h) for h in self.headers])
         for c, h in enumerate(self.headers):
             if header_tips and h in header_tips:
-                m.horizontalHeaderItem(c).setToolTip(header_tips[h])
+                m.horizontalHeaderItem(c).setToolTip(shown(header_tips[h]))
         for r in self.rows:
             items = []
             for c in r:
-                item = QStandardItem(c.text)
+                item = QStandardItem(shown(c.text))
                 item.setEditable(False)
                 item.setData(c.raw, RawRole)
-                tip = c.tooltip
+                tip = shown(c.tooltip)
                 if c.patients:
                     item.setData(True, PatientsRole)
-                    tip = (tip + "\n" if tip else "") + "Double-click to list these patients."
+                    tip = (tip + "\n" if tip else "") + self.tr("Double-click to list these patients.")
                 if tip:
                     item.setToolTip(tip)
                 if c.bold:
@@ -113,6 +116,11 @@ class ResultTable(QTableView):
         self.resizeColumnsToContents()
         for c in range(m.columnCount()):
             self.setColumnWidth(c, min(self.columnWidth(c) + 10, 340))
+
+    def changeEvent(self, event) -> None:  # noqa: N802 (Qt's name)
+        if event.type() == QEvent.Type.LanguageChange and self.headers:
+            self.set_rows(self.headers, self.rows, getattr(self, "_header_tips", None))
+        super().changeEvent(event)
 
     def text(self, row: int, column: int | str) -> str:
         col = self.headers.index(column) if isinstance(column, str) else column
