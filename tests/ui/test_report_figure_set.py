@@ -95,3 +95,28 @@ def test_command_line_draws_each_figure_once(sample_results, tmp_path, monkeypat
     for title, f in zip(titles, files):
         assert f.read_bytes() == figures[title]      # the file is the embedded picture
         assert Image.open(io.BytesIO(figures[title])).size[0] == round(85 / 25.4 * 300)
+
+
+@pytest.mark.parametrize("width", [420, 1400])
+def test_forest_tick_labels_never_run_into_each_other(qtbot, sample_results, width):
+    import math
+
+    from PySide6.QtGui import QFontMetrics
+
+    from her2desk.ui.plots import style
+
+    w = dict(figure_plan(sample_results))[FOREST_FIGURES[0][0]]()
+    qtbot.addWidget(w)
+    w.resize(width, 420)
+    w.show()
+    qtbot.waitExposed(w)
+    vb = w.plot.getViewBox()
+    (x0, x1), per_unit = vb.viewRange()[0], vb.width() / (vb.viewRange()[0][1] - vb.viewRange()[0][0])
+    fm = QFontMetrics(style.font(style.TICK_PT))
+    ticks = w.plot.getAxis("bottom")._tickLevels[0]
+    assert any(label == "1" for _, label in ticks)
+    for (a, la), (b, lb) in zip(ticks, ticks[1:]):
+        gap = (b - a) * per_unit
+        assert gap >= (fm.horizontalAdvance(la) + fm.horizontalAdvance(lb)) / 2, (la, lb, gap)
+    if width == 1400:          # room enough: the round ratios around 1 are labelled too
+        assert {"0.5", "1", "2"} <= {label for _, label in ticks}

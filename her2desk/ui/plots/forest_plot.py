@@ -79,6 +79,8 @@ class ForestPlotWidget(FigureWidget):
         self.rows: list[ForestRow] = []
         #: What is drawn, for tests: (label, HR, low, high) with CI clipped to the axis.
         self.drawn: list[tuple[str, float, float, float]] = []
+        self._hr_ticks: list[float] = []
+        self.plot.getViewBox().sigResized.connect(self._thin_ticks)
 
     def clear(self) -> None:
         self._remove_items()
@@ -127,9 +129,10 @@ class ForestPlotWidget(FigureWidget):
         bottom = self.plot.getAxis("bottom")
         bottom.enableAutoSIPrefix(False)   # the axis is in log10 units; "(x0.001)" would mislead
         style.style_axis(bottom, x_label)
-        bottom.setTicks([[(math.log10(t), f"{t:g}") for t in hr_ticks(low, high)], []])
+        self._hr_ticks = hr_ticks(low, high)
         self.plot.setTitle(title or None, size=f"{style.TITLE_PT}pt", color=style.FOREGROUND.name())
         self.plot.setXRange(lx, hx, padding=0.02)
+        self._thin_ticks()
         self.plot.setYRange(-0.7, max(n, 1) - 0.3, padding=0)
 
     def set_cox_model(self, model: Any, *, title: str = "") -> None:
@@ -138,6 +141,28 @@ class ForestPlotWidget(FigureWidget):
                           t.hazard_ratio, t.ci[0], t.ci[1],
                           t.p_value, t.estimable) for t in model.terms]
         self.set_rows(rows, title=title)
+
+    def _thin_ticks(self, *_: Any) -> None:
+        """Label only the ratios that fit side by side at the plot's width: 1 first, then the
+        roundest (0.1, 10, 0.5, 2...). At 85 mm the long row labels leave the axis a few
+        centimetres, and "0.5" ran into "1"."""
+        ticks = getattr(self, "_hr_ticks", [])
+        if not ticks:
+            return
+        vb = self.plot.getViewBox()
+        (x0, x1), width = vb.viewRange()[0], max(vb.width(), 1.0)
+        per_unit = width / max(x1 - x0, 1e-9)
+        fm = QFontMetrics(style.font(style.TICK_PT))
+        order = sorted(ticks, key=lambda t: (t != 1, abs(math.log10(t)) % 1 != 0,
+                                             str(t).strip("0.").lstrip("0") not in ("5", "2"),
+                                             abs(math.log10(t))))
+        kept: list[float] = []
+        for t in order:
+            half = (fm.horizontalAdvance(f"{t:g}") + 6) / 2
+            if all(abs(math.log10(t) - math.log10(k)) * per_unit
+                   >= half + (fm.horizontalAdvance(f"{k:g}") + 6) / 2 for k in kept):
+                kept.append(t)
+        self.plot.getAxis("bottom").setTicks([[(math.log10(t), f"{t:g}") for t in sorted(kept)], []])
 
     def _before_export(self) -> None:
         # New label widths reach the layout through posted events; an export right
