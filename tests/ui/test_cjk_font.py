@@ -5,8 +5,21 @@ import re
 import xml.etree.ElementTree as ET
 from pathlib import Path
 
+import pytest
+
 ROOT = Path(__file__).resolve().parents[2]
 CJK = re.compile(r"[\u2e80-\u9fff\uf900-\ufaff\uff00-\uffef\u3000-\u303f]")
+
+
+@pytest.fixture(autouse=True)
+def _restore_application_font(qapp):
+    """These tests put the bundled CJK family into the application font; later tests (PDF text
+    extraction among them) expect the font the session started with."""
+    from PySide6.QtGui import QFont
+
+    font = QFont(qapp.font())
+    yield
+    qapp.setFont(font)
 
 
 def chinese_the_app_shows() -> str:
