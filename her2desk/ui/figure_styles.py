@@ -84,5 +84,9 @@ def edit_figure_style(widget: Any, *, exec_dialog: bool = True) -> Any:
                                  item=getattr(widget, "paper_item", ""), parent=widget)
     widget.options_dialog = dialog
     if exec_dialog and dialog.exec() == QDialog.DialogCode.Accepted:
-        save_figure_style(widget, dialog.applies_to(), dialog.figure_style())
+        history = getattr(widget.window(), "history", None)     # ui/undo.py: an undoable step
+        if history is not None:
+            history.change_figure_style(widget, dialog.applies_to(), dialog.figure_style())
+        else:
+            save_figure_style(widget, dialog.applies_to(), dialog.figure_style())
     return dialog

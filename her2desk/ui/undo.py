@@ -7,7 +7,9 @@ takes, so an undo recomputes exactly what the change recomputed:
   setting touches is re-run);
 * column mapping: written with :func:`her2desk.crf.headers.save_mapping`, then the study is
   opened again, as after File ▸ Map columns…;
-* a page's choices: :meth:`ChoiceTracker.apply_page`, the pages' public methods.
+* a page's choices: :meth:`ChoiceTracker.apply_page`, the pages' public methods;
+* a figure's options: :func:`her2desk.ui.figure_styles.save_figure_style`, as the Figure
+  options… dialog saves them (with the study, every figure it concerns redrawn).
 
 The history belongs to one study: opening another clears it.
 """
@@ -102,6 +104,24 @@ class ChoiceCommand(QUndoCommand):
         self.tracker.apply_page(self.page, self.old)
 
 
+class FigureStyleCommand(QUndoCommand):
+    """Figure options… for ``key`` (a figure kind or paper item); ``old`` is what was saved."""
+
+    def __init__(self, widget: Any, key: str, old: Any, new: Any):
+        super().__init__(f"Figure options: {key}")
+        self.widget, self.key, self.old, self.new = widget, key, old, new
+
+    def redo(self) -> None:
+        from .figure_styles import save_figure_style
+
+        save_figure_style(self.widget, self.key, self.new)
+
+    def undo(self) -> None:
+        from .figure_styles import save_figure_style
+
+        save_figure_style(self.widget, self.key, self.old)
+
+
 class UndoHistory(QObject):
     """The window's undo stack and its Edit-menu actions (``undo_action``, ``redo_action``)."""
 
@@ -133,6 +153,19 @@ class UndoHistory(QObject):
             self.window.open_study(self.window.study_path)
             return
         self.stack.push(MappingCommand(self.window, old, new))
+
+    def change_figure_style(self, widget: Any, key: str, style: Any) -> None:
+        """Save ``style`` for figures of ``key`` as an undoable step (undo gives back the saved one)."""
+        from ..report.figure_style import FigureStyle, load_styles
+
+        study = self.window.study_path
+        if study is not None:
+            old = load_styles(study).get(key) or FigureStyle()
+        else:                                    # no study: the style lives on the figure only
+            old = widget.figure_style or FigureStyle()
+        if old == style:
+            return
+        self.stack.push(FigureStyleCommand(widget, key, old, style))
 
     def _clean_changed(self, clean: bool) -> None:
         if getattr(self.window.session, "path", None) is not None:   # a study file's title has the mark

@@ -351,3 +351,24 @@ def test_figure_styles_travel_with_the_study_file(window, qtbot, study, tmp_path
     side = read_side_file(study)
     assert side.part(FIGURE_STYLES_KEY) == styles and side.part("settings") == StudySettings().to_dict()
     assert float(window.store.value(FIGURE_WIDTH_MM)) == 170.0 and float(window.store.value(FIGURE_DPI)) == 300.0
+
+
+def test_undo_redo_of_figure_options(window, qtbot, study, monkeypatch):
+    """Figure options… is an undoable step: undo gives back the saved style and redraws."""
+    from her2desk.report.figure_style import FigureStyle, load_styles
+    from her2desk.ui import figure_styles
+    from her2desk.ui.dialogs.figure_options import FigureOptionsDialog
+
+    _open(window, qtbot, study)
+    plot = window.panels["Survival"].plot
+    chosen = FigureStyle(show_title=True, title="Overall survival by HR status", palette="greyscale")
+    monkeypatch.setattr(FigureOptionsDialog, "exec", lambda self: FigureOptionsDialog.DialogCode.Accepted)
+    monkeypatch.setattr(FigureOptionsDialog, "figure_style", lambda self: chosen)
+    monkeypatch.setattr(FigureOptionsDialog, "applies_to", lambda self: "km")
+    figure_styles.edit_figure_style(plot)
+    assert load_styles(study)["km"] == chosen and plot.figure_style == chosen
+    assert window.history.undo_action.text() == "&Undo Figure options: km"
+    window.history.undo_action.trigger()
+    assert "km" not in load_styles(study) and (plot.figure_style or FigureStyle()).is_default
+    window.history.redo_action.trigger()
+    assert load_styles(study)["km"] == chosen and plot.figure_style == chosen
