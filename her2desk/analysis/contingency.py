@@ -21,10 +21,19 @@ from dataclasses import dataclass
 from typing import Literal
 
 import numpy as np
-from scipy import special, stats
+from scipy import special
 
 from ..i18n import N_
 from .fisher_exact import fisher_exact_rxc
+
+
+def _stats():
+    """scipy.stats, imported on first use: it takes about a second (the window's panels
+    import this module before the first paint)."""
+    from scipy import stats
+
+    return stats
+
 
 __all__ = [
     "TEST_CHISQ",
@@ -127,7 +136,7 @@ def contingency_test(
     if use_chisq:
         stat = float(((obs - expected) ** 2 / expected).sum())
         df = (r - 1) * (c - 1)
-        p = float(stats.chi2.sf(stat, df))
+        p = float(_stats().chi2.sf(stat, df))
         forced = N_(" (requested)") if test == "chi-square" else ""
         return TestResult(
             TEST_CHISQ,
@@ -255,7 +264,7 @@ def fisher_monte_carlo(
     """
     obs = np.asarray(table, dtype=np.int64)
     rng = np.random.default_rng(seed)
-    sims = stats.random_table(obs.sum(axis=1), obs.sum(axis=0)).rvs(replicates, random_state=rng)
+    sims = _stats().random_table(obs.sum(axis=1), obs.sum(axis=0)).rvs(replicates, random_state=rng)
     # log(1/prob) up to a constant is sum(log(x_ij!)); larger means less likely.
     stat_sim = special.gammaln(sims + 1).sum(axis=(1, 2))
     stat_obs = float(special.gammaln(obs + 1).sum())
@@ -284,14 +293,14 @@ def rank_test(samples: Sequence[np.ndarray]) -> TestResult:
     if np.ptp(np.concatenate(tested)) == 0:
         return TestResult(None, None, N_("No test: all values are identical."))
     if len(tested) == 2:
-        res = stats.mannwhitneyu(tested[0], tested[1], alternative="two-sided",
+        res = _stats().mannwhitneyu(tested[0], tested[1], alternative="two-sided",
                                  use_continuity=True, method="asymptotic")
         return TestResult(
             TEST_MWU, float(res.pvalue),
             N_("Mann–Whitney U test (Wilcoxon rank-sum), two-sided, normal approximation "
                "with tie and continuity correction"),
             statistic=float(res.statistic))
-    res = stats.kruskal(*tested)
+    res = _stats().kruskal(*tested)
     return TestResult(
         TEST_KW, float(res.pvalue),
         N_(f"Kruskal–Wallis rank-sum test across {len(tested)} groups, tie-corrected"),

@@ -32,7 +32,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
-from scipy import special, stats
+from scipy import special
 
 __all__ = [
     "FisherResult",
@@ -42,6 +42,15 @@ __all__ = [
     "DEFAULT_MAX_WORK",
     "FEXACT_TOL",
 ]
+
+
+def _stats():
+    """scipy.stats, imported on first use: it takes about a second (the window's panels
+    import this module before the first paint)."""
+    from scipy import stats
+
+    return stats
+
 
 #: FEXACT's tie tolerance on the log-probability scale (R ``fisher.test`` for r x c tables).
 FEXACT_TOL = 3.45254e-7
@@ -313,7 +322,7 @@ def fisher_simulated_p(table: np.ndarray | Sequence[Sequence[int]], *, seed: int
     """
     obs = np.asarray(table, dtype=np.int64)
     rng = np.random.default_rng(seed)
-    dist = stats.random_table(obs.sum(axis=1), obs.sum(axis=0))
+    dist = _stats().random_table(obs.sum(axis=1), obs.sum(axis=0))
     stat_obs = float(special.gammaln(obs + 1).sum())
     almost_one = 1.0 + 64.0 * np.finfo(float).eps      # R's tie tolerance for simulation
     extreme = 0

@@ -14,7 +14,6 @@ from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
-from scipy import stats
 
 from her2desk.analysis.compare import _aligned, _crosstab, _resolve_groups
 from her2desk.analysis.contingency import (
@@ -36,6 +35,15 @@ __all__ = [
 ]
 
 
+def _stats():
+    """scipy.stats, imported on first use (about a second; the window imports this module
+    before its first paint)."""
+    from scipy import stats
+
+    return stats
+
+
+
 def wilson_ci(k: int, n: int, conf: float = 0.95) -> tuple[float, float]:
     """Wilson score interval without continuity correction.
 
@@ -50,7 +58,7 @@ def wilson_ci(k: int, n: int, conf: float = 0.95) -> tuple[float, float]:
         raise ValueError(f"k must be within 0..n, got {k} of {n}")
     if not 0.0 < conf < 1.0:
         raise ValueError("conf must be in (0, 1)")
-    z = float(stats.norm.ppf(0.5 + conf / 2.0))
+    z = float(_stats().norm.ppf(0.5 + conf / 2.0))
     p = k / n
     z2n = z * z / n
     center = (p + z2n / 2.0) / (1.0 + z2n)

@@ -6,10 +6,9 @@ import json
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from openpyxl import Workbook
-
 if TYPE_CHECKING:
     import pandas as pd
+    from openpyxl import Workbook          # imported where used: not before the first paint
 
     from .shown_table import ShownTable
 
@@ -49,6 +48,7 @@ def write_shown_table(path: Path, table: "ShownTable") -> Path:
     from .excel_report import write_table_sheet
     from .shown_table import to_report_table
 
+    from openpyxl import Workbook
     wb = Workbook()
     wb.remove(wb.active)
     report_table = to_report_table(table)
