@@ -90,10 +90,17 @@ class StudyFile:
         """The CRF file the study opens (the first data file)."""
         return self.data[0].path
 
+    def files(self) -> list[DataFile]:
+        """The data files and the dictionary (when there is one)."""
+        return [*self.data, *([self.dictionary] if self.dictionary else [])]
+
     def data_changes(self) -> list[str]:
         """One sentence per data file (or dictionary) that is missing or changed."""
-        files = [*self.data, *([self.dictionary] if self.dictionary else [])]
-        return [s for s in (f.changed() for f in files) if s]
+        return [s for s in (f.changed() for f in self.files()) if s]
+
+    def missing_files(self) -> list[str]:
+        """One sentence per data file (or dictionary) that is not where the study file says."""
+        return [s for s in (f.changed() for f in self.files() if not f.path.is_file()) if s]
 
 
 def study_file_path(path: str | os.PathLike) -> Path:

@@ -192,11 +192,11 @@ class StudySession(QObject):
             if not target.is_file():
                 self._forget_recent(target)
             return False
-        changes = study.data_changes()
-        missing = [s for s in changes if "is not where" in s]
+        missing = study.missing_files()
         if missing:
             w.show_banner(self.tr("{0} cannot be opened: {1}").format(target.name, missing[0]), "error")
             return False
+        changes = study.data_changes()
         if changes and not self.confirm(" ".join(changes)):
             return False
         parts = {SETTINGS_KEY: study.settings.to_dict(), MAPPING_KEY: dict(study.column_mapping)}

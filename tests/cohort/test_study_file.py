@@ -80,9 +80,11 @@ def test_changed_and_missing_data_are_each_one_sentence(tmp_path):
     crf.write_bytes(b"the next data freeze")
     changes = read_study_file(path).data_changes()
     assert len(changes) == 1 and "freeze 1.xlsx has changed" in changes[0]
+    assert read_study_file(path).missing_files() == []
     crf.unlink()
     changes = read_study_file(path).data_changes()
     assert len(changes) == 1 and "is not where the study file says" in changes[0]
+    assert read_study_file(path).missing_files() == changes
 
 
 @pytest.mark.parametrize("content, words", [

@@ -372,3 +372,15 @@ def test_undo_redo_of_figure_options(window, qtbot, study, monkeypatch):
     assert "km" not in load_styles(study) and (plot.figure_style or FigureStyle()).is_default
     window.history.redo_action.trigger()
     assert load_styles(study)["km"] == chosen and plot.figure_style == chosen
+
+
+def test_a_study_whose_data_are_gone_is_one_sentence(window, qtbot, study, tmp_path):
+    _open(window, qtbot, study)
+    saved = window.session.save(tmp_path / "s.her2desk")
+    window.runner.shutdown(5000)
+    study.rename(study.with_name("moved.xlsx"))
+    asked = []
+    window.session.confirm = lambda sentence: asked.append(sentence) or True
+    assert not window.session.open(saved)
+    assert asked == [] and window.banner.kind == "error"
+    assert "s.her2desk cannot be opened: study.xlsx is not where the study file says" in window.banner.text()
