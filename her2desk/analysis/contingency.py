@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from typing import Literal
 
 import numpy as np
-from scipy import special
+from .lazy_scipy import special  # scipy.special on first use (desktop start-up)
 
 from ..i18n import N_
 from .fisher_exact import fisher_exact_rxc

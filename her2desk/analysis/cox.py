@@ -20,7 +20,7 @@ from typing import Any, Hashable, Mapping, NamedTuple, Sequence
 
 import numpy as np
 import pandas as pd
-from scipy import special  # lighter to import than scipy.stats (desktop start-up)
+from .lazy_scipy import special  # scipy.special on first use (desktop start-up)
 
 from .survival import LogRankResult, _group_codes, kaplan_meier, logrank_test
 

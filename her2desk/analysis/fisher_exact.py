@@ -32,7 +32,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
-from scipy import special
+from .lazy_scipy import special  # scipy.special on first use (desktop start-up)
 
 __all__ = [
     "FisherResult",

@@ -22,7 +22,7 @@ from typing import Any, Hashable
 
 import numpy as np
 import pandas as pd
-from scipy import special  # lighter to import than scipy.stats (desktop start-up)
+from .lazy_scipy import special  # scipy.special on first use (desktop start-up)
 
 __all__ = [
     "KMCurve",

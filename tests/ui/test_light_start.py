@@ -1,5 +1,5 @@
-"""Nothing heavy before the first paint (issue 12): building the main window imports neither
-scipy.stats nor openpyxl; the analyses and exports import them when they run."""
+"""Nothing heavy before the first paint (issue 12): building the main window imports no scipy
+(special or stats) and no openpyxl; the analyses and exports import them when they run."""
 from __future__ import annotations
 
 import os
@@ -16,7 +16,7 @@ from her2desk.ui.app import make_application
 from her2desk.ui.main_window import MainWindow
 app = make_application()
 window = MainWindow()
-print(sorted(m for m in ("scipy.stats", "openpyxl", "docx", "lifelines", "matplotlib")
+print(sorted(m for m in ("scipy.special", "scipy.stats", "openpyxl", "docx", "lifelines", "matplotlib")
              if m in sys.modules))
 """
 
