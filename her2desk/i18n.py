@@ -76,8 +76,9 @@ class Catalogue:
     language: str
     exact: dict[str, str] = field(default_factory=dict)
     patterns: tuple[tuple[re.Pattern[str], str], ...] = ()
-    #: (regex of the English template, its hole numbers in order, the translated template)
-    templates: tuple[tuple[re.Pattern[str], list[int], str], ...] = ()
+    #: (regex of the English template, its hole numbers in order, the translated template,
+    #: how many sentences it has)
+    templates: tuple[tuple[re.Pattern[str], list[int], str, int], ...] = ()
 
     def translate(self, text: str) -> str:
         if not text or not isinstance(text, str):
@@ -97,7 +98,10 @@ class Catalogue:
             if m:
                 parts = [self._translate(g, depth + 1) if g is not None else "" for g in m.groups()]
                 return template.format(*parts)
-        for regex, order, template in self.templates:
+        sentences = len(_SENTENCE.split(text)) // 2 + 1
+        for regex, order, template, size in self.templates:
+            if size != sentences:       # two findings in one cell: sentence by sentence below
+                continue
             m = regex.fullmatch(text)
             if m:
                 parts = [""] * (max(order) + 1 if order else 0)
@@ -140,7 +144,7 @@ def catalogue(language: str) -> Catalogue:
     patterns = tuple((re.compile(p), t) for p, t in data.get("patterns", []))
     # The template with the most fixed text first: "{0} {1} is after the data cutoff {2}." must
     # win over "{0} {1} is {2} {3} {4}{5}.", which its text also matches.
-    templates = tuple((template_pattern(k), template_order(k), v) for k, v in
+    templates = tuple((template_pattern(k), template_order(k), v, len(_SENTENCE.split(k)) // 2 + 1) for k, v in
                       sorted(data.get("templates", {}).items(), key=lambda kv: -len(_HOLE.sub("", kv[0]))))
     return Catalogue(language, dict(data.get("exact", {})), patterns, templates)
 

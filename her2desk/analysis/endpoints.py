@@ -204,9 +204,9 @@ def immortal_time_caution(column: str, endpoint: str, label: str = "") -> str:
     known, origin = defined_at(column), ENDPOINT_ORIGIN[endpoint]
     if TIMELINE.index(known) <= TIMELINE.index(origin):
         return ""
-    return (f"Immortal-time caution: {label or column.replace('_', ' ')} is known only at {known}, after "
-            f"the {endpoint.replace('_', '-')} time origin ({origin}); patients had to survive "
-            "event-free until then to be counted in their group, which favours that group.")
+    return N_(f"Immortal-time caution: {label or column.replace('_', ' ')} is known only at {known}, after "
+              f"the {endpoint.replace('_', '-')} time origin ({origin}); patients had to survive "
+              "event-free until then to be counted in their group, which favours that group.")
 
 
 #: Who enters each endpoint when no narrower subset is chosen.

@@ -364,23 +364,23 @@
     <name>MainWindow</name>
     <message>
         <location filename="../../her2desk/ui/main_window.py" line="64"/>
-        <source>Validation</source>
-        <translation>数据核查</translation>
-    </message>
-    <message>
-        <location filename="../../her2desk/ui/main_window.py" line="64"/>
         <source>Data</source>
         <translation>数据</translation>
     </message>
     <message>
-        <location filename="../../her2desk/ui/main_window.py" line="65"/>
-        <source>Eligibility</source>
-        <translation>入组筛选</translation>
+        <location filename="../../her2desk/ui/main_window.py" line="64"/>
+        <source>Validation</source>
+        <translation>数据核查</translation>
     </message>
     <message>
         <location filename="../../her2desk/ui/main_window.py" line="65"/>
         <source>Baseline</source>
         <translation>基线特征</translation>
+    </message>
+    <message>
+        <location filename="../../her2desk/ui/main_window.py" line="65"/>
+        <source>Eligibility</source>
+        <translation>入组筛选</translation>
     </message>
     <message>
         <location filename="../../her2desk/ui/main_window.py" line="66"/>
@@ -394,13 +394,13 @@
     </message>
     <message>
         <location filename="../../her2desk/ui/main_window.py" line="67"/>
-        <source>Cox</source>
-        <translation>Cox 回归</translation>
+        <source>First-line &amp; conversion</source>
+        <translation>一线治疗与受体转换</translation>
     </message>
     <message>
         <location filename="../../her2desk/ui/main_window.py" line="67"/>
-        <source>First-line &amp; conversion</source>
-        <translation>一线治疗与受体转换</translation>
+        <source>Cox</source>
+        <translation>Cox 回归</translation>
     </message>
     <message>
         <location filename="../../her2desk/ui/main_window.py" line="115"/>
@@ -699,13 +699,13 @@ The Data, Validation and Eligibility pages still show the study.</source>
     </message>
     <message>
         <location filename="../../her2desk/ui/main_window.py" line="818"/>
-        <source>{0} already exist{1} in {2}. Replace {3}?</source>
-        <translation>{2} 中已存在 {0}。是否替换？</translation>
+        <source>Replace the report?</source>
+        <translation>替换现有报告？</translation>
     </message>
     <message>
         <location filename="../../her2desk/ui/main_window.py" line="818"/>
-        <source>Replace the report?</source>
-        <translation>替换现有报告？</translation>
+        <source>{0} already exist{1} in {2}. Replace {3}?</source>
+        <translation>{2} 中已存在 {0}。是否替换？</translation>
     </message>
     <message>
         <location filename="../../her2desk/ui/main_window.py" line="828"/>
@@ -800,7 +800,7 @@ saved next to the workbook, so the same file always gives the same numbers.&lt;/
 <context>
     <name>MappingCommand</name>
     <message>
-        <location filename="../../her2desk/ui/undo.py" line="76"/>
+        <location filename="../../her2desk/ui/undo.py" line="78"/>
         <source>The column mapping could not be saved next to {0}. {1}</source>
         <translation>无法在 {0} 旁保存列映射。{1}</translation>
     </message>
@@ -956,7 +956,7 @@ saved next to the workbook, so the same file always gives the same numbers.&lt;/
         <translation>数据已更改</translation>
     </message>
     <message>
-        <location filename="../../her2desk/ui/study_session.py" line="198"/>
+        <location filename="../../her2desk/ui/study_session.py" line="197"/>
         <source>{0} cannot be opened: {1}</source>
         <translation>无法打开 {0}：{1}</translation>
     </message>

@@ -24,14 +24,9 @@ def test_clinician_terms_and_english_default():
         ["zh_CN", "zh_CN", "zh_CN", "en", "en"]
 
 
-#: The paper-registry sheets (every item's caption, cautions and pairs, new on 1 Dec) are not
-#: in the catalogue yet: their sheet names and headers are Chinese, their text is still English.
-REGISTRY_SHEETS = ("Paper items", "Paper pairs")
-
-
 def _cells(wb):
-    return [[c.value for c in row] for i, ws in enumerate(wb.worksheets) for row in ws.iter_rows()
-            if wb is None or ws.title not in REGISTRY_SHEETS and ws.title not in ("论文条目", "论文组间比较")]
+    """Every cell of every sheet (the paper registry's items and pairs included)."""
+    return [[c.value for c in row] for ws in wb.worksheets for row in ws.iter_rows()]
 
 
 def test_every_sheet_is_headed_in_chinese_and_the_numbers_are_the_same(sample_results):
@@ -112,3 +107,19 @@ def test_the_chinese_document_names_an_east_asian_font_for_every_style(sample_re
     english = build_report_document(sample_results, figures=None)
     fonts = english.styles["Normal"].element.find(qn("w:rPr")).find(qn("w:rFonts"))
     assert fonts.get(qn("w:eastAsia")) == EAST_ASIAN_FONT      # Chinese CRF text in an English report
+
+
+def test_the_paper_items_and_pairs_sheets_are_written_in_chinese(sample_results, tmp_path):
+    """Read back from the saved workbook: the registry's captions, populations, cautions and pair
+    labels are Chinese, not only the sheets' names and headers."""
+    import openpyxl
+
+    from her2desk.report.excel_report import build_report_workbook
+
+    build_report_workbook(sample_results, language="zh_CN").save(tmp_path / "report.xlsx")
+    wb = openpyxl.load_workbook(tmp_path / "report.xlsx", read_only=True)
+    for title in ("论文条目", "论文组间比较"):
+        texts = [v for row in wb[title].iter_rows(values_only=True) for v in row
+                 if isinstance(v, str) and re.search("[A-Za-z]{4}", v)]
+        english = [t for t in texts if re.search(r"\b[a-z]{4,}\b", t.replace("log-rank", "").replace("none", ""))]
+        assert len(texts) > 10 and not english, english[:5]
