@@ -100,11 +100,29 @@ _NOT_COVARIATES = frozenset({
     *(c.name for c in COLUMNS if c.name.endswith(("_months", "_event")))})
 
 
+_SITE_WORDS = {"lung": "lung", "liver": "liver", "brain_cns": "brain/CNS", "bone": "bone",
+               "distant_lymph_node": "distant lymph node", "other": "other", "visceral": "visceral"}
+#: Labels of columns outside the screen whose name does not read as words.
+_GENERIC_LABELS = {
+    "pcr": "pCR", "mbc": "MBC", "de_novo": "De novo MBC", "mbc_type": "MBC type",
+    "miller_payne_grade": "Miller–Payne grade", "neoadjuvant_regimen": "Neoadjuvant regimen",
+    "visceral_site_count": "Number of visceral sites (MBC)",
+    "her2_heterogeneity": "HER2 heterogeneity (≥ 2 HER2 assays)",
+    "first_line_class": "First-line treatment", "first_line_targets": "First-line HER2 targets",
+    "first_line_subclass": "First-line treatment (targets)",
+    "first_line_endocrine_any": "First-line endocrine therapy",
+    "sequential_endocrine": "Endocrine maintenance", "er_conversion": "ER conversion",
+    "pr_conversion": "PR conversion", "her2_conversion": "HER2 conversion",
+    **{f"site_{k}": f"Metastatic site (MBC): {v}" for k, v in _SITE_WORDS.items()},
+    **{f"first_site_{k}": f"First metastatic site: {v}" for k, v in _SITE_WORDS.items()},
+}
+
+
 def _generic(column) -> Covariate | None:
     """Any other derived column as a covariate, with a sensible reference level."""
     if column.name in _NOT_COVARIATES:
         return None
-    label = column.name.replace("_", " ").capitalize()
+    label = _GENERIC_LABELS.get(column.name) or column.name.replace("_", " ").capitalize()
     if column.kind == CATEGORY:
         if column.reference is not None:
             ref = column.reference

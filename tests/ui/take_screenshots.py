@@ -20,6 +20,8 @@ sys.path.insert(0, str(ROOT))
 #: File names stay English whatever language the tabs are drawn in.
 RESULT_NAMES = ("Data", "Validation", "Eligibility", "Baseline", "Neoadjuvant", "Survival", "Cox",
                 "First-line & conversion")
+#: Tabs shown at a paper item with pairs (View ▸ Paper items…), so the pairs table is in view.
+PAPER_ITEM_OF_TAB = {"Neoadjuvant": "Fig 2b", "Survival": "Fig 5d"}
 
 
 def main() -> int:
@@ -51,6 +53,8 @@ def main() -> int:
             return
         tabs.setCurrentIndex(index)
         text = RESULT_NAMES[index] if index < len(RESULT_NAMES) else tabs.tabText(index)
+        if text in PAPER_ITEM_OF_TAB:
+            window.show_paper_item(PAPER_ITEM_OF_TAB[text])
         text = text.replace("&&", "&").lower()
         name = "".join(c if c.isalnum() else "_" for c in text).replace("___", "_")
         QTimer.singleShot(700, lambda: (window.grab().save(str(out / f"{index + 1:02d}_{name}.png")),

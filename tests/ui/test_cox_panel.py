@@ -87,6 +87,17 @@ def test_user_ticking_a_box_refits(panel, study, qtbot):
     assert "menopausal_status" in blocker.args[0].variables
 
 
+def test_immortal_time_cautions_are_in_the_warnings(panel, study):
+    from her2desk.analysis.cox_models import model_cautions
+
+    _, results = study
+    cautions = model_cautions(results.cox.multivariate("OS"))
+    assert cautions                       # metastasis and heterogeneity terms of the paper's model
+    for c in cautions:
+        assert c in panel.warnings_label.text()
+    assert not panel.warnings_label.isHidden()
+
+
 def test_endpoint_switch_and_warnings(panel, study, qtbot):
     _, results = study
     panel.set_endpoint("DFS")
@@ -163,10 +174,14 @@ def test_did_not_converge_is_said_once(panel, study):
     model = dataclasses.replace(base, converged=False, ph_flags=(),
                                 warnings=(model_says, epv, epv))
     panel._show_model(model)
+    from her2desk.analysis.cox_models import model_cautions
+
     lines = panel.warnings_label.text().split("\n")
     assert lines == [
         "⚠ The model did not converge: its hazard ratios are not reliable; tick fewer covariates.",
         f"⚠ {epv}",
+        # then the immortal-time cautions of the covariates known after the origin (once each)
+        *(f"⚠ {c}" for c in model_cautions(model)),
     ]
     assert not panel.warnings_label.isHidden()
     # Order kept, blanks and exact repeats (spacing/case aside) dropped.

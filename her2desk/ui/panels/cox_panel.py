@@ -315,6 +315,9 @@ class CoxPanel(Panel):
                 notes.insert(0, N_("The model did not converge: its hazard ratios are not reliable; "
                                    "tick fewer covariates."))
             notes += list(model.ph_flags)
+            from ...analysis.cox_models import model_cautions
+
+            notes += list(model_cautions(model))   # covariates known after the time origin
             self._set_warnings(notes)
         self._fill_table()
         self._draw_forest()

@@ -131,8 +131,9 @@ class NeoadjuvantPanel(Panel):
         tables = QSplitter(Qt.Orientation.Vertical)
         tables.addWidget(self.table)
         tables.addWidget(self.pairs_box)
+        tables.setSizes([110, 210])
         split = figures_over_table(charts, [tables, self.grade_p, self.footnote],
-                                   stretch=(3, 1), sizes=(520, 230))
+                                   stretch=(3, 2), sizes=(420, 380))
         layout = QVBoxLayout(self.contents)
         layout.setContentsMargins(6, 6, 6, 6)
         layout.addLayout(top)
@@ -204,7 +205,8 @@ class NeoadjuvantPanel(Panel):
         wanted = item_of_analysis(a.key)
         item_id = self._wanted_item if self._wanted_item in self.paper and wanted is not None \
             and _same_family(self._wanted_item, wanted) else wanted
-        self.pairs_box.set_item(self.paper.get(item_id) if item_id else None)
+        self.pairs_box.set_item(self.paper.get(item_id) if item_id else None,
+                                shown_footnote=self.footnote.text())
         g = a.grades.overall
         abbreviations = f"  ·  {ABBREVIATIONS}" if any(str(x) in SHORT_GROUPS for x in a.grades.groups) else ""
         test = f" ({g.test})" if g.test else ""

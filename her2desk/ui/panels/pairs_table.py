@@ -86,8 +86,12 @@ class PairsBox(QWidget):
         self.item: Any = None
         self.hide()
 
-    def set_item(self, item: Any, cautions: Sequence[str] = ()) -> None:
-        """Show ``item``'s pairs; the banner shows its cautions and ``cautions``."""
+    def set_item(self, item: Any, cautions: Sequence[str] = (), *, shown_footnote: str = "") -> None:
+        """Show ``item``'s pairs; the banner shows its cautions and ``cautions``.
+
+        ``shown_footnote``: the page's own footnote; the item's repeats it (and adds what was
+        done for multiplicity), so only the rest is shown here.
+        """
         self.item = item
         notes = cautions_of([item], cautions)
         show_notes(self.cautions, notes)
@@ -123,10 +127,13 @@ class PairsBox(QWidget):
                           "unadjusted by default, as the paper.",
             "Paper": "The value the paper prints for this comparison, where it prints one.",
         })
-        set_shown(self.footnote, item.footnote)
+        foot = item.footnote
+        if shown_footnote and foot.startswith(shown_footnote):
+            foot = foot[len(shown_footnote):].strip()
+        set_shown(self.footnote, foot)
         for w in (self.title, self.table):
             w.setVisible(True)
-        self.footnote.setVisible(bool(item.footnote))
+        self.footnote.setVisible(bool(foot))
         self.setVisible(True)
 
     def rows_text(self) -> list[list[str]]:

@@ -251,13 +251,15 @@ class SurvivalPanel(Panel):
         #: The paper item's pairs under its number (Figs 4d/5d/6d: every ER/PR pair) and the
         #: immortal-time caution of the grouping shown.
         self.pairs_box = PairsBox("Paper item")
-        tables = QSplitter(Qt.Orientation.Vertical)
+        # beside the summary table, so the curves keep their height
+        tables = QSplitter(Qt.Orientation.Horizontal)
         tables.addWidget(self.table)
         tables.addWidget(self.pairs_box)
         tables.setStretchFactor(0, 1)
         tables.setStretchFactor(1, 1)
+        tables.setSizes([700, 640])
         split = figures_over_table(figures, [tables, self.notes_label, self.footnote],
-                                   stretch=(4, 1), sizes=(560, 190))
+                                   stretch=(4, 2), sizes=(565, 195))
         self.splitter = split
         layout = QVBoxLayout(self.contents)
         layout.setContentsMargins(6, 6, 6, 6)
@@ -457,7 +459,7 @@ class SurvivalPanel(Panel):
             or next((i for i in items if i.pairs), None))
         caution = immortal_time_caution(comparison.grouping, comparison.endpoint)
         self.pairs_box.set_item(shown, [c for c in [caution] if c] + [
-            c for i in items for c in i.cautions])
+            c for i in items for c in i.cautions], shown_footnote=comparison.footnote)
         self.item_ids = tuple(i.id for i in items)
 
     def _follow_paper_item(self, comparison: Any) -> None:
