@@ -206,7 +206,7 @@ class NeoadjuvantPanel(Panel):
         item_id = self._wanted_item if self._wanted_item in self.paper and wanted is not None \
             and _same_family(self._wanted_item, wanted) else wanted
         self.pairs_box.set_item(self.paper.get(item_id) if item_id else None,
-                                shown_footnote=self.footnote.text())
+                                shown_footnote=self.footnote.property("her2desk_source") or "")
         g = a.grades.overall
         abbreviations = f"  ·  {ABBREVIATIONS}" if any(str(x) in SHORT_GROUPS for x in a.grades.groups) else ""
         test = f" ({g.test})" if g.test else ""
