@@ -75,12 +75,13 @@ def test_fig_5d_opens_dfs_by_er_pr_with_its_six_pairs(window, qtbot):
     dialog.close()
 
 
-def test_every_item_is_reachable_and_lands_on_its_tab(window):
+def test_every_item_is_reachable_and_lands_on_its_tab(window, qtbot):
     from her2desk.ui.dialogs.paper_navigator import tab_for
 
     for item_id in ITEM_IDS:
         window.show_paper_item(item_id)
         assert window.tabs.currentWidget() is window.panels[tab_for(item_id)], item_id
+        qtbot.wait(20)           # the event loop runs between choices, as between clicks
     window.show_paper_item("Table S6")
     cox = window.panels["Cox"]
     assert cox.endpoint == "DFS"
