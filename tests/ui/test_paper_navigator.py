@@ -118,3 +118,19 @@ def test_neoadjuvant_tab_shows_all_pairs(window):
     # switching analysis shows that analysis's own item
     panel.select("erpr_trastuzumab + chemotherapy")
     assert panel.pairs_box.item.id == "Fig 3b"
+
+
+def test_a_page_filled_early_gets_its_pairs_when_the_items_arrive(qtbot, qsettings, study_file):
+    """The visible result page is drawn from partial results, before the paper's items exist;
+    their pairs join it when the last stage is done."""
+    w = MainWindow(settings_store=qsettings)
+    qtbot.addWidget(w)
+    w.show()
+    w.tabs.setCurrentWidget(w.panels["Survival"])
+    with qtbot.waitSignal(w.results_ready, timeout=60000):
+        w.open_study(study_file)
+    panel = w.panels["Survival"]
+    assert panel.current.key == "os_hr"
+    assert panel.pairs_box.item is _item(w, "Fig 4b")
+    assert panel.pairs_box.rows_text()[0][0] == "HR+/HER2+ vs HR-/HER2+"
+    w.runner.shutdown(5000)
