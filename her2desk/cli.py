@@ -128,7 +128,8 @@ def build_parser() -> argparse.ArgumentParser:
     sub = p.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
 
     a = sub.add_parser("app", help="open the desktop app (default)")
-    a.add_argument("crf", nargs="?", help="CRF workbook to open (default: the last study, or the sample)")
+    a.add_argument("crf", nargs="?", help="CRF workbook or her2desk study file (.her2desk) to open "
+                                          "(default: the last study, or the sample)")
 
     t = sub.add_parser("template", help="write the empty CRF workbook")
     t.add_argument("out", help="where to write the .xlsx")

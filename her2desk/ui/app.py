@@ -316,7 +316,8 @@ def run_app(path: str | os.PathLike | None = None, settings: Any = None) -> int:
     _close_on_signals(window)
     study = initial_study(window, path)
     if study is not None:
-        _open_after_first_paint(window, lambda: window.open_study(study, settings))
+        # open_path: the last study may be a study file (.her2desk) as well as a CRF.
+        _open_after_first_paint(window, lambda: window.open_path(study, settings))
     return app.exec()
 
 

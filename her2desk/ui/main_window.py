@@ -391,11 +391,11 @@ class MainWindow(QMainWindow):
         if path:
             self.open_study(path)
 
-    def open_path(self, path: str | os.PathLike) -> bool:
-        """A study file (.her2desk) or a CRF, whichever ``path`` is."""
+    def open_path(self, path: str | os.PathLike, settings: Any = None) -> bool:
+        """A study file (.her2desk, which brings its own settings) or a CRF, whichever ``path`` is."""
         from ..cohort.study_file import is_study_file
 
-        return self.session.open(path) if is_study_file(path) else self.open_study(path)
+        return self.session.open(path) if is_study_file(path) else self.open_study(path, settings)
 
     def open_sample(self) -> None:
         from ..resources import sample_study_path

@@ -147,8 +147,12 @@ def test_a_saved_study_reopens_with_every_choice(qtbot, qsettings, study, tmp_pa
     study.with_name("study.her2desk.json").unlink()
     again = _window(qtbot, qsettings)
     try:
+        from her2desk.ui.app import initial_study
+
         assert str(saved.resolve()) in again.recent_files()
-        _open(again, qtbot, saved)
+        # The app starts on the last study, a study file here, through open_path (run_app).
+        assert initial_study(again, None) == saved.resolve()
+        _open(again, qtbot, initial_study(again, None))
         assert again.study_settings == StudySettings(p_adjust="BH", time_unit="years", km_conf_type="log-log")
         assert again.results.settings.p_adjust == "BH"
         assert not again.loaded.crf.unmatched_columns and again.column_mapping() == {UNMATCHED: ""}
