@@ -142,10 +142,12 @@ def _labelled(values: np.ndarray, labels: Mapping[Hashable, str]) -> tuple[np.nd
 
 def _with_unread(values: np.ndarray, text: np.ndarray) -> np.ndarray:
     """``values`` with each missing cell showing ``text`` when the file held some there."""
-    missing = pd.isna(values) if values.dtype == object else pd.isna(pd.Series(values)).to_numpy()
-    has_text = np.fromiter((isinstance(t, str) and t.strip() != "" for t in text), dtype=bool, count=len(text))
-    fill = missing & has_text
-    if not fill.any():
+    missing = np.flatnonzero(pd.isna(pd.Series(values)).to_numpy())
+    if not len(missing):
+        return values
+    # Only the blank cells are looked at: a big, mostly filled form costs next to nothing.
+    fill = [i for i in missing.tolist() if isinstance(text[i], str) and text[i].strip()]
+    if not fill:
         return values
     out = values.astype(object, copy=True)
     out[fill] = text[fill]
