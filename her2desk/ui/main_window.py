@@ -728,6 +728,12 @@ class MainWindow(QMainWindow):
         if busy:
             self.progress.setValue(0)
 
+    def changeEvent(self, event) -> None:  # noqa: N802 (Qt's name)
+        # The counts in the status bar are made from numbers, not kept as text: said again.
+        if event.type() == QEvent.Type.LanguageChange:
+            self._update_counts()
+        super().changeEvent(event)
+
     def _update_counts(self) -> None:
         loaded = self.loaded
         if loaded is None:

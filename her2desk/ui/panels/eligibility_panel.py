@@ -140,7 +140,8 @@ class EligibilityPanel(Panel):
         # Readable headers (Table 1–3 row labels where there is one); the column's own
         # name stays in the tooltip, as exports and the codebook use it.
         self.table.set_frame(frame, column_labels={c: column_label(c) for c in frame.columns},
-                             header_tooltips={c: f"Column: {c}" for c in frame.columns})
+                             header_tooltips={c: f"Column: {c}" for c in frame.columns},
+                             translated_columns=("eligible", "exclusion_reason", "hr_status"))
 
     # -- explain a box ----------------------------------------------------------------
     def open_box(self, key: str) -> PatientListDialog | None:

@@ -165,8 +165,14 @@ class FigureWidget(QWidget):
         if self._follows_window() and ui_language() != ENGLISH:
             translate_figure_texts(self, ui_language())
 
+    #: Figures with text the item walk cannot reach (axis ticks) draw themselves again instead.
+    redraw_on_language_change = False
+
     def changeEvent(self, event) -> None:  # noqa: N802 (Qt's name)
         if event.type() == QEvent.Type.LanguageChange and self._follows_window():
+            if self.redraw_on_language_change:
+                for name, (args, kwargs) in dict(self.__dict__.get("_drawn", {})).items():
+                    getattr(self, name)(*args, **kwargs)
             translate_figure_texts(self, ui_language())
         super().changeEvent(event)
 

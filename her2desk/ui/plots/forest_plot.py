@@ -17,6 +17,8 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QFontMetrics
 from PySide6.QtWidgets import QWidget
 
+from ...i18n import translate
+from ..language import ui_language
 from ...report.format import format_hr_with_ci, pretty_label
 from . import style
 from .figure import FigureWidget
@@ -62,6 +64,8 @@ def hr_ticks(low: float, high: float) -> list[float]:
 
 class ForestPlotWidget(FigureWidget):
     """Rows top to bottom: term label on the left, HR (95 % CI) text on the right."""
+
+    redraw_on_language_change = True
 
     export_title = "Forest plot"
     figure_kind = "forest"
@@ -121,10 +125,12 @@ class ForestPlotWidget(FigureWidget):
                                          pen=pg.mkPen(self.colour(0)), brush=pg.mkBrush(self.colour(0))))
         left = self.plot.getAxis("left")
         right = self.plot.getAxis("right")
-        left.setTicks([[(float(y), r.label) for y, r in zip(ys, self.rows)], []])
+        # Row labels are ticks, which the figure's text translation does not reach: said here.
+        labels = [translate(r.label, ui_language()) if self._follows_window() else r.label for r in self.rows]
+        left.setTicks([[(float(y), label) for y, label in zip(ys, labels)], []])
         right.setTicks([[(float(y), hr_text(r)) for y, r in zip(ys, self.rows)], []])
         fm = QFontMetrics(style.font(style.TICK_PT))
-        left.setWidth(max([fm.horizontalAdvance(r.label) for r in self.rows] + [60]) + 14)
+        left.setWidth(max([fm.horizontalAdvance(label) for label in labels] + [60]) + 14)
         right.setWidth(max([fm.horizontalAdvance(hr_text(r)) for r in self.rows] + [60]) + 14)
         bottom = self.plot.getAxis("bottom")
         bottom.enableAutoSIPrefix(False)   # the axis is in log10 units; "(x0.001)" would mislead
