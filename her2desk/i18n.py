@@ -93,12 +93,14 @@ class Catalogue:
             return hit
         if depth > 4:
             return text
+        sentences = len(_SENTENCE.split(text)) // 2 + 1
         for regex, template in self.patterns:
+            if sentences > 1 and "\\. " not in regex.pattern:
+                continue                # a one-sentence pattern must not swallow the next sentence
             m = regex.fullmatch(text)
             if m:
                 parts = [self._translate(g, depth + 1) if g is not None else "" for g in m.groups()]
                 return template.format(*parts)
-        sentences = len(_SENTENCE.split(text)) // 2 + 1
         for regex, order, template, size in self.templates:
             if size != sentences:       # two findings in one cell: sentence by sentence below
                 continue

@@ -269,7 +269,7 @@
 <context>
     <name>FigureWidget</name>
     <message>
-        <location filename="../../her2desk/ui/plots/figure.py" line="196"/>
+        <location filename="../../her2desk/ui/plots/figure.py" line="202"/>
         <source>Figure options…</source>
         <translation>图形选项…</translation>
     </message>
@@ -394,13 +394,13 @@
     </message>
     <message>
         <location filename="../../her2desk/ui/main_window.py" line="67"/>
-        <source>First-line &amp; conversion</source>
-        <translation>一线治疗与受体转换</translation>
+        <source>Cox</source>
+        <translation>Cox 回归</translation>
     </message>
     <message>
         <location filename="../../her2desk/ui/main_window.py" line="67"/>
-        <source>Cox</source>
-        <translation>Cox 回归</translation>
+        <source>First-line &amp; conversion</source>
+        <translation>一线治疗与受体转换</translation>
     </message>
     <message>
         <location filename="../../her2desk/ui/main_window.py" line="115"/>
@@ -545,7 +545,7 @@
     </message>
     <message>
         <location filename="../../her2desk/ui/main_window.py" line="498"/>
-        <location filename="../../her2desk/ui/main_window.py" line="889"/>
+        <location filename="../../her2desk/ui/main_window.py" line="895"/>
         <source>Computing the study's analyses…</source>
         <translation>正在计算研究分析…</translation>
     </message>
@@ -648,119 +648,119 @@ The Data, Validation and Eligibility pages still show the study.</source>
         <translation>已取消。</translation>
     </message>
     <message>
-        <location filename="../../her2desk/ui/main_window.py" line="734"/>
+        <location filename="../../her2desk/ui/main_window.py" line="740"/>
         <source>No study open — File ▸ Open CRF… or drop a workbook here</source>
         <translation>未打开研究 — 文件 ▸ 打开 CRF…，或将工作簿拖放到此处</translation>
     </message>
     <message>
-        <location filename="../../her2desk/ui/main_window.py" line="740"/>
+        <location filename="../../her2desk/ui/main_window.py" line="746"/>
         <source>{0} patients · {1} eligible · {2} error{3} · {4} warning{5}</source>
         <translation>{0} 例患者 · {1} 例符合条件 · {2} 个错误 · {4} 个警告</translation>
     </message>
     <message>
-        <location filename="../../her2desk/ui/main_window.py" line="744"/>
+        <location filename="../../her2desk/ui/main_window.py" line="750"/>
         <source>Save empty CRF workbook</source>
         <translation>保存空白 CRF 工作簿</translation>
     </message>
     <message>
-        <location filename="../../her2desk/ui/main_window.py" line="757"/>
+        <location filename="../../her2desk/ui/main_window.py" line="763"/>
         <source>Empty CRF saved as {0}.</source>
         <translation>空白 CRF 已保存为 {0}。</translation>
     </message>
     <message>
-        <location filename="../../her2desk/ui/main_window.py" line="767"/>
+        <location filename="../../her2desk/ui/main_window.py" line="773"/>
         <source>This page has no table to export yet.</source>
         <translation>本页尚无可导出的表格。</translation>
     </message>
     <message>
-        <location filename="../../her2desk/ui/main_window.py" line="770"/>
+        <location filename="../../her2desk/ui/main_window.py" line="776"/>
         <source>Export table</source>
         <translation>导出表格</translation>
     </message>
     <message>
-        <location filename="../../her2desk/ui/main_window.py" line="788"/>
+        <location filename="../../her2desk/ui/main_window.py" line="794"/>
         <source>Table saved as {0}.</source>
         <translation>表格已保存为 {0}。</translation>
     </message>
     <message>
-        <location filename="../../her2desk/ui/main_window.py" line="800"/>
+        <location filename="../../her2desk/ui/main_window.py" line="806"/>
         <source>Figure saved as {0}.</source>
         <translation>图已保存为 {0}。</translation>
     </message>
     <message>
-        <location filename="../../her2desk/ui/main_window.py" line="807"/>
+        <location filename="../../her2desk/ui/main_window.py" line="813"/>
         <source>Open a study and wait for the analyses before exporting the report.</source>
         <translation>请先打开研究并等待分析完成，再导出报告。</translation>
     </message>
     <message>
-        <location filename="../../her2desk/ui/main_window.py" line="810"/>
+        <location filename="../../her2desk/ui/main_window.py" line="816"/>
         <source>Folder for the study report</source>
         <translation>研究报告的保存文件夹</translation>
     </message>
     <message>
-        <location filename="../../her2desk/ui/main_window.py" line="818"/>
-        <source>Replace the report?</source>
-        <translation>替换现有报告？</translation>
-    </message>
-    <message>
-        <location filename="../../her2desk/ui/main_window.py" line="818"/>
+        <location filename="../../her2desk/ui/main_window.py" line="824"/>
         <source>{0} already exist{1} in {2}. Replace {3}?</source>
         <translation>{2} 中已存在 {0}。是否替换？</translation>
     </message>
     <message>
-        <location filename="../../her2desk/ui/main_window.py" line="828"/>
+        <location filename="../../her2desk/ui/main_window.py" line="824"/>
+        <source>Replace the report?</source>
+        <translation>替换现有报告？</translation>
+    </message>
+    <message>
+        <location filename="../../her2desk/ui/main_window.py" line="834"/>
         <source>Every column of this study was recognised; there is nothing to map.</source>
         <translation>本研究的所有列均已识别，无需映射。</translation>
     </message>
     <message>
-        <location filename="../../her2desk/ui/main_window.py" line="925"/>
+        <location filename="../../her2desk/ui/main_window.py" line="931"/>
         <source>Applying the new settings…</source>
         <translation>正在应用新设置…</translation>
     </message>
     <message>
-        <location filename="../../her2desk/ui/main_window.py" line="949"/>
+        <location filename="../../her2desk/ui/main_window.py" line="955"/>
         <source>&amp;{0} {1}</source>
         <translation>&amp;{0} {1}</translation>
     </message>
     <message>
-        <location filename="../../her2desk/ui/main_window.py" line="958"/>
+        <location filename="../../her2desk/ui/main_window.py" line="964"/>
         <source>her2desk user guide</source>
         <translation>her2desk 用户指南</translation>
     </message>
     <message>
-        <location filename="../../her2desk/ui/main_window.py" line="972"/>
+        <location filename="../../her2desk/ui/main_window.py" line="978"/>
         <source>About her2desk</source>
         <translation>关于 her2desk</translation>
     </message>
     <message>
-        <location filename="../../her2desk/ui/main_window.py" line="973"/>
+        <location filename="../../her2desk/ui/main_window.py" line="979"/>
         <source>her2desk — CRF import, validation and the analyses of HER2-positive breast cancer cohort studies (after Ran et al., BMC Cancer 2024).</source>
         <translation>her2desk — HER2 阳性乳腺癌队列研究的 CRF 导入、数据核查与统计分析（依据 Ran 等，BMC Cancer 2024）。</translation>
     </message>
     <message>
-        <location filename="../../her2desk/ui/main_window.py" line="991"/>
+        <location filename="../../her2desk/ui/main_window.py" line="997"/>
         <source>Drop the CRF workbook to open it</source>
         <translation>松开鼠标即可打开 CRF 工作簿</translation>
     </message>
     <message>
-        <location filename="../../her2desk/ui/main_window.py" line="993"/>
+        <location filename="../../her2desk/ui/main_window.py" line="999"/>
         <source>{0} is not a CRF workbook
 ({1})</source>
         <translation>{0} 不是 CRF 工作簿
 （{1}）</translation>
     </message>
     <message>
-        <location filename="../../her2desk/ui/main_window.py" line="1023"/>
+        <location filename="../../her2desk/ui/main_window.py" line="1029"/>
         <source>{0} is not a CRF workbook: {1}</source>
         <translation>{0} 不是 CRF 工作簿：{1}</translation>
     </message>
     <message>
-        <location filename="../../her2desk/ui/main_window.py" line="1024"/>
+        <location filename="../../her2desk/ui/main_window.py" line="1030"/>
         <source>{0} are not a CRF workbook: {1}</source>
         <translation>{0} 不是 CRF 工作簿：{1}</translation>
     </message>
     <message>
-        <location filename="../../her2desk/ui/main_window.py" line="1079"/>
+        <location filename="../../her2desk/ui/main_window.py" line="1085"/>
         <source>
 &lt;h2&gt;her2desk in five steps&lt;/h2&gt;
 &lt;ol&gt;
@@ -813,17 +813,9 @@ saved next to the workbook, so the same file always gives the same numbers.&lt;/
         <translation>分析：</translation>
     </message>
     <message>
-        <location filename="../../her2desk/ui/panels/neoadjuvant_panel.py" line="183"/>
+        <location filename="../../her2desk/ui/panels/neoadjuvant_panel.py" line="184"/>
         <source>No patient in the cohort had neoadjuvant therapy with a recorded grade.</source>
         <translation>队列中没有接受新辅助治疗且记录了分级的患者。</translation>
-    </message>
-</context>
-<context>
-    <name>PairsBox</name>
-    <message>
-        <location filename="../../her2desk/ui/panels/pairs_table.py" line="104"/>
-        <source>{0}. {1}</source>
-        <translation>{0}. {1}</translation>
     </message>
 </context>
 <context>
@@ -1106,22 +1098,22 @@ saved next to the workbook, so the same file always gives the same numbers.&lt;/
     </message>
     <message>
         <location filename="../../her2desk/ui/panels/validation_panel.py" line="61"/>
-        <source>{0} error</source>
-        <translation>{0} 个错误</translation>
-    </message>
-    <message>
-        <location filename="../../her2desk/ui/panels/validation_panel.py" line="61"/>
         <source>{0} errors</source>
         <translation>{0} 个错误</translation>
     </message>
     <message>
-        <location filename="../../her2desk/ui/panels/validation_panel.py" line="62"/>
-        <source>{0} warnings</source>
-        <translation>{0} 个警告</translation>
+        <location filename="../../her2desk/ui/panels/validation_panel.py" line="61"/>
+        <source>{0} error</source>
+        <translation>{0} 个错误</translation>
     </message>
     <message>
         <location filename="../../her2desk/ui/panels/validation_panel.py" line="62"/>
         <source>{0} warning</source>
+        <translation>{0} 个警告</translation>
+    </message>
+    <message>
+        <location filename="../../her2desk/ui/panels/validation_panel.py" line="62"/>
+        <source>{0} warnings</source>
         <translation>{0} 个警告</translation>
     </message>
     <message>

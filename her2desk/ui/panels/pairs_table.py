@@ -105,7 +105,7 @@ class PairsBox(QWidget):
             self.setVisible(bool(notes))
             return
         survival = item.kind in SURVIVAL_KINDS
-        self.title.setText(self.tr("{0}. {1}").format(item.id, item.caption))
+        set_shown(self.title, f"{item.id}. {item.caption}")
         headers = ["Comparison", "n", "HR (95 % CI)" if survival else "pCR rates", "P",
                    "P adjusted", "Test", "Paper"]
         rows = []
