@@ -9,6 +9,8 @@ task; the old files stay as they were if anything fails.
 """
 from __future__ import annotations
 
+import math
+
 import os
 from collections.abc import Callable, Iterator, Mapping
 from pathlib import Path
@@ -43,17 +45,27 @@ def _paper_figures() -> tuple[tuple, tuple, tuple]:
     return km, tuple(bars), forest
 
 
+def _pairs_figures() -> tuple[tuple[str, str, str], ...]:
+    """The P/HR panels (Figs 4d, 5d, 6d): (title, item id, survival key of their KM figure)."""
+    from ..analysis.paper import PAPER_ITEMS
+
+    return tuple((f"{i.id}. {i.caption}", i.id, i.source) for i in PAPER_ITEMS if i.kind == "pairs")
+
+
 #: (title in the workbook, survival comparison key), in the paper's order.
 #: (title, neoadjuvant analysis key, "pcr" | "grades")
 #: (title, Cox endpoint of a multivariate model)
 KM_FIGURES, BAR_FIGURES, FOREST_FIGURES = _paper_figures()
+#: (title, paper item id, survival key): every pair of ER/PR subgroups as a forest plot of
+#: hazard ratios with their log-rank P, drawn after the KM figure of the same comparison.
+PAIRS_FIGURES = _pairs_figures()
 #: The yearly hazard of a DFS event by HR status (the "Hazard by year" table, drawn).
 HAZARD_FIGURE = "Supplementary figure. Annual hazard of a DFS event, by HR status"
 #: The journal export's figure kind (it sets the aspect) of every report figure, by title.
 FIGURE_KINDS: dict[str, str] = {
     FLOWCHART_FIGURE: "flowchart", HAZARD_FIGURE: "hazard",
     **{t: "km" for t, _ in KM_FIGURES}, **{t: "bars" for t, *_ in BAR_FIGURES},
-    **{t: "forest" for t, _ in FOREST_FIGURES}}
+    **{t: "forest" for t, _ in FOREST_FIGURES}, **{t: "forest" for t, *_ in PAIRS_FIGURES}}
 
 
 def ensure_application() -> Any:
@@ -126,6 +138,28 @@ def _forest_figure(model: Any) -> Any:
     return w
 
 
+def _pairs_figure(item: Any) -> Any:
+    """A P/HR panel's pairs (``analysis.paper.ItemResult``) as a forest plot: HR (95 % CI) and
+    log-rank P of each pair, as results.paper holds them."""
+    from .plots.forest_plot import ForestPlotWidget, ForestRow
+
+    def ok(p: Any) -> bool:
+        return all(isinstance(v, float) and math.isfinite(v) and v > 0
+                   for v in (p.hazard_ratio, *p.ci))
+
+    from .text import p_phrase
+
+    def label(p: Any) -> str:      # the panel prints P beside each pair, as the paper's
+        text = f"{p.group} vs {p.reference}"
+        return f"{text} ({p_phrase('P', p.p_value)})" if math.isfinite(p.p_value) else text
+
+    rows = [ForestRow(label(p), p.hazard_ratio, p.ci[0], p.ci[1],
+                      p.p_value if math.isfinite(p.p_value) else None, ok(p)) for p in item.pairs]
+    w = ForestPlotWidget()
+    w.set_rows(rows, title="")
+    return w
+
+
 def _hazard_figure(hazards: dict, time_unit: str) -> Any:
     from .panels.survival_panel import HazardPlotWidget
 
@@ -161,10 +195,15 @@ def _plain_plan(results: Any) -> list[tuple[str, Callable[[], Any]]]:
     if flow is not None:
         plan.append((FLOWCHART_FIGURE, lambda f=flow: _flowchart_figure(f)))
     by_key = {c.key: c for c in getattr(results, "survival", ())}
+    items = {i.id: i for i in getattr(results, "paper", ())}
     for title, key in KM_FIGURES:
         comparison = by_key.get(key)
         if comparison is not None and comparison.curves:
             plan.append((title, lambda c=comparison: _km_figure(c, unit)))
+        for p_title, item_id, source in PAIRS_FIGURES:
+            item = items.get(item_id)
+            if source == key and item is not None and item.pairs:
+                plan.append((p_title, lambda i=item: _pairs_figure(i)))
     neo = getattr(results, "neoadjuvant", None)
     analyses = {a.key: a for a in getattr(neo, "analyses", ())}
     for title, key, which in BAR_FIGURES:

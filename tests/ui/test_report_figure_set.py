@@ -35,12 +35,23 @@ def test_plan_holds_forest_plots_hazard_and_every_kind(sample_results):
     assert len(titles) >= 20
     assert {figure_kind(t) for t in titles} == {"flowchart", "km", "bars", "forest", "hazard"}
     # Every KM figure is drawn at the KM aspect (titles do not say "survival").
-    assert all(figure_kind(t) == "km" for t in titles if t.startswith(("Fig 4", "Fig 5", "Fig 6")))
+    assert all(figure_kind(t) == "km" for t in titles if t.startswith(("Fig 4", "Fig 5", "Fig 6"))
+               and not t.startswith(("Fig 4d", "Fig 5d", "Fig 6d")))
+    # the P/HR panels (every pair of ER/PR subgroups) are forest plots after their KM figure
+    pairs = [t for t in titles if t.startswith(("Fig 4d", "Fig 5d", "Fig 6d"))]
+    assert len(pairs) == 3 and all(figure_kind(t) == "forest" for t in pairs)
+    for t in pairs:
+        assert titles[titles.index(t) - 1].startswith(t[:5].replace("d", "c"))
     assert set(titles) <= set(FIGURE_KINDS)
 
 
 def test_forest_and_hazard_figures_draw_the_study_numbers(qtbot, sample_results):
     plan = dict(figure_plan(sample_results))
+    fig5d = next(i for i in sample_results.paper if i.id == "Fig 5d")
+    pairs = plan[next(t for t in plan if t.startswith("Fig 5d"))]()
+    qtbot.addWidget(pairs)
+    assert [d[1] for d in pairs.drawn] == pytest.approx([p.hazard_ratio for p in fig5d.pairs])
+    assert len(pairs.drawn) == 6
     forest = plan[FOREST_FIGURES[0][0]]()
     qtbot.addWidget(forest)
     model = sample_results.cox.multivariate("OS")
