@@ -54,3 +54,17 @@ def sample_results(sample_study):
     from her2desk.analysis.study import run_study
 
     return run_study(sample_study.cohort, sample_study.settings, flowchart=sample_study.flowchart)
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _empty_clipboard_at_exit():
+    """Qt's offscreen platform crashes the process at exit (signal 11, after pytest's summary)
+    when the clipboard still holds a QMimeData made in Python, as Copy table makes; the xcb,
+    Windows and macOS clipboards do not. Emptying it at the end keeps the exit status honest."""
+    yield
+    if "PySide6.QtWidgets" in sys.modules:
+        from PySide6.QtWidgets import QApplication
+
+        app = QApplication.instance()
+        if app is not None:
+            app.clipboard().clear()
