@@ -20,15 +20,26 @@ def study_file():
     return path
 
 
-@pytest.fixture
-def window(qtbot, qsettings, study_file):
-    w = MainWindow(settings_store=qsettings)
-    qtbot.addWidget(w)
+@pytest.fixture(scope="module")
+def window(qapp, study_file, tmp_path_factory):
+    """One window on the sample for the module (opening it is the slow part); each test
+    chooses the items it looks at."""
+    from PySide6.QtCore import QEventLoop, QSettings, QTimer
+
+    store = QSettings(str(tmp_path_factory.mktemp("navigator") / "settings.ini"),
+                      QSettings.Format.IniFormat)
+    w = MainWindow(settings_store=store)
     w.show()
-    with qtbot.waitSignal(w.results_ready, timeout=60000):
-        w.open_study(study_file)
+    loop = QEventLoop()
+    w.results_ready.connect(lambda _r: loop.quit())
+    QTimer.singleShot(60000, loop.quit)
+    w.open_study(study_file)
+    loop.exec()
+    assert w.results is not None, "the sample's analyses did not finish within a minute"
     yield w
     w.runner.shutdown(5000)
+    w.close()
+    w.deleteLater()
 
 
 def _item(window, item_id):
