@@ -141,3 +141,21 @@ def test_empty_plot_is_harmless(qtbot, tmp_path):
     assert w.at_risk_table()[1] == []
     assert not w.annotation.isVisible()
     assert QImage(str(w.export_png(tmp_path / "empty.png", width=500))).width() == 500
+
+
+def test_redrawing_reuses_the_at_risk_texts(widget, curves, qtbot):
+    """Switching groupings back and forth draws the at-risk numbers into the same text items:
+    the pool holds what the largest table needed, and the texts not shown are hidden and empty,
+    so neither a redraw nor the figure's text (exports, translations) keeps a stale number."""
+    one = [curves[0]]
+    for _ in range(25):
+        widget.set_curves(curves)
+        qtbot.wait(1)
+        widget.set_curves(one)
+    shown = widget._risk_items
+    pool = widget._risk_pool
+    assert len(shown) == len(widget.at_risk_table()[0])          # one row of numbers
+    assert len(pool) == 2 * len(shown)                           # the two-group table, no more
+    spare = [t for t in pool if t not in shown]
+    assert all(not t.isVisible() and t.toPlainText() == "" for t in spare)
+    assert [t.toPlainText() for t in shown] == [str(n) for n in widget.at_risk_table()[1][0][1]]

@@ -157,6 +157,11 @@ class KMPlotWidget(FigureWidget):
         # unscaled in a magnified export; as a layout cell they need no such guard.
         self.legend.setFlag(self.legend.GraphicsItemFlag.ItemIgnoresTransformations, False)
         self.graphics.ci.addItem(self.legend, row=0, col=0)
+        # The at-risk numbers: a pool of text items reused from one drawing to the next
+        # (_risk_items are the ones shown). Removing and deleting dozens of items on each
+        # switch of grouping crashed the process now and then (PySide6/pyqtgraph, in
+        # scene.removeItem); hidden, emptied items cost nothing.
+        self._risk_pool: list[Any] = []
         self._risk_items: list[Any] = []
         self.set_curves([])
 
@@ -317,7 +322,8 @@ class KMPlotWidget(FigureWidget):
 
     def _draw_risk_table(self) -> None:
         for item in self._risk_items:
-            self.risk.removeItem(item)
+            item.setText("")
+            item.hide()
         self._risk_items = []
         show, cumulative = self._risk_options()
         layout = self.graphics.ci
@@ -354,11 +360,20 @@ class KMPlotWidget(FigureWidget):
                       else [None] * len(counts))
             for t, count, ev in zip(self._ticks, counts, events):
                 shown = str(int(count)) if ev is None else f"{int(count)} ({int(ev)})"
-                text = pg.TextItem(shown, color=self._colors[i], anchor=(0.5, 0.5))
+                text = self._risk_text(len(self._risk_items))
+                text.setText(shown, color=self._colors[i])
                 text.setFont(style.font(style.TICK_PT))
                 text.setPos(float(t), float(i))
-                self.risk.addItem(text)
+                text.show()
                 self._risk_items.append(text)
+
+    def _risk_text(self, index: int) -> Any:
+        """The pool's text item number ``index``, made (once) and added to the at-risk plot."""
+        while len(self._risk_pool) <= index:
+            text = pg.TextItem("", anchor=(0.5, 0.5))
+            self.risk.addItem(text, ignoreBounds=True)
+            self._risk_pool.append(text)
+        return self._risk_pool[index]
 
     def _fit_y_range(self, *_: Any) -> None:
         """Leave half a tick label of room above 1.0 and below 0.0 whatever the plot's height.
