@@ -25,3 +25,17 @@ def qsettings(tmp_path):
     from PySide6.QtCore import QSettings
 
     return QSettings(str(tmp_path / "her2desk-test.ini"), QSettings.Format.IniFormat)
+
+
+@pytest.fixture
+def window(qtbot, qsettings):
+    """An empty main window, shown and exposed, with its own settings store; its background
+    work is stopped afterwards. Test files that need another window define their own."""
+    from her2desk.ui.main_window import MainWindow
+
+    w = MainWindow(settings_store=qsettings)
+    qtbot.addWidget(w)
+    w.show()
+    qtbot.waitExposed(w)
+    yield w
+    w.runner.shutdown(10000)

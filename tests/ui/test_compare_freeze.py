@@ -8,20 +8,9 @@ import openpyxl
 import pytest
 
 from her2desk.ui import compare_freeze
-from her2desk.ui.main_window import MainWindow
 
 sys.path.insert(0, str(Path(__file__).parent))
 import study_factory  # noqa: E402
-
-
-@pytest.fixture
-def window(qtbot, qsettings):
-    w = MainWindow(settings_store=qsettings)
-    qtbot.addWidget(w)
-    w.show()
-    qtbot.waitExposed(w)
-    yield w
-    w.runner.shutdown(10000)
 
 
 def test_compare_tab_lists_the_edit_and_saves_it(window, qtbot, tmp_path):

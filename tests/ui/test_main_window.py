@@ -15,16 +15,6 @@ import study_factory  # noqa: E402
 ROOT = Path(__file__).resolve().parents[2]
 
 
-@pytest.fixture
-def window(qtbot, qsettings):
-    w = MainWindow(settings_store=qsettings)
-    qtbot.addWidget(w)
-    w.show()
-    qtbot.waitExposed(w)
-    yield w
-    w.runner.shutdown(5000)
-
-
 @pytest.fixture(scope="module")
 def study_file(tmp_path_factory):
     return study_factory.write_study(tmp_path_factory.mktemp("study") / "study.xlsx", n=120)

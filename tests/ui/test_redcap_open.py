@@ -8,20 +8,9 @@ from PySide6.QtCore import QMimeData, QPointF, Qt, QUrl
 from PySide6.QtGui import QDropEvent
 
 from her2desk.ui import redcap_open
-from her2desk.ui.main_window import MainWindow
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "crf"))
 from redcap_factory import small_project, write_csv  # noqa: E402
-
-
-@pytest.fixture
-def window(qtbot, qsettings):
-    w = MainWindow(settings_store=qsettings)
-    qtbot.addWidget(w)
-    w.show()
-    qtbot.waitExposed(w)
-    yield w
-    w.runner.shutdown(5000)
 
 
 def _drop(widget, *paths):

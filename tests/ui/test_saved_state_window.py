@@ -8,7 +8,6 @@ from pathlib import Path
 import pytest
 
 from her2desk.cohort.settings import StudySettings
-from her2desk.ui.main_window import MainWindow
 
 sys.path.insert(0, str(Path(__file__).parent))
 import study_factory  # noqa: E402
@@ -35,16 +34,6 @@ def study(tmp_path, master):
     path = tmp_path / "study.xlsx"
     path.write_bytes(master.read_bytes())
     return path
-
-
-@pytest.fixture
-def window(qtbot, qsettings):
-    w = MainWindow(settings_store=qsettings)
-    qtbot.addWidget(w)
-    w.show()
-    qtbot.waitExposed(w)
-    yield w
-    w.runner.shutdown(5000)
 
 
 @pytest.fixture
