@@ -40,7 +40,11 @@ import pickle
 import platform
 import sys
 from pathlib import Path
-from typing import Any, Callable
+from typing import TYPE_CHECKING, Any, Callable
+
+if TYPE_CHECKING:  # loading imports this module; the types are for readers and checkers
+    from .loading import LoadedStudy
+    from .settings import StudySettings
 
 MAGIC = b"HER2DESK-STUDY-CACHE 1\n"
 SUFFIX = ".h2cache"
@@ -188,19 +192,19 @@ def cached(key: dict[str, Any], build: Callable[[], Any], *, folder: Path | None
     return value, False
 
 
-def loaded_key_parts(settings: Any, mapping: dict[str, str]) -> dict[str, Any]:
+def loaded_key_parts(settings: StudySettings, mapping: dict[str, str]) -> dict[str, Any]:
     """The parts of a loaded study's key besides the file: settings and mapping."""
     return {"settings": settings.to_dict(), "mapping": dict(sorted(mapping.items()))}
 
 
-def results_key(loaded_key: dict[str, Any], settings: Any) -> dict[str, Any]:
+def results_key(loaded_key: dict[str, Any], settings: StudySettings) -> dict[str, Any]:
     """The key of a study's analyses: the loaded study's key and the analysis settings."""
     return {**loaded_key, "kind": "results",
             "analysis_settings": json.loads(json.dumps(settings.to_dict(), sort_keys=True,
                                                        default=str))}
 
 
-def with_path(loaded: Any, path: Path) -> Any:
+def with_path(loaded: LoadedStudy, path: Path) -> LoadedStudy:
     """A cached study re-pointed at ``path`` (the same bytes may sit elsewhere now)."""
     crf = loaded.crf
     with contextlib.suppress(AttributeError, TypeError):
