@@ -116,7 +116,9 @@ def make_application(argv: list[str] | None = None, language: str | None = None)
     from PySide6.QtWidgets import QApplication
 
     from .main_window import APPLICATION, ORGANISATION
+    from .plots.glyph_cache import cache_large_glyphs
 
+    cache_large_glyphs()   # before Qt's first text: exports must not depend on the window
     app = QApplication.instance() or QApplication(argv if argv is not None else sys.argv[:1])
     app.setOrganizationName(ORGANISATION)
     app.setApplicationName(APPLICATION)
