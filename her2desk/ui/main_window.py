@@ -36,6 +36,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from .language import shown as shown_text
 from .panels.base import Panel
 from .panels.baseline_panel import BaselinePanel
 from .panels.cox_panel import CoxPanel
@@ -248,6 +249,7 @@ class MainWindow(QMainWindow):
     def _build_central(self) -> None:
         central = QWidget()
         self.banner = Banner()
+        self._banner_again: Callable[[], str] | None = None
         self.banner.label.linkActivated.connect(
             lambda link: self.map_columns() if link == "map-columns" else None)
         self.tabs = QTabWidget()
@@ -378,7 +380,11 @@ class MainWindow(QMainWindow):
             self.tab_shortcuts.append(sc)
 
     # -- messages --------------------------------------------------------------------
-    def show_banner(self, text: str, kind: str = "info") -> None:
+    def show_banner(self, text: str, kind: str = "info",
+                    again: Callable[[], str] | None = None) -> None:
+        """``again`` makes the text anew (in the language then in force) after a language
+        change, while this message is still shown; a message without one stays as it was said."""
+        self._banner_again = again
         self.banner.show_message(text, kind)
         self.statusBar().showMessage(text, 10000)
 
@@ -503,8 +509,19 @@ class MainWindow(QMainWindow):
         self.panels["Validation"].set_results(loaded.validation)
         self.panels["Eligibility"].set_results(loaded)
         self._update_counts()
+        messages = self._study_messages(loaded)
+        if messages:
+            self.show_banner(messages, "warning", again=lambda: self._study_messages(loaded))
+        started_with = self.loaded
+        self.study_loaded.emit(loaded)
+        if self.loaded is not started_with:     # a listener changed the study or its settings
+            self.start_analysis()
+
+    def _study_messages(self, loaded: Any) -> str:
+        """The banner of a study just opened (forms the file lacks, saved-state problems, cells to
+        fix, columns not recognised), in the window's language; "" when there is nothing to say."""
         n_err = getattr(loaded.validation, "n_errors", 0)
-        messages = list(getattr(loaded, "form_notes", ()))   # forms the file lacks, first
+        messages = [shown_text(note) for note in getattr(loaded, "form_notes", ())]  # forms the file lacks, first
         messages += self._saved_state_messages(loaded)
         if n_err:
             messages.append(self._errors_message(loaded, n_err))
@@ -514,12 +531,7 @@ class MainWindow(QMainWindow):
                              if n_unmatched == 1 else
                              self.tr("{0} columns were not recognised — <a href='map-columns'>Map columns…</a>"))
                             .format(n_unmatched))
-        if messages:
-            self.show_banner("<br>".join(messages), "warning")
-        started_with = self.loaded
-        self.study_loaded.emit(loaded)
-        if self.loaded is not started_with:     # a listener changed the study or its settings
-            self.start_analysis()
+        return "<br>".join(messages)
 
     @staticmethod
     def _errors_message(loaded: Any, n_err: int) -> str:
@@ -732,6 +744,9 @@ class MainWindow(QMainWindow):
         # The counts in the status bar are made from numbers, not kept as text: said again.
         if event.type() == QEvent.Type.LanguageChange:
             self._update_counts()
+            again = getattr(self, "_banner_again", None)
+            if again is not None and not self.banner.isHidden():   # the study's banner, said anew
+                self.banner.show_message(again(), self.banner.kind)
         super().changeEvent(event)
 
     def _update_counts(self) -> None:

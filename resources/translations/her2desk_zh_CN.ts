@@ -1082,11 +1082,6 @@ saved next to the workbook, so the same file always gives the same numbers.&lt;/
         <translation>仅警告</translation>
     </message>
     <message>
-        <location filename="../../her2desk/ui/panels/validation_panel.py" line="39"/>
-        <source>Sheet:</source>
-        <translation>工作表：</translation>
-    </message>
-    <message>
         <location filename="../../her2desk/ui/panels/validation_panel.py" line="42"/>
         <source>Show:</source>
         <translation>显示：</translation>

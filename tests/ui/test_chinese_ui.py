@@ -83,3 +83,48 @@ def test_switching_to_chinese_translates_what_the_study_shows_and_back(window, q
     back = _shown(window)
     assert back == english
     assert not any(CJK.search(str(v)) for v in back.values())
+
+
+#: Names Chinese papers print in Latin letters too.
+_LATIN_NAMES = re.compile(r"Kaplan|Meier|Miller|Payne|Fisher|Cox|log-rank|Wald|Efron|Ki-67|IHC|FISH")
+
+
+def _english_words(text: str) -> list[str]:
+    return re.findall(r"\b[A-Za-z]{4,}\b", _LATIN_NAMES.sub("", re.sub(r"<[^>]+>", "", text)))
+
+
+def test_chinese_window_banner_eligibility_filter_heterogeneity_and_paper_items(window, qtbot, study_file):
+    from PySide6.QtWidgets import QLabel
+
+    from her2desk.ui.dialogs.paper_navigator import summary_text
+
+    with qtbot.waitSignal(window.results_ready, timeout=60000):
+        window.open_study(study_file)
+    assert window.banner.isVisible() and "cells need fixing" in window.banner.label.text()
+    switch_language(window, "zh_CN")
+    QApplication.processEvents()
+    # the banner made when the study opened follows the switch
+    banner = window.banner.label.text()
+    assert CJK.search(banner) and not _english_words(banner), banner
+    # the eligibility page's reason filter: its label and every entry, "All" first
+    elig = window.panels["Eligibility"].table
+    labels = [w.text() for w in elig.findChildren(QLabel) if w.text().endswith("：")]
+    assert "排除原因：" in labels, labels
+    entries = [elig.choice.itemText(i) for i in range(elig.choice.count())]
+    assert entries[0] == "全部" and len(entries) > 1
+    assert all(CJK.search(e) for e in entries), entries
+    # choosing a translated entry still filters by the English reason
+    elig.choice.setCurrentIndex(1)
+    shown_reasons = {elig.proxy.index(r, 0).data() for r in range(elig.proxy.rowCount())}
+    assert elig.proxy.rowCount() < elig.model.rowCount() and shown_reasons
+    elig.choice.setCurrentIndex(0)
+    het = window.panels["First-line & conversion"].het_summary.text()
+    assert CJK.search(het) and not _english_words(het), het
+    # the paper navigator's captions, populations and tabs (View ▸ Paper items…)
+    leftover = {i.id: _english_words(summary_text(i)) for i in window.results.paper}
+    assert not any(leftover.values()), {k: v for k, v in leftover.items() if v}
+    switch_language(window, "en")
+    QApplication.processEvents()
+    assert "cells need fixing" in window.banner.label.text()
+    assert elig.choice.itemText(0) == "All"
+    assert not CJK.search(window.panels["First-line & conversion"].het_summary.text())

@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from typing import Any
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import QCoreApplication, Qt, Signal
 from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
@@ -25,6 +25,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from ...i18n import N_
+from ..language import shown
 from ..panels.pairs_table import PairsBox
 
 #: Which tab shows an item, by the registry's kind (tables by their source).
@@ -45,11 +47,14 @@ def tab_for(item_id: str) -> str:
 
 def summary_text(item: Any) -> str:
     """Caption, population, n and endpoint of an item, as rich text."""
-    lines = [f"<b>{item.id}.</b> {item.caption}",
-             f"Population: {item.population} (n = {item.n})"]
+    # English the catalogue knows, said in the window's language (the registry's captions are
+    # the ones report.xlsx translates); the tab by the name the window's tab bar shows.
+    tab = QCoreApplication.translate("MainWindow", tab_for(item.id))
+    lines = [f"<b>{shown(f'{item.id}. {item.caption}')}</b>",
+             shown(N_(f"Population: {item.population}; n = {item.n}"))]
     if item.endpoint:
-        lines.append(f"Endpoint: {item.endpoint.replace('_', '-')}")
-    lines.append(f"Shown in the {tab_for(item.id)} tab.")
+        lines.append(shown(N_(f"Endpoint: {item.endpoint.replace('_', '-')}")))
+    lines.append(shown(N_(f"Shown in the {tab} tab.")))
     return "<br>".join(lines)
 
 
@@ -68,9 +73,9 @@ class PaperNavigator(QDialog):
         self.list = QListWidget()
         self.list.setAccessibleName("The paper's figures and tables")
         for item in items:
-            entry = QListWidgetItem(f"{item.id} — {item.caption}")
+            entry = QListWidgetItem(f"{item.id} — {shown(item.caption)}")
             entry.setData(Qt.ItemDataRole.UserRole, item.id)
-            entry.setToolTip(item.caption)
+            entry.setToolTip(shown(item.caption))
             self.list.addItem(entry)
         self.summary = QLabel()
         self.summary.setAccessibleName("Item summary")

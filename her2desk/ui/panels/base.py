@@ -19,14 +19,15 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from ..language import reshow, shown
+from ..language import add_shown_item, english_text, find_english, reshow, set_shown, shown
+from ...i18n import N_
 from ..models.dataframe_model import DataFrameFilterProxyModel, DataFrameTableModel, IssueMap
 from ..workers import TaskCancelled, TaskRunner
 
 if TYPE_CHECKING:
     from ...report.shown_table import ShownTable
 
-ALL = "All"
+ALL = N_("All")
 
 
 class Panel(QWidget):
@@ -167,10 +168,12 @@ class FilterableTable(QWidget):
         self.filter_column = filter_column
         self.choice = QComboBox()
         self.choice.setAccessibleName(filter_label or f"Filter by {filter_column}")
-        self.choice.currentTextChanged.connect(self._choice_changed)
+        self.choice.currentIndexChanged.connect(self._choice_index_changed)
         if filter_column:
-            if filter_label:
-                bar.addWidget(QLabel(filter_label))
+            if filter_label:  # English the catalogue knows, said again on a language change
+                label = QLabel()
+                set_shown(label, filter_label)
+                bar.addWidget(label)
             bar.addWidget(self.choice)
         else:
             self.choice.hide()
@@ -192,16 +195,17 @@ class FilterableTable(QWidget):
                                  value_labels=value_labels or {}, row_header=row_header,
                                  unread_text=unread_text)
         if self.filter_column:
-            previous = self.choice.currentText()
+            previous = english_text(self.choice)
             self.choice.blockSignals(True)
             self.choice.clear()
             values = []
             if self.filter_column in frame.columns:
                 values = sorted({str(v) for v in frame[self.filter_column].dropna()})
-            self.choice.addItems([ALL, *values])
-            self.choice.setCurrentText(previous if previous in values else ALL)
+            for value in [ALL, *values]:  # shown in the window's language, filtered by the English
+                add_shown_item(self.choice, value)
+            self.choice.setCurrentIndex(find_english(self.choice, previous if previous in values else ALL))
             self.choice.blockSignals(False)
-            self._choice_changed(self.choice.currentText())
+            self._choice_changed(english_text(self.choice))
         if frame.size >= self.PREBUILD_CELLS:
             # A big form: build the text index on the worker now, so the first key is quick.
             index = self.model.text_index()
@@ -247,6 +251,9 @@ class FilterableTable(QWidget):
         """True while a typed filter is waiting for its delay or its worker (for tests)."""
         return self._filter_timer.isActive() or self._filter_runner.is_busy("filter")
 
+    def _choice_index_changed(self, _index: int) -> None:
+        self._choice_changed(english_text(self.choice))
+
     def _choice_changed(self, value: str) -> None:
         if not self.filter_column:
             return
@@ -261,6 +268,7 @@ class FilterableTable(QWidget):
     def changeEvent(self, event) -> None:  # noqa: N802 (Qt's name)
         if event.type() == QEvent.Type.LanguageChange:
             self.model.retranslate()
+            reshow(self)
             self._update_count()
         super().changeEvent(event)
 

@@ -107,7 +107,7 @@ class EligibilityPanel(Panel):
         top_layout.setContentsMargins(0, 0, 0, 0)
         top_layout.addLayout(bar)
         top_layout.addWidget(self.flowchart, 1)
-        self.table = FilterableTable(filter_column="exclusion_reason", filter_label="Reason:")
+        self.table = FilterableTable(filter_column="exclusion_reason", filter_label=N_("Reason:"))
         split = figures_over_table(top, [self.table], stretch=(3, 2), sizes=(420, 300))
         self.splitter = split
         layout = QVBoxLayout(self.contents)

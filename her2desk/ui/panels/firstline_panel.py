@@ -13,10 +13,12 @@ import pandas as pd
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QLabel, QTabWidget, QVBoxLayout, QWidget
 
+from ...i18n import N_
 from ...report.format import (DASH, REFERENCE, HR_NOTE, MEDIAN_NOTE, NOT_ESTIMABLE, format_hr_with_ci,
                               format_median_with_ci, format_n_percent)
-from ..dialogs.patient_list import PatientListDialog, patient_word, show_patient_list
+from ..dialogs.patient_list import PatientListDialog, show_patient_list
 from ..models.report_table_model import ReportCell, ReportRow
+from ..language import set_shown
 from ..text import p_text
 from .base import Panel
 from .baseline_panel import ALL, pretty_group
@@ -129,11 +131,15 @@ def heterogeneity_rows(comparisons: list[Any], unit: str = "months"
 def heterogeneity_summary(summary: Any) -> tuple[str, tuple[str, ...], tuple[str, ...]]:
     """The "assessed in N patients with MBC: M (x%) heterogeneous" sentence, with both ID lists."""
     if summary is None or not summary.n_assessed:
-        return "HER2 heterogeneity could not be assessed: no patient with MBC has the results.", (), ()
+        return N_("HER2 heterogeneity could not be assessed: no patient with MBC has the results."), (), ()
     n, m = summary.n_assessed, summary.n_heterogeneous
     share = _n_percent(m, n).replace(")", "%)")
-    text = (f'HER2 heterogeneity assessed in <a href="assessed">{patient_word(n)}</a> with MBC: '
-            f'<a href="heterogeneous">{share}</a> heterogeneous.')
+    if n == 1:
+        text = N_(f'HER2 heterogeneity assessed in <a href="assessed">{n} patient</a> with MBC: '
+                  f'<a href="heterogeneous">{share}</a> heterogeneous.')
+    else:
+        text = N_(f'HER2 heterogeneity assessed in <a href="assessed">{n} patients</a> with MBC: '
+                  f'<a href="heterogeneous">{share}</a> heterogeneous.')
     return text, summary.assessed_ids, summary.heterogeneous_ids
 
 
@@ -216,7 +222,7 @@ class FirstLinePanel(Panel):
         comps = [by_key[k] for k in HETEROGENEITY_KEYS if k in by_key and by_key[k].groups]
         text, self.assessed_ids, self.heterogeneous_ids = heterogeneity_summary(
             getattr(results, "heterogeneity", None))
-        self.het_summary.setText(text)
+        set_shown(self.het_summary, text)
         if comps:
             headers, rows, notes = heterogeneity_rows(comps, unit)
             self.heterogeneity.set_table("HER2 heterogeneity: advanced OS and first-line PFS",

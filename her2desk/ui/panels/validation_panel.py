@@ -36,7 +36,7 @@ class ValidationPanel(Panel):
             self.severity.addItem(QCoreApplication.translate("ValidationPanel", text), wanted)
         self.severity.setAccessibleName("Show severity")
         self.severity.currentIndexChanged.connect(self._severity_changed)
-        self.table = FilterableTable(filter_column="sheet", filter_label=self.tr("Sheet:"))
+        self.table = FilterableTable(filter_column="sheet", filter_label=N_("Sheet:"))
         top = QHBoxLayout()
         top.addWidget(self.summary, 1)
         top.addWidget(QLabel(self.tr("Show:")))
