@@ -13,7 +13,7 @@ from __future__ import annotations
 import logging
 import sys
 
-from PySide6.QtGui import QFont, QFontDatabase
+from PySide6.QtGui import QFont, QFontDatabase, QFontInfo
 from PySide6.QtWidgets import QApplication
 
 from ..resources import resource_path
@@ -64,8 +64,13 @@ def setup_cjk_font(app: QApplication, prefer_system: bool = True) -> str | None:
         logging.getLogger(__name__).warning("No CJK font: Chinese text may show as boxes")
         return None
     font = QFont(app.font())
-    families = [f for f in font.families() if f != family] or [font.family()]
-    font.setFamilies([*families, family])
+    # The family Qt really draws Latin text with goes first: where the default is an alias
+    # with no face of its own ("Sans Serif" offscreen and on some Linux desktops), Qt would
+    # skip it for the first real family in the list, and draw every Latin letter and digit
+    # in the CJK subset (in PDFs those digits lost their text).
+    drawn = QFontInfo(font).family()
+    families = [f for f in (drawn, *font.families(), font.family()) if f and f != family]
+    font.setFamilies([*dict.fromkeys(families), family])
     app.setFont(font)
     app._her2desk_cjk_family = family
     return family

@@ -96,3 +96,23 @@ def test_report_figures_are_drawn_in_chinese(qapp, sample_results):
     for english in ("Survival probability", "Time (months)", "Number at risk"):
         assert not any(english in t for t in texts)
     assert {"生存概率", "时间（月）", "风险人数"} <= set(texts)
+
+
+def test_latin_text_keeps_the_font_it_had(qapp):
+    """The CJK family is only a fallback: Latin letters and digits stay in the font Qt drew them
+    with before (the offscreen default is the alias "Sans Serif", which Qt would otherwise skip
+    for the CJK subset)."""
+    from PySide6.QtGui import QFontInfo, QTextLayout
+
+    from her2desk.ui.fonts import setup_cjk_font
+
+    before = QFontInfo(qapp.font()).family()
+    family = setup_cjk_font(qapp, prefer_system=False)
+    if before == family:
+        pytest.skip("the system has no Latin font of its own")
+    layout = QTextLayout("400 rows. HR 0.66 (95 % CI 0.44-0.99) 总生存期", qapp.font())
+    layout.beginLayout()
+    layout.createLine()
+    layout.endLayout()
+    runs = {run.rawFont().familyName() for run in layout.glyphRuns()}
+    assert runs == {before, family}
