@@ -426,6 +426,8 @@ class MainWindow(QMainWindow):
         path = Path(path)
         try:
             check_crf_path(path)          # the same door and sentences as the command line
+            if not self.session.may_leave(path):    # "Save changes to the study?" Cancel: stay
+                return False
             if dictionary is None:
                 same = self.study_path is not None and path.resolve() == self.study_path.resolve()
                 dictionary = (self.study_dictionary if same and self.study_dictionary
@@ -1091,6 +1093,9 @@ class MainWindow(QMainWindow):
             self.overlay.setGeometry(self.overlay.parentWidget().rect())
 
     def closeEvent(self, event) -> None:
+        if not self.session.may_leave():            # "Save changes to the study?" Cancel: stay open
+            event.ignore()
+            return
         self.save_window_state()
         QApplication.instance().removeEventFilter(self)
         self.runner.shutdown(3000)

@@ -74,6 +74,7 @@ class StudySession(QObject):
                                         ("Open a saved her2desk study (.her2desk)"))
         self._data: Path | None = None           # the CRF that study file opens
         self._notes: list[str] = []              # sentences for the banner once the CRF is read
+        self._leaving = False                    # the user already answered "Save changes?"
         window.results_ready.connect(self._check_results)
         window.study_loaded.connect(self._on_loaded)
 
@@ -166,6 +167,36 @@ class StudySession(QObject):
         self.window.statusBar().showMessage("Study saved as {0}.".format(written.name), 5000)
         return written
 
+    # -- leaving the study -------------------------------------------------------------
+    def has_unsaved_changes(self) -> bool:
+        """A study file is open and something changed since it was saved (the title's "*")."""
+        history = getattr(self.window, "history", None)
+        return self.path is not None and history is not None and not history.stack.isClean()
+
+    def may_leave(self, opening: str | os.PathLike | None = None) -> bool:
+        """Ask "Save changes to the study?" before the study is left; False means stay.
+
+        Called when the window closes and before another study or CRF is opened
+        (``opening``: that CRF; reopening the CRF that is open, as a changed setting or
+        mapping does, leaves nothing and asks nothing). Save writes the study file (and
+        stays if that fails or its name is not given), Discard goes on, Cancel stays.
+        """
+        w = self.window
+        if self._leaving or not self.has_unsaved_changes():
+            return True
+        if opening is not None and w.study_path is not None \
+                and Path(opening).resolve() == w.study_path.resolve():
+            return True
+        buttons = QMessageBox.StandardButton
+        answer = QMessageBox.question(
+            w, self.tr("Unsaved changes"),
+            self.tr("Save changes to the study?") + "\n\n"
+            + self.tr("{0} has changes that are not saved in the study file.").format(self.path.name),
+            buttons.Save | buttons.Discard | buttons.Cancel, buttons.Save)
+        if answer == buttons.Save:
+            return self.save() is not None
+        return answer == buttons.Discard
+
     # -- opening ---------------------------------------------------------------------
     def choose_and_open(self) -> None:
         w = self.window
@@ -196,6 +227,8 @@ class StudySession(QObject):
         if missing:
             w.show_banner(self.tr("{0} cannot be opened: {1}").format(target.name, missing[0]), "error")
             return False
+        if not self.may_leave():
+            return False
         changes = study.data_changes()
         if changes and not self.confirm(" ".join(changes)):
             return False
@@ -212,7 +245,12 @@ class StudySession(QObject):
         self.choices.restore_after_results(study.choices)
         self._expected_results = study.results_sha256 if not changes else ""
         dictionary = study.dictionary.path if study.dictionary is not None else None
-        if not w.open_study(study.primary, study.settings, dictionary=dictionary):
+        self._leaving = True                      # asked above: opening its CRF asks no more
+        try:
+            opened = w.open_study(study.primary, study.settings, dictionary=dictionary)
+        finally:
+            self._leaving = False
+        if not opened:
             self.choices.restore_after_results(None)
             return False
         self.path, self._data = target, study.primary.resolve()

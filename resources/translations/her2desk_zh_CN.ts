@@ -933,6 +933,21 @@ saved next to the workbook, so the same file always gives the same numbers.&lt;/
 <context>
     <name>StudySession</name>
     <message>
+        <location filename="../../her2desk/ui/study_session.py" line="175"/>
+        <source>Unsaved changes</source>
+        <translation>未保存的更改</translation>
+    </message>
+    <message>
+        <location filename="../../her2desk/ui/study_session.py" line="176"/>
+        <source>Save changes to the study?</source>
+        <translation>是否保存对研究的更改？</translation>
+    </message>
+    <message>
+        <location filename="../../her2desk/ui/study_session.py" line="177"/>
+        <source>{0} has changes that are not saved in the study file.</source>
+        <translation>{0} 有尚未保存到研究文件中的更改。</translation>
+    </message>
+    <message>
         <location filename="../../her2desk/ui/study_session.py" line="147"/>
         <source>Save study</source>
         <translation>保存研究</translation>

@@ -141,3 +141,33 @@ def test_labelled_cells_filter_and_sort_by_what_they_show(qtmodeltester):
         "Breast-conserving surgery", "Mastectomy", "odd code", ""]
     assert model.headerData(0, Qt.Orientation.Vertical, D) == "6"
     assert model.data(model.index(0, 0), RawRole) == "bcs"
+
+
+def test_export_table_writes_the_workbook_labels_not_the_codes(panel, workbook, tmp_path):
+    """Ctrl+E on the Data tab writes what it shows: each coded cell as the sample workbook
+    holds it (its drop-down label), under the workbook's own column headers."""
+    from her2desk.report.files import write_table
+
+    model = _show(panel, "treatment")
+    out = write_table(tmp_path / "treatment.xlsx", panel.export_frame())
+    ws_out = openpyxl.load_workbook(out, read_only=True).worksheets[0]
+    exported = list(ws_out.iter_rows(values_only=True))
+    header = list(exported[0])
+    frame = model.dataframe
+    ws = workbook[frame["_sheet"].iloc[0]]
+    _, columns = _headers(ws)
+    cells = {r: row for r, row in enumerate(ws.iter_rows(values_only=True), start=1)}
+    assert header[header.index("Excel row")] == "Excel row" and "surgery_type" not in header
+    checked = labelled = 0
+    for field in cb.fields_of("treatment"):
+        if field.type != cb.CODE or field.header not in header:
+            continue
+        k, c = header.index(field.header), columns[field.header]
+        for line in exported[1:]:
+            excel_row = int(line[header.index("Excel row")])
+            written = cells[excel_row][c - 1] if c <= len(cells[excel_row]) else None
+            assert line[k] == written, (field.name, excel_row)
+            checked += 1
+            labelled += written == "Breast-conserving surgery"
+    assert checked > 100 and labelled > 0
+    assert "bcs" not in {v for line in exported[1:] for v in line}

@@ -39,6 +39,16 @@ def study(tmp_path, master):
     return path
 
 
+@pytest.fixture(autouse=True)
+def no_blocking_question(monkeypatch):
+    """"Save changes to the study?" is answered Discard unless a test answers it (_reply):
+    a modal box would block an offscreen test run for good."""
+    from PySide6.QtWidgets import QMessageBox
+
+    monkeypatch.setattr(QMessageBox, "question",
+                        staticmethod(lambda *a, **k: QMessageBox.StandardButton.Discard))
+
+
 def _window(qtbot, qsettings):
     w = MainWindow(settings_store=qsettings)
     qtbot.addWidget(w)
@@ -388,3 +398,92 @@ def test_a_study_whose_data_are_gone_is_one_sentence(window, qtbot, study, tmp_p
     assert not window.session.open(saved)
     assert asked == [] and window.banner.kind == "error"
     assert "s.her2desk cannot be opened: study.xlsx is not where the study file says" in window.banner.text()
+
+
+def _saved_and_changed(window, qtbot, study, tmp_path):
+    """The study saved as a study file, then a setting changed: the title's "*" is on."""
+    _open(window, qtbot, study)
+    saved = window.session.save(tmp_path / "s.her2desk")
+    assert not window.isWindowModified()
+    _change_settings(window, qtbot, p_adjust="holm")
+    assert window.isWindowModified()
+    return saved
+
+
+def _reply(monkeypatch, button):
+    """QMessageBox.question answers ``button``; the questions asked are returned."""
+    from PySide6.QtWidgets import QMessageBox
+
+    asked = []
+
+    def question(parent, title, text, buttons=None, default=None):
+        asked.append(text)
+        return button
+
+    monkeypatch.setattr(QMessageBox, "question", staticmethod(question))
+    return asked
+
+
+def _saved_p_adjust(saved):
+    return json.loads(saved.read_text(encoding="utf-8"))["settings"]["p_adjust"]
+
+
+def test_closing_with_unsaved_changes_cancel_keeps_the_window(window, qtbot, study, tmp_path, monkeypatch):
+    from PySide6.QtWidgets import QMessageBox
+
+    saved = _saved_and_changed(window, qtbot, study, tmp_path)
+    asked = _reply(monkeypatch, QMessageBox.StandardButton.Cancel)
+    assert not window.close()
+    assert window.isVisible() and window.isWindowModified()
+    assert len(asked) == 1 and asked[0].startswith("Save changes to the study?") and "s.her2desk" in asked[0]
+    # Opening another CRF asks the same; Cancel stays on this study.
+    other = study.with_name("other.xlsx")
+    other.write_bytes(study.read_bytes())
+    assert not window.open_path(other)
+    assert len(asked) == 2 and window.study_path == study and not window.runner.is_busy()
+    assert _saved_p_adjust(saved) == "none"
+    _reply(monkeypatch, QMessageBox.StandardButton.Discard)   # let the fixture close it
+
+
+def test_closing_with_unsaved_changes_discard_closes_without_saving(window, qtbot, study, tmp_path,
+                                                                     monkeypatch):
+    from PySide6.QtWidgets import QMessageBox
+
+    saved = _saved_and_changed(window, qtbot, study, tmp_path)
+    before = saved.read_bytes()
+    asked = _reply(monkeypatch, QMessageBox.StandardButton.Discard)
+    assert window.close()
+    assert len(asked) == 1 and not window.isVisible()
+    assert saved.read_bytes() == before
+
+
+def test_closing_with_unsaved_changes_save_writes_the_study(window, qtbot, study, tmp_path, monkeypatch):
+    from PySide6.QtWidgets import QMessageBox
+
+    saved = _saved_and_changed(window, qtbot, study, tmp_path)
+    asked = _reply(monkeypatch, QMessageBox.StandardButton.Save)
+    assert window.close()
+    assert len(asked) == 1 and not window.isVisible()
+    assert _saved_p_adjust(saved) == "holm"
+
+
+def test_nothing_is_asked_without_unsaved_changes(window, qtbot, study, tmp_path, monkeypatch):
+    from PySide6.QtWidgets import QMessageBox
+
+    _open(window, qtbot, study)
+    asked = _reply(monkeypatch, QMessageBox.StandardButton.Cancel)
+    _change_settings(window, qtbot, p_adjust="holm")     # no study file yet: nothing to save into
+    window.session.save(tmp_path / "s.her2desk")
+    assert window.close() and asked == []
+
+
+def test_undo_after_save_marks_the_title_and_saves_the_undone_state(window, qtbot, study, tmp_path):
+    saved = _saved_and_changed(window, qtbot, study, tmp_path)
+    assert window.session.save() == saved and not window.isWindowModified()
+    assert _saved_p_adjust(saved) == "holm"
+    with qtbot.waitSignal(window.results_ready, timeout=60000):
+        window.history.undo_action.trigger()
+    _idle(window, qtbot)
+    assert window.isWindowModified() and window.windowTitle().startswith("s.her2desk[*]")
+    assert window.session.save() == saved and not window.isWindowModified()
+    assert _saved_p_adjust(saved) == "none"

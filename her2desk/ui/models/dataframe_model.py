@@ -417,6 +417,14 @@ class DataFrameTableModel(QAbstractTableModel):
         """Changes whenever a new frame is set, so a filter computed for the old one is dropped."""
         return self._generation
 
+    def shown_dataframe(self) -> pd.DataFrame:
+        """The frame as the table shows its cells: a labelled value as its label, a blank
+        cell as the text the file held there (what Export table of a data page writes)."""
+        frame = self._frame
+        shown = pd.DataFrame({j: values for j, values in enumerate(self._shown)}, index=frame.index)
+        shown.columns = frame.columns
+        return shown
+
     def permutation(self) -> np.ndarray | None:
         """View row -> DataFrame position, or None when unsorted."""
         return self._perm
@@ -786,9 +794,11 @@ class DataFrameFilterProxyModel(QAbstractProxyModel):
         if model is not None:
             model.sort(column, order)
 
-    def visible_dataframe(self) -> pd.DataFrame:
-        """Rows that pass the filters, in the order shown (for export)."""
+    def visible_dataframe(self, shown: bool = False) -> pd.DataFrame:
+        """Rows that pass the filters, in the order shown (for export); ``shown``: their
+        cells as the table shows them (:meth:`DataFrameTableModel.shown_dataframe`)."""
         model = self.source()
         perm = model.permutation()
         rows = np.asarray(self._rows, dtype=np.intp)
-        return model.dataframe.iloc[rows if perm is None else perm[rows]]
+        frame = model.shown_dataframe() if shown else model.dataframe
+        return frame.iloc[rows if perm is None else perm[rows]]

@@ -272,5 +272,6 @@ class FilterableTable(QWidget):
             self._update_count()
         super().changeEvent(event)
 
-    def visible_frame(self) -> pd.DataFrame:
-        return self.proxy.visible_dataframe()
+    def visible_frame(self, shown: bool = False) -> pd.DataFrame:
+        """The rows shown, in their order; ``shown``: cells as shown (labels, not codes)."""
+        return self.proxy.visible_dataframe(shown=shown)

@@ -155,4 +155,9 @@ class DataPanel(Panel):
                              unread_text=self._raw.get(name))
 
     def export_frame(self) -> pd.DataFrame | None:
-        return self.table.visible_frame() if self.results is not None else None
+        """What the tab shows, for Export table (Ctrl+E) and Copy table: the rows shown, coded
+        cells as the workbook's labels ("Breast-conserving surgery", not "bcs") and columns
+        headed as the workbook heads them, so the export reads like the sheet it came from."""
+        if self.results is None:
+            return None
+        return self.table.visible_frame(shown=True).rename(columns=self._labels)
