@@ -45,8 +45,10 @@ _HOLE = re.compile(r"\{(\d+)(?::(\w+))?\}")
 #: What a hole may hold. A hole is any text unless the catalogue says otherwise: ``{1:value}`` is
 #: one word with a digit and no space (a date, a number), so "Add to list" is no range and
 #: "Last follow-up date 2019-03-05 is …" splits after the label, not inside it; ``{5:tail}`` is empty or a clause opened by ";";
-#: ``{2:unit}`` is empty, "%" or one word after a space (" years").
-HOLE_KINDS = {"": "(.*?)", "value": r"(\S*\d\S*)", "tail": "((?:;.*)?)", "unit": r"((?: [^\s\d]\S*|%)?)"}
+#: ``{2:unit}`` is empty, "%" or one word after a space (" years"); ``{0:name}`` is any text kept
+#: as it is, untranslated (a file's or a sheet's own name: "Patients.xlsx" is what is on the disk).
+HOLE_KINDS = {"": "(.*?)", "value": r"(\S*\d\S*)", "tail": "((?:;.*)?)", "unit": r"((?: [^\s\d]\S*|%)?)",
+              "name": "(?P<keep{0}>.*?)"}
 
 
 def template_key(template: str) -> str:
@@ -59,7 +61,7 @@ def template_pattern(template: str) -> re.Pattern[str]:
     out, last = [], 0
     for m in _HOLE.finditer(template):
         out.append(re.escape(template[last:m.start()]))
-        out.append(HOLE_KINDS[m.group(2) or ""])
+        out.append(HOLE_KINDS[m.group(2) or ""].replace("{0}", m.group(1)))
         last = m.end()
     out.append(re.escape(template[last:]))
     return re.compile("".join(out), re.DOTALL)
@@ -107,8 +109,9 @@ class Catalogue:
             m = regex.fullmatch(text)
             if m:
                 parts = [""] * (max(order) + 1 if order else 0)
-                for hole, value in zip(order, m.groups()):
-                    parts[hole] = self._part(value, depth + 1)
+                kept = {number - 1 for name, number in regex.groupindex.items() if name.startswith("keep")}
+                for i, (hole, value) in enumerate(zip(order, m.groups())):
+                    parts[hole] = value if i in kept else self._part(value, depth + 1)
                 return template.format(*parts)
         if text.endswith(".") and not text.endswith("..") and len(_SENTENCE.split(text)) == 1:
             # "Fisher's exact test: ….": the entry without its period, and a Chinese full stop.

@@ -39,6 +39,7 @@ from typing import Callable
 import numpy as np
 import pandas as pd
 
+from ..i18n import N_
 from . import codebook as cb
 from . import values as vals
 from .archive import WorkbookFacts, column_letters, inspect_workbook
@@ -187,17 +188,17 @@ def _read_source(p: Path) -> tuple[bytes, str]:
     data = read_source_bytes(p, EXCEL_EXTENSIONS + CSV_EXTENSIONS)   # read-only; never written
     ext = p.suffix.casefold()
     if not data:
-        raise CRFReadError(f"'{p.name}' is empty (0 bytes); it may not have been saved completely.")
+        raise CRFReadError(N_(f"'{p.name}' is empty (0 bytes); it may not have been saved completely."))
     if ext in (".xlsx", ".xlsm"):
         if data.startswith(_OLE2):
-            raise CRFReadError(f"'{p.name}' is password-protected (encrypted); open it in Excel, "
-                               f"remove the password and save it again.")
+            raise CRFReadError(N_(f"'{p.name}' is password-protected (encrypted); open it in Excel, "
+                               f"remove the password and save it again."))
         if not data.startswith(_ZIP):
-            raise CRFReadError(f"'{p.name}' is not an Excel workbook even though its name ends "
-                               f"in {p.suffix}; open it in Excel and save it as .xlsx.")
+            raise CRFReadError(N_(f"'{p.name}' is not an Excel workbook even though its name ends "
+                               f"in {p.suffix}; open it in Excel and save it as .xlsx."))
     elif ext == ".xls" and not (data.startswith(_OLE2) or data.startswith(_ZIP)):
-        raise CRFReadError(f"'{p.name}' is not a real Excel workbook (some systems export web "
-                           f"pages or text named .xls); open it in Excel and save it as .xlsx.")
+        raise CRFReadError(N_(f"'{p.name}' is not a real Excel workbook (some systems export web "
+                           f"pages or text named .xls); open it in Excel and save it as .xlsx."))
     return data, ext
 
 
@@ -226,13 +227,13 @@ def _excel_sheets(data: bytes, name: str, ext: str, engine: str | None,
             errors.append(exc)
     text = " ".join(str(e) for e in errors).casefold()
     if "password" in text or "encrypt" in text:
-        raise CRFReadError(f"'{name}' is password-protected (encrypted); open it in Excel, "
-                           f"remove the password and save it again.")
+        raise CRFReadError(N_(f"'{name}' is password-protected (encrypted); open it in Excel, "
+                           f"remove the password and save it again."))
     if ext == ".xls" and any(isinstance(e, ImportError) for e in errors):
-        raise CRFReadError(f"Reading old .xls workbooks needs the python-calamine package; "
-                           f"save '{name}' as .xlsx in Excel.")
-    raise CRFReadError(f"'{name}' could not be read as an Excel workbook (the file may be damaged "
-                       f"or in another format); open it in Excel and save it as .xlsx.")
+        raise CRFReadError(N_(f"Reading old .xls workbooks needs the python-calamine package; "
+                           f"save '{name}' as .xlsx in Excel."))
+    raise CRFReadError(N_(f"'{name}' could not be read as an Excel workbook (the file may be damaged "
+                       f"or in another format); open it in Excel and save it as .xlsx."))
 
 
 def _read_calamine(data: bytes, ctx: _Context) -> list[tuple[str, Rows]]:
@@ -660,17 +661,17 @@ def _assemble(sheets: list[tuple[str, Rows]], mapping: dict[str, str], source: P
         plans.append((plan, rows))
 
     if not plans and only_id:
-        raise CRFReadError(f"Sheet '{only_id[0]}' has a patient ID column but no other column this "
+        raise CRFReadError(N_(f"Sheet '{only_id[0]}' has a patient ID column but no other column this "
                            f"program recognises; rename the headers as in the template or map "
-                           f"them to fields.")
+                           f"them to fields."))
     if not plans and headerless:
-        raise CRFReadError(f"Sheet '{headerless[0]}' has no header row in its first "
+        raise CRFReadError(N_(f"Sheet '{headerless[0]}' has no header row in its first "
                            f"{HEADER_SEARCH_ROWS} rows (headers are looked for there only); delete "
-                           f"the rows above the header row, or move the header row up.")
+                           f"the rows above the header row, or move the header row up."))
     if not plans:
-        raise CRFReadError("No sheet has a Patient ID column; each sheet needs a header row "
+        raise CRFReadError(N_("No sheet has a Patient ID column; each sheet needs a header row "
                            "with columns such as Patient ID, Sex and Diagnosis date, as in the "
-                           "template.")
+                           "template."))
     for sheet in headerless:
         findings.append(Finding(WARNING, "", sheet, None, "", "",
                                 f"Sheet '{sheet}' has no header row in its first "

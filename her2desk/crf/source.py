@@ -16,6 +16,7 @@ import threading
 from pathlib import Path
 
 from ..errors import CRFReadError
+from ..i18n import N_
 from .escape import printable
 
 __all__ = ["read_source_bytes", "check_regular_file", "check_crf_path", "check_dictionary_path", "is_crf_name", "CRF_EXTENSIONS",
@@ -40,29 +41,29 @@ def check_regular_file(path: str | os.PathLike, extensions: tuple[str, ...]) -> 
         st = os.stat(p)                     # follows symlinks: a loop raises ELOOP
     except FileNotFoundError:
         if os.path.islink(p):
-            raise CRFReadError(f"'{name}' is a shortcut (link) to a file that no longer exists; "
-                               f"choose the CRF file itself.") from None
-        raise CRFReadError(f"There is no file at {printable(str(p))}; it may have been moved or "
-                           f"renamed.") from None
+            raise CRFReadError(N_(f"'{name}' is a shortcut (link) to a file that no longer exists; "
+                               f"choose the CRF file itself.")) from None
+        raise CRFReadError(N_(f"There is no file at {printable(str(p))}; it may have been moved or "
+                           f"renamed.")) from None
     except OSError as exc:
         raise CRFReadError(_os_sentence(name, exc)) from None
     if stat.S_ISDIR(st.st_mode):
-        raise CRFReadError(f"'{name}' is a folder, not a file; choose the CRF workbook inside it.")
+        raise CRFReadError(N_(f"'{name}' is a folder, not a file; choose the CRF workbook inside it."))
     if not stat.S_ISREG(st.st_mode):
-        kind = ("a pipe" if stat.S_ISFIFO(st.st_mode) else "a device" if
+        kind = (N_("a pipe") if stat.S_ISFIFO(st.st_mode) else N_("a device") if
                 stat.S_ISCHR(st.st_mode) or stat.S_ISBLK(st.st_mode) else
-                "a socket" if stat.S_ISSOCK(st.st_mode) else "not a regular file")
-        raise CRFReadError(f"'{name}' is {kind}, not a saved file; choose the CRF workbook "
-                           f"(.xlsx) or CSV file itself.")
+                N_("a socket") if stat.S_ISSOCK(st.st_mode) else N_("not a regular file"))
+        raise CRFReadError(N_(f"'{name}' is {kind}, not a saved file; choose the CRF workbook "
+                           f"(.xlsx) or CSV file itself."))
     ext = p.suffix.casefold()
     if ext not in extensions:
-        shown = f"'{_shown(Path(p.suffix))}' files" if p.suffix else "Files without an extension"
-        raise CRFReadError(f"{shown} cannot be read; her2desk opens Excel workbooks (.xlsx, .xlsm, "
-                           f".xls) and CSV files (.csv, .tsv), so save the CRF as one of those.")
+        shown = N_(f"'{_shown(Path(p.suffix))}' files") if p.suffix else N_("Files without an extension")
+        raise CRFReadError(N_(f"{shown} cannot be read; her2desk opens Excel workbooks (.xlsx, .xlsm, "
+                           f".xls) and CSV files (.csv, .tsv), so save the CRF as one of those."))
     if st.st_size > MAX_SOURCE_BYTES:
-        raise CRFReadError(f"'{name}' is {st.st_size / (1 << 30):.1f} GB, more than this program "
+        raise CRFReadError(N_(f"'{name}' is {st.st_size / (1 << 30):.1f} GB, more than this program "
                            f"reads (1 GB, far above a 100,000-patient CRF); delete unused sheets "
-                           f"or split it into several files.")
+                           f"or split it into several files."))
     return p
 
 
@@ -114,9 +115,9 @@ def read_source_bytes(path: str | os.PathLike, extensions: tuple[str, ...],
     thread.start()
     thread.join(timeout_s)
     if thread.is_alive():
-        raise CRFReadError(f"Reading '{name}' took more than {timeout_s:.0f} seconds (a network "
+        raise CRFReadError(N_(f"Reading '{name}' took more than {timeout_s:.0f} seconds (a network "
                            f"drive may be slow or disconnected); copy the file to this computer "
-                           f"and open the copy.")
+                           f"and open the copy."))
     error = result.get("error")
     if isinstance(error, CRFReadError):
         raise error

@@ -725,7 +725,7 @@ class MainWindow(QMainWindow):
 
     def _on_failed(self, path: Path, message: str) -> None:
         extra = "".join(f"<br>{m}" for m in self._saved_state_messages())
-        self.show_banner(self.tr("{0} could not be opened. {1}{2}").format(path.name, message, extra), "error")
+        self.show_banner(self.tr("{0} could not be opened. {1}{2}").format(path.name, shown_text(message), extra), "error")
 
     # -- work in progress -------------------------------------------------------------
     def cancel_work(self) -> None:
