@@ -23,13 +23,17 @@ def groups_of(widget: Any) -> list[str]:
     bars = getattr(widget, "bars", None)
     if bars:
         return list(dict.fromkeys(str(b[0]) for b in bars))
+    flow = getattr(widget, "flow", None)            # the flowchart: its group boxes
+    if flow is not None and getattr(flow, "groups", None):
+        return [str(g) for g in flow.groups]
     return []
 
 
 def _figures(root: QWidget) -> list[Any]:
     from .plots.figure import FigureWidget
+    from .plots.flowchart import FlowchartView
 
-    return root.findChildren(FigureWidget)
+    return [*root.findChildren(FigureWidget), *root.findChildren(FlowchartView)]
 
 
 def _concerns(widget: Any, key: str) -> bool:

@@ -42,6 +42,11 @@ def _saturated(rgb: np.ndarray) -> float:
     return float(((rgb.max(axis=2) - rgb.min(axis=2)) > 40).mean())
 
 
+def _tinted(rgb: np.ndarray) -> float:
+    """Share of pixels with any tint (the flowchart's group boxes are pale): channels 10 apart."""
+    return float(((rgb.max(axis=2) - rgb.min(axis=2)) > 10).mean())
+
+
 def test_styles_reach_the_exported_figure(qtbot, sample_results, tmp_path):
     plan = dict(figure_plan(sample_results))
     km = plan[next(t for t in plan if t.startswith("Fig 4b"))]()
@@ -109,4 +114,58 @@ def test_figure_options_from_the_plot_are_saved_reloaded_and_in_the_report(
     assert _saturated(png) == 0.0                            # the report draws it greyscale too
     bars = next(t for t in plan if "pCR" in t)
     assert _saturated(_rgb(render_one(bars, plan[bars], width_mm=85, dpi=150))) > 0.005
+    again.runner.shutdown(5000)
+
+
+def test_flowchart_options_are_saved_drawn_exported_and_in_the_report(
+        qtbot, qsettings, tmp_path, monkeypatch):
+    study = study_factory.write_study(tmp_path / "flow-study.xlsx", n=80)
+    window = _open(qtbot, qsettings, study)
+    view = window.panels["Eligibility"].flowchart
+    assert view.options_action in view.actions()                 # right-click on the chart
+    groups = list(view.flow.groups)
+    first = groups[0]
+    view.export_journal(tmp_path / "plain.png", width_mm=85, dpi=150)
+    view.export_journal(tmp_path / "plain.svg", width_mm=85, dpi=150)
+    assert view.title_item is None                                # no title by default
+    seen = {}
+
+    def fill_and_accept(dialog):
+        seen["axes"] = dialog.x_label.parentWidget()               # a flowchart has no axes
+        seen["groups"] = list(dialog.label_edits)
+        dialog.palette.setCurrentText("greyscale")
+        dialog.title_check.setChecked(True)
+        dialog.label_edits[first].setText("Hormone receptor positive")
+        return QDialog.DialogCode.Accepted
+
+    monkeypatch.setattr(FigureOptionsDialog, "exec", fill_and_accept)
+    view.options_action.trigger()
+    assert seen == {"axes": None, "groups": groups}
+    saved = read_side_file(study).data[STYLES_KEY]["flowchart"]
+    assert saved == {"show_title": True, "palette": "greyscale",
+                     "legend_labels": {first: "Hormone receptor positive"}}
+    assert view.title_item.text() == "Study flowchart"
+    assert view.box_text(f"group:{first}") == f"Hormone receptor positive (n = {view.flow.groups[first]})"
+    fill = view.boxes[f"group:{first}"].brush().color()
+    assert fill.red() == fill.green() == fill.blue()              # a grey box
+    view.export_journal(tmp_path / "styled.png", width_mm=85, dpi=150)
+    view.export_journal(tmp_path / "styled.svg", width_mm=85, dpi=150)
+    plain, styled = _rgb((tmp_path / "plain.png").read_bytes()), _rgb((tmp_path / "styled.png").read_bytes())
+    assert _tinted(plain) > 0.05 and _tinted(styled) == 0.0       # pale group boxes: a tint
+    assert plain.shape[1] == styled.shape[1] == round(85 / 25.4 * 150)
+    assert styled.shape[0] > plain.shape[0]                       # the title takes a line
+    meta = "<title>Study flowchart</title>"                        # the file's own metadata
+    plain_svg = (tmp_path / "plain.svg").read_text(encoding="utf-8").replace(meta, "")
+    styled_svg = (tmp_path / "styled.svg").read_text(encoding="utf-8").replace(meta, "")
+    assert "Study flowchart" not in plain_svg and "Study flowchart" in styled_svg
+    assert "Hormone receptor positive" in styled_svg
+    window.runner.shutdown(5000)
+    window.close()
+
+    again = _open(qtbot, qsettings, study)                       # reopened: the style comes back
+    assert again.panels["Eligibility"].flowchart.figure_style == FigureStyle.from_dict(saved)
+    plan = dict(figure_plan(again.results, load_styles(study)))
+    flow_title = next(t for t in plan if t.startswith("Fig 1"))
+    png = _rgb(render_one(flow_title, plan[flow_title], width_mm=85, dpi=150))
+    assert _tinted(png) == 0.0                                    # the report's Fig 1 too
     again.runner.shutdown(5000)

@@ -29,7 +29,8 @@ from ...report.figure_style import PALETTES, FigureStyle
 KIND_NAMES = {"km": QT_TRANSLATE_NOOP("FigureOptionsDialog", "All Kaplan–Meier plots"),
               "bars": QT_TRANSLATE_NOOP("FigureOptionsDialog", "All bar charts"),
               "forest": QT_TRANSLATE_NOOP("FigureOptionsDialog", "All forest plots"),
-              "hazard": QT_TRANSLATE_NOOP("FigureOptionsDialog", "All yearly-hazard plots")}
+              "hazard": QT_TRANSLATE_NOOP("FigureOptionsDialog", "All yearly-hazard plots"),
+              "flowchart": QT_TRANSLATE_NOOP("FigureOptionsDialog", "The study flowchart")}
 _COLOUR = re.compile(r"^#[0-9A-Fa-f]{6}$")
 
 
@@ -56,8 +57,9 @@ class FigureOptionsDialog(QDialog):
         self.x_label.setPlaceholderText(self.tr("the figure's own label"))
         self.y_label = QLineEdit(style.y_label)
         self.y_label.setPlaceholderText(self.tr("the figure's own label"))
-        form.addRow(self.tr("X axis label"), self.x_label)
-        form.addRow(self.tr("Y axis label"), self.y_label)
+        if kind != "flowchart":                        # boxes and arrows have no axes
+            form.addRow(self.tr("X axis label"), self.x_label)
+            form.addRow(self.tr("Y axis label"), self.y_label)
         self.palette = QComboBox()
         self.palette.addItems(list(PALETTES))
         self.palette.setCurrentText(style.palette)

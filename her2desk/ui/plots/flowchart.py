@@ -5,6 +5,10 @@ Boxes are sized from their text's font metrics, and the view scales the whole
 scene to fit, so no text is ever clipped whatever the window size. Each box has
 a ``key`` ("admitted", "excluded", "excluded:<rule label>", "eligible",
 "group:<label>"); double-clicking one emits ``box_double_clicked(key)``.
+
+Right-click ▸ Figure options… edits the flowchart's report.figure_style.FigureStyle (kind
+"flowchart"): a title above the boxes (off by default), the groups' labels and box colours, and the
+greyscale palette for print. The style goes with every export and with the report's Fig 1.
 """
 from __future__ import annotations
 
@@ -17,6 +21,7 @@ from PySide6.QtWidgets import (
     QGraphicsPathItem,
     QGraphicsRectItem,
     QGraphicsScene,
+    QGraphicsSimpleTextItem,
     QGraphicsView,
 )
 
@@ -128,6 +133,11 @@ class FlowchartView(QGraphicsView):
     """``set_flowchart(flow)``; ``boxes`` maps key -> item (FlowBox or ReasonRow)."""
 
     box_double_clicked = Signal(str)
+    #: The figure-style kind and paper item (report.figure_style) this chart is saved under.
+    figure_kind = "flowchart"
+    paper_item = "Fig 1"
+    #: The title "title on" shows unless the user typed another.
+    default_title = "Study flowchart"
 
     def __init__(self, parent=None):
         super().__init__(parent)
@@ -142,6 +152,35 @@ class FlowchartView(QGraphicsView):
         self.boxes: dict[str, QGraphicsItem] = {}
         self.flow: Any = None
         self.language: str | None = None    # None: the window's when inside it, else English
+        self.figure_style: Any = None        # a report.figure_style.FigureStyle, or None
+        self.title_item: QGraphicsSimpleTextItem | None = None
+        from PySide6.QtGui import QAction
+
+        self.options_action = QAction(self.tr("Figure options…"), self)
+        self.options_action.triggered.connect(self.edit_options)
+        self.addAction(self.options_action)
+        self.setContextMenuPolicy(Qt.ContextMenuPolicy.ActionsContextMenu)
+
+    # -- the user's style -------------------------------------------------------------
+    def set_style(self, figure_style: Any) -> None:
+        """Draw with ``figure_style`` (title, group labels and colours, palette), or as shipped."""
+        self.figure_style = figure_style
+        self.set_flowchart(self.flow)
+
+    def edit_options(self, *_: Any) -> None:
+        """Figure options…: the dialog, then the choice saved with the study and drawn."""
+        from ..figure_styles import edit_figure_style
+
+        edit_figure_style(self)
+
+    def _group_fill(self, group: str, index: int) -> QColor:
+        st = self.figure_style
+        colour = QColor(st.colour(group, index)) if st is not None else QColor(OKABE_ITO[index % 2])
+        return translucent(colour, 45)
+
+    def _group_label(self, group: str) -> str:
+        st = self.figure_style
+        return st.legend_label(group) if st is not None else group
 
     # -- language -------------------------------------------------------------------
     def _tr(self, text: str) -> str:
@@ -171,8 +210,8 @@ class FlowchartView(QGraphicsView):
         reasons = [(label, int(n)) for label, n in flow.excluded.items() if n]
         admitted = FlowBox("admitted", [tr(f"Admitted (n = {flow.admitted})")])
         eligible = FlowBox("eligible", [tr(f"Eligible (n = {flow.eligible})")], fill=QColor("#f2f2f2"))
-        groups = [FlowBox(f"group:{g}", [tr(f"{_pretty(g)} (n = {n})")],
-                          fill=translucent(QColor(OKABE_ITO[i % 2]), 45))
+        groups = [FlowBox(f"group:{g}", [tr(f"{_pretty(self._group_label(g))} (n = {n})")],
+                          fill=self._group_fill(str(g), i))
                   for i, (g, n) in enumerate(flow.groups.items())]
         # The excluded box: a title line and one clickable row per reason.
         title = tr(f"Excluded (n = {flow.excluded_total})")
@@ -225,6 +264,16 @@ class FlowchartView(QGraphicsView):
             r = QRectF(3, PAD_Y + i * excluded.line_height, excluded.width - 6, excluded.line_height)
             row = ReasonRow(f"excluded:{label}", tr(f"{label} (n = {n})"), r, excluded)
             self.boxes[row.key] = row
+        self.title_item = None
+        shown = self.figure_style.shown_title(tr(self.default_title)) if self.figure_style else ""
+        if shown:
+            chart = scene.itemsBoundingRect()
+            self.title_item = QGraphicsSimpleTextItem(shown)
+            self.title_item.setFont(font(13, bold=True))
+            self.title_item.setBrush(QBrush(LINE))
+            size = self.title_item.boundingRect()
+            self.title_item.setPos(chart.center().x() - size.width() / 2, chart.top() - size.height() - GAP_Y / 2)
+            scene.addItem(self.title_item)
         rect = scene.itemsBoundingRect().adjusted(-MARGIN, -MARGIN, MARGIN, MARGIN)
         scene.setSceneRect(rect)
         self.fit()
@@ -280,6 +329,8 @@ class FlowchartView(QGraphicsView):
 
         def fresh() -> "FlowchartView":
             view = FlowchartView()
+            view.language = self.language or (ui_language() if self.parent() is not None else ENGLISH)
+            view.figure_style = self.figure_style
             if self.flow is not None:
                 view.set_flowchart(self.flow)
             return view
