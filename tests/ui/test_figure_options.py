@@ -169,3 +169,32 @@ def test_flowchart_options_are_saved_drawn_exported_and_in_the_report(
     png = _rgb(render_one(flow_title, plan[flow_title], width_mm=85, dpi=150))
     assert _tinted(png) == 0.0                                    # the report's Fig 1 too
     again.runner.shutdown(5000)
+
+
+def test_bar_chart_options_saved_for_one_paper_item_only(qtbot, qsettings, tmp_path, monkeypatch):
+    study = study_factory.write_study(tmp_path / "bars-study.xlsx", n=120)
+    window = _open(qtbot, qsettings, study)
+    neo = window.panels["Neoadjuvant"]
+    window.tabs.setCurrentWidget(neo)
+    neo.select("hr")
+    assert neo.pcr_chart.paper_item == neo.grade_chart.paper_item == "Fig 2a"
+
+    def only_this_item(dialog):
+        dialog.palette.setCurrentText("greyscale")
+        dialog.applies.setCurrentIndex(dialog.applies.findData("Fig 2a"))
+        return QDialog.DialogCode.Accepted
+
+    monkeypatch.setattr(FigureOptionsDialog, "exec", only_this_item)
+    neo.pcr_chart.options_action.trigger()
+    assert read_side_file(study).data[STYLES_KEY] == {"Fig 2a": {"palette": "greyscale"}}
+    assert neo.pcr_chart.figure_style.palette == neo.grade_chart.figure_style.palette == "greyscale"
+    neo.select("erpr")                                       # Fig 2b keeps the shipped colours
+    assert neo.pcr_chart.paper_item == "Fig 2b" and neo.pcr_chart.figure_style is None
+    neo.select("hr")                                         # and Fig 2a finds its own again
+    assert neo.pcr_chart.figure_style.palette == "greyscale"
+    plan = dict(figure_plan(window.results, load_styles(study)))
+    for title in plan:
+        if title.startswith("Fig 2"):
+            tint = _tinted(_rgb(render_one(title, plan[title], width_mm=85, dpi=100)))
+            assert (tint == 0.0) is title.startswith("Fig 2a"), title
+    window.runner.shutdown(5000)

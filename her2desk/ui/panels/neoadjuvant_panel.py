@@ -193,6 +193,22 @@ class NeoadjuvantPanel(Panel):
         else:
             self.choice.setCurrentIndex(index)
 
+    def _follow_paper_item(self, key: str) -> None:
+        """Both charts know the paper figure they draw (Fig 2a, Fig 3a...), the same item the
+        report's bar figures carry, so Figure options… can be saved for that item only and an
+        item's saved options apply when it is shown."""
+        from ...report.figure_style import item_of
+        from ..report_figures import BAR_FIGURES
+
+        item = next((item_of(title) for title, k, _ in BAR_FIGURES if k == key), "")
+        if item == getattr(self.pcr_chart, "paper_item", ""):
+            return
+        self.pcr_chart.paper_item = self.grade_chart.paper_item = item
+        if self.window() is not self:
+            from ..figure_styles import apply_figure_styles
+
+            apply_figure_styles(self.window())
+
     def _show(self, index: int) -> None:
         if not 0 <= index < len(self.analyses):
             return
@@ -202,6 +218,7 @@ class NeoadjuvantPanel(Panel):
         self.pcr_chart.set_rate_comparison(pcr, title="Pathological complete response (95 % CI)")
         self.grade_chart.set_grade_distribution(grades, title="Miller–Payne grade")
         self._fill_table(a)
+        self._follow_paper_item(a.key)
         wanted = item_of_analysis(a.key)
         item_id = self._wanted_item if self._wanted_item in self.paper and wanted is not None \
             and _same_family(self._wanted_item, wanted) else wanted
