@@ -89,6 +89,16 @@ def test_switching_to_chinese_translates_what_the_study_shows_and_back(window, q
 _LATIN_NAMES = re.compile(r"Kaplan|Meier|Miller|Payne|Fisher|Cox|log-rank|Wald|Efron|Ki-67|IHC|FISH")
 
 
+def _row_labels(forest) -> list[str]:
+    return [label for _y, label in forest.plot.getAxis("left")._tickLevels[0]]
+
+
+def _redrawn(figure):
+    for name, (args, kwargs) in dict(figure.__dict__.get("_drawn", {})).items():
+        getattr(figure, name)(*args, **kwargs)
+    return figure
+
+
 def _english_words(text: str) -> list[str]:
     return re.findall(r"\b[A-Za-z]{4,}\b", _LATIN_NAMES.sub("", re.sub(r"<[^>]+>", "", text)))
 
@@ -123,6 +133,19 @@ def test_chinese_window_banner_eligibility_filter_heterogeneity_and_paper_items(
     # the paper navigator's captions, populations and tabs (View ▸ Paper items…)
     leftover = {i.id: _english_words(summary_text(i)) for i in window.results.paper}
     assert not any(leftover.values()), {k: v for k, v in leftover.items() if v}
+    # a journal export of the on-screen forest plot draws a fresh copy: its row labels (axis
+    # ticks) in Chinese as on screen; a report figure asked for in Chinese likewise
+    forest = window.panels["Cox"].forest
+    on_screen = _row_labels(forest)
+    copy = forest.fresh_copy()
+    assert copy.parent() is None and _row_labels(copy) == on_screen
+    assert on_screen and all(CJK.search(t) for t in on_screen), on_screen
+    from her2desk.ui.report_figures import translate_figure
+
+    report_copy = forest.fresh_copy()
+    report_copy.drawing_language = "en"
+    assert not any(CJK.search(t) for t in _row_labels(_redrawn(report_copy)))
+    assert _row_labels(translate_figure(report_copy, "zh_CN")) == on_screen
     switch_language(window, "en")
     QApplication.processEvents()
     assert "cells need fixing" in window.banner.label.text()

@@ -37,6 +37,12 @@ def translate_figure_texts(widget: QWidget, language: str) -> QWidget:
             put(new)
         item.__dict__["_her2desk_source"], item.__dict__["_her2desk_shown"] = source, new
 
+    if getattr(widget, "redraw_on_language_change", False) and widget.parent() is None \
+            and getattr(widget, "drawing_language", None) != language:
+        # Ticks the walk below cannot reach: a parentless figure draws itself again in ``language``.
+        widget.drawing_language = language
+        for name, (args, kwargs) in dict(widget.__dict__.get("_drawn", {})).items():
+            getattr(widget, name)(*args, **kwargs)
     scenes = {v.scene() for v in widget.findChildren(pg.GraphicsView) if v.scene() is not None}
     for scene in scenes:
         for item in scene.items():
@@ -98,6 +104,8 @@ class FigureWidget(QWidget):
         """A new, unshown widget of this class drawing the same figure (``title`` replaces any
         title given; None keeps it), in the language this one shows."""
         copy = type(self)()
+        if self._follows_window():      # drawn in the window's language (ticks too), unparented
+            copy.drawing_language = ui_language()
         # The style goes with the copy: a title the user switched on is drawn, the default none.
         if self.figure_style is not None:
             copy.figure_style = self.figure_style
@@ -156,6 +164,16 @@ class FigureWidget(QWidget):
                 style.style_axis(plot.getAxis(axis), text)
 
     # -- language -----------------------------------------------------------------
+    #: The language a parentless figure draws its ticks in (a journal copy of a figure shown in
+    #: the Chinese window, a Chinese report figure); None: the window's inside it, else English.
+    drawing_language: str | None = None
+
+    def text_language(self) -> str:
+        """The language of the text this figure draws itself (row labels on its axis ticks)."""
+        if self.drawing_language is not None:
+            return self.drawing_language
+        return ui_language() if self._follows_window() else ENGLISH
+
     def _follows_window(self) -> bool:
         """A figure inside the window speaks the window's language; a parentless one (a report
         figure, a journal copy) stays English until its caller translates it."""

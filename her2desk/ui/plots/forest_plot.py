@@ -18,7 +18,6 @@ from PySide6.QtGui import QFontMetrics
 from PySide6.QtWidgets import QWidget
 
 from ...i18n import translate
-from ..language import ui_language
 from ...report.format import format_hr_with_ci, pretty_label
 from . import style
 from .figure import FigureWidget
@@ -126,7 +125,7 @@ class ForestPlotWidget(FigureWidget):
         left = self.plot.getAxis("left")
         right = self.plot.getAxis("right")
         # Row labels are ticks, which the figure's text translation does not reach: said here.
-        labels = [translate(r.label, ui_language()) if self._follows_window() else r.label for r in self.rows]
+        labels = [translate(r.label, self.text_language()) for r in self.rows]
         left.setTicks([[(float(y), label) for y, label in zip(ys, labels)], []])
         right.setTicks([[(float(y), hr_text(r)) for y, r in zip(ys, self.rows)], []])
         fm = QFontMetrics(style.font(style.TICK_PT))
