@@ -39,3 +39,19 @@ def window(qtbot, qsettings):
     qtbot.waitExposed(w)
     yield w
     w.runner.shutdown(10000)
+
+
+@pytest.fixture(autouse=True)
+def _no_unanswered_question(monkeypatch):
+    """A message box nobody answers would block an offscreen run for ever (CI would hang, not
+    fail): a question a test did not expect fails the test instead. Tests that expect one
+    monkeypatch the same function with their answer."""
+    from PySide6.QtWidgets import QMessageBox
+
+    def unexpected(kind):
+        def ask(_parent, title, text, *args, **kwargs):
+            raise AssertionError(f"unexpected QMessageBox.{kind}: {title}: {text}")
+        return staticmethod(ask)
+
+    for kind in ("question", "warning", "critical", "information"):
+        monkeypatch.setattr(QMessageBox, kind, unexpected(kind))
