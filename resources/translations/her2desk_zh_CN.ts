@@ -154,6 +154,11 @@
 <context>
     <name>FigureOptionsDialog</name>
     <message>
+        <location filename="../../her2desk/ui/dialogs/figure_options.py" line="33"/>
+        <source>The study flowchart</source>
+        <translation>研究流程图</translation>
+    </message>
+    <message>
         <location filename="../../her2desk/ui/dialogs/figure_options.py" line="29"/>
         <source>All Kaplan–Meier plots</source>
         <translation>所有 Kaplan–Meier 图</translation>
@@ -1249,6 +1254,14 @@ saved next to the workbook, so the same file always gives the same numbers.&lt;/
         <location filename="../../her2desk/ui/table_actions.py" line="50"/>
         <source>Copy the table of this page, with its title and footnotes, to paste into Word (as a table) or Excel</source>
         <translation>复制本页表格（含标题和脚注），可粘贴到 Word（作为表格）或 Excel</translation>
+    </message>
+</context>
+<context>
+    <name>FlowchartView</name>
+    <message>
+        <location filename="../../her2desk/ui/plots/flowchart.py" line="159"/>
+        <source>Figure options…</source>
+        <translation>图形选项…</translation>
     </message>
 </context>
 </TS>
