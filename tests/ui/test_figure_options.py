@@ -198,3 +198,29 @@ def test_bar_chart_options_saved_for_one_paper_item_only(qtbot, qsettings, tmp_p
             tint = _tinted(_rgb(render_one(title, plan[title], width_mm=85, dpi=100)))
             assert (tint == 0.0) is title.startswith("Fig 2a"), title
     window.runner.shutdown(5000)
+
+
+def test_forest_plot_options_saved_for_its_table_only(qtbot, qsettings, tmp_path, monkeypatch):
+    study = study_factory.write_study(tmp_path / "cox-study.xlsx", n=120)
+    window = _open(qtbot, qsettings, study)
+    cox = window.panels["Cox"]
+    window.tabs.setCurrentWidget(cox)
+    cox.set_endpoint("OS")
+    qtbot.waitUntil(lambda: getattr(cox.forest, "paper_item", "") == "Table S5", timeout=30000)
+
+    def only_this_item(dialog):
+        dialog.palette.setCurrentText("greyscale")
+        dialog.applies.setCurrentIndex(dialog.applies.findData("Table S5"))
+        return QDialog.DialogCode.Accepted
+
+    monkeypatch.setattr(FigureOptionsDialog, "exec", only_this_item)
+    cox.forest.options_action.trigger()
+    assert read_side_file(study).data[STYLES_KEY] == {"Table S5": {"palette": "greyscale"}}
+    assert cox.forest.figure_style.palette == "greyscale"
+    cox.set_endpoint("DFS")                                  # Table S6 keeps the shipped look
+    qtbot.waitUntil(lambda: cox.forest.paper_item == "Table S6", timeout=30000)
+    assert cox.forest.figure_style is None
+    cox.set_endpoint("OS")
+    qtbot.waitUntil(lambda: cox.forest.paper_item == "Table S5", timeout=30000)
+    assert cox.forest.figure_style.palette == "greyscale"
+    window.runner.shutdown(5000)

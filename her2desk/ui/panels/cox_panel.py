@@ -386,6 +386,22 @@ class CoxPanel(Panel):
             self.forest.set_cox_model(self.model, title=N_(f"Multivariate Cox model, {ep}"))
         else:
             self.forest.set_rows([], title="")
+        self._follow_paper_item(ep if which != "univariate" and self.model is not None else "")
+
+    def _follow_paper_item(self, endpoint: str) -> None:
+        """The multivariate forest plot is the report's Table S5 (OS) or S6 (DFS) forest figure,
+        so Figure options… can be saved for that item only and come back when it is shown."""
+        from ...report.figure_style import item_of
+        from ..report_figures import FOREST_FIGURES
+
+        item = next((item_of(title) for title, e in FOREST_FIGURES if e == endpoint), "")
+        if item == getattr(self.forest, "paper_item", ""):
+            return
+        self.forest.paper_item = item
+        if self.window() is not self:
+            from ..figure_styles import apply_figure_styles
+
+            apply_figure_styles(self.window())
 
     # -- export ------------------------------------------------------------------------------
     def save_figure(self, path: str | None = None) -> None:
