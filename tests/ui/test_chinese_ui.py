@@ -128,6 +128,10 @@ def test_chinese_window_banner_eligibility_filter_heterogeneity_and_paper_items(
     shown_reasons = {elig.proxy.index(r, 0).data() for r in range(elig.proxy.rowCount())}
     assert elig.proxy.rowCount() < elig.model.rowCount() and shown_reasons
     elig.choice.setCurrentIndex(0)
+    data = window.panels["Data"]
+    forms = [data.form_choice.itemText(i) for i in range(data.form_choice.count())]
+    assert forms and all(re.fullmatch(r".*[\u4e00-\u9fff].*（[\d,]+ 行）", f) for f in forms), forms
+    assert CJK.search(elig.search.placeholderText()), elig.search.placeholderText()
     het = window.panels["First-line & conversion"].het_summary.text()
     assert CJK.search(het) and not _english_words(het), het
     # the paper navigator's captions, populations and tabs (View ▸ Paper items…)
@@ -150,4 +154,5 @@ def test_chinese_window_banner_eligibility_filter_heterogeneity_and_paper_items(
     QApplication.processEvents()
     assert "cells need fixing" in window.banner.label.text()
     assert elig.choice.itemText(0) == "All"
+    assert data.form_choice.itemText(0).endswith(" rows)")
     assert not CJK.search(window.panels["First-line & conversion"].het_summary.text())

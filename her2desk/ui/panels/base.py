@@ -269,6 +269,7 @@ class FilterableTable(QWidget):
         if event.type() == QEvent.Type.LanguageChange:
             self.model.retranslate()
             reshow(self)
+            self.search.setPlaceholderText(self.tr("Filter rows… (type words from any column)"))
             self._update_count()
         super().changeEvent(event)
 

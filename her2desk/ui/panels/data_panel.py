@@ -14,6 +14,8 @@ from typing import Any
 import pandas as pd
 from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QVBoxLayout
 
+from ...i18n import N_
+from ..language import add_shown_item
 from .base import FilterableTable, Panel
 
 
@@ -126,7 +128,8 @@ class DataPanel(Panel):
         self.form_choice.clear()
         titles = sheet_titles(self._forms)
         for name, frame in self._forms.items():
-            self.form_choice.addItem(f"{titles[name]} ({len(frame)} rows)", name)
+            # shown in the window's language and said again on a change (Panel.retranslate)
+            add_shown_item(self.form_choice, N_(f"{titles[name]} ({len(frame)} rows)"), name)
         self.form_choice.blockSignals(False)
         self._show_form(0)
 
