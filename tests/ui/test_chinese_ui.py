@@ -132,6 +132,9 @@ def test_chinese_window_banner_eligibility_filter_heterogeneity_and_paper_items(
     forms = [data.form_choice.itemText(i) for i in range(data.form_choice.count())]
     assert forms and all(re.fullmatch(r".*[\u4e00-\u9fff].*（[\d,]+ 行）", f) for f in forms), forms
     assert CJK.search(elig.search.placeholderText()), elig.search.placeholderText()
+    cox = window.panels["Cox"]
+    assert cox.picker_box.title() == "多因素模型", cox.picker_box.title()
+    assert cox.model_label.text().startswith("<b>多因素模型"), cox.model_label.text()
     het = window.panels["First-line & conversion"].het_summary.text()
     assert CJK.search(het) and not _english_words(het), het
     # the paper navigator's captions, populations and tabs (View ▸ Paper items…)
@@ -155,4 +158,5 @@ def test_chinese_window_banner_eligibility_filter_heterogeneity_and_paper_items(
     assert "cells need fixing" in window.banner.label.text()
     assert elig.choice.itemText(0) == "All"
     assert data.form_choice.itemText(0).endswith(" rows)")
+    assert cox.picker_box.title() == "Multivariate model" and "Multivariate model" in cox.model_label.text()
     assert not CJK.search(window.panels["First-line & conversion"].het_summary.text())

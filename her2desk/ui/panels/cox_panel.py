@@ -111,6 +111,7 @@ class CoxPanel(Panel):
                                      "endpoint (Table S5 for OS, Table S6 for DFS)"))
         self.reset_button.clicked.connect(self.reset_covariates)
         picker_box = QGroupBox(self.tr("Multivariate model"))
+        self.picker_box = picker_box
         pl = QVBoxLayout(picker_box)
         hint = QLabel(self.tr("Tick the covariates to adjust for:"))
         hint.setWordWrap(True)
@@ -298,18 +299,30 @@ class CoxPanel(Panel):
         self._runner().start(TASK_KEY, work, on_finished=finished, on_failed=failed)
 
     # -- display ---------------------------------------------------------------------------
+    def _model_summary(self, model: Any) -> str:
+        """The model's n, events, patients left out and global PH test, in the window's language."""
+        dropped = ((self.tr("; {0} patient left out because a ticked covariate is missing")
+                    if model.n_dropped == 1 else
+                    self.tr("; {0} patients left out because a ticked covariate is missing"))
+                   .format(model.n_dropped) if model.n_dropped else "")
+        return self.tr("<b>Multivariate model ({0})</b>: {1} patients, {2} events{3}. Global proportional-hazards test P = {4}.").format(shown(model.endpoint), model.n, model.events, dropped, p_text(model.ph_global_p))
+
+    def retranslate(self) -> None:
+        """The language changed: the group box's title and the model's summary are said again."""
+        super().retranslate()
+        if not hasattr(self, "picker_box"):      # still being built
+            return
+        self.picker_box.setTitle(self.tr("Multivariate model"))
+        if self.model is not None:
+            self.model_label.setText(self._model_summary(self.model))
+
     def _show_model(self, model: Any, problem: str = "") -> None:
         self.model = model
         if model is None:
             self.model_label.setText("")
             self._set_warnings([problem] if problem else [])
         else:
-            dropped = ((self.tr("; {0} patient left out because a ticked covariate is missing")
-                        if model.n_dropped == 1 else
-                        self.tr("; {0} patients left out because a ticked covariate is missing"))
-                       .format(model.n_dropped) if model.n_dropped else "")
-            self.model_label.setText(
-                self.tr("<b>Multivariate model ({0})</b>: {1} patients, {2} events{3}. Global proportional-hazards test P = {4}.").format(shown(model.endpoint), model.n, model.events, dropped, p_text(model.ph_global_p)))
+            self.model_label.setText(self._model_summary(model))
             notes = list(model.warnings)
             if not model.converged:
                 notes.insert(0, N_("The model did not converge: its hazard ratios are not reliable; "
