@@ -159,3 +159,19 @@ def test_redrawing_reuses_the_at_risk_texts(widget, curves, qtbot):
     spare = [t for t in pool if t not in shown]
     assert all(not t.isVisible() and t.toPlainText() == "" for t in spare)
     assert [t.toPlainText() for t in shown] == [str(n) for n in widget.at_risk_table()[1][0][1]]
+
+
+def test_a_long_annotation_line_wraps_inside_a_narrow_plot(widget, qtbot):
+    """An HR line wider than the plot (a KM figure 85 mm wide) wraps instead of running off the
+    plot's right edge; a short one keeps its own width."""
+    long_line = "Log-rank P = 0.039\nHR 0.65 (95 % CI 0.44–0.98), HR+/HER2+ vs HR-/HER2+ and more words"
+    widget.set_annotation(long_line)
+    widget.resize(420, 560)
+    qtbot.wait(20)
+    widget._place_annotation()
+    box = widget.plot.getViewBox().rect()
+    shown = widget.annotation.mapRectToParent(widget.annotation.boundingRect())
+    assert shown.left() >= 0 and shown.right() <= box.width()
+    assert widget.annotation.textItem.textWidth() > 0                      # wrapped
+    widget.set_annotation("Log-rank P = 0.039")
+    assert widget.annotation.textItem.textWidth() == -1                    # its own width

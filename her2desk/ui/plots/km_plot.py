@@ -389,6 +389,14 @@ class KMPlotWidget(FigureWidget):
     def _place_annotation(self, *_: Any) -> None:
         self._fit_y_range()
         rect = self.plot.getViewBox().rect()
+        # A line longer than the plot is wide (an HR line at 85 mm) wraps inside the plot
+        # instead of running off its right edge.
+        text = self.annotation.textItem
+        text.setTextWidth(-1)
+        room = rect.width() - 16
+        if room > 0 and text.document().idealWidth() > room:
+            text.setTextWidth(room)
+        self.annotation.updateTextPos()
         self.annotation.setPos(QPointF(8, rect.height() - 8))
 
     def _mouse_moved(self, event: tuple) -> None:
