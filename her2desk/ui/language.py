@@ -42,10 +42,13 @@ def shown(text: object) -> object:
         return text
     if "\n" in text:
         return "\n".join(shown(line) for line in text.split("\n"))
-    whole = _cached(text, _current[0])
-    if whole == text and (m := _MARK.match(text)):
-        return m.group(1) + _cached(m.group(2), _current[0])
-    return whole
+    # The mark first: a template's hole would otherwise swallow it ("⚠ HER2 heterogeneity left
+    # out: …" leaves "⚠ HER2 heterogeneity" untranslated in the hole).
+    if m := _MARK.match(text):
+        body = _cached(m.group(2), _current[0])
+        if body != m.group(2):
+            return m.group(1) + body
+    return _cached(text, _current[0])
 
 
 def shown_all(texts) -> list:

@@ -133,6 +133,9 @@ def test_chinese_window_banner_eligibility_filter_heterogeneity_and_paper_items(
     assert forms and all(re.fullmatch(r".*[\u4e00-\u9fff].*（[\d,]+ 行）", f) for f in forms), forms
     assert CJK.search(elig.search.placeholderText()), elig.search.placeholderText()
     cox = window.panels["Cox"]
+    # the model's notes (a covariate left out, named in the note) under their ⚠ mark
+    for note in cox.warnings_label.text().split("\n"):
+        assert note.startswith("⚠ ") and not _english_words(note), note
     assert cox.picker_box.title() == "多因素模型", cox.picker_box.title()
     assert cox.model_label.text().startswith("<b>多因素模型"), cox.model_label.text()
     het = window.panels["First-line & conversion"].het_summary.text()
