@@ -49,3 +49,23 @@ def test_text_that_only_looks_like_a_template_stays_english():
     for text in ("Add to list", "Patient list", "ten or more", "row A"):
         assert translate(text, "zh_CN") == text
     assert template_pattern("{0:value} to {1:value}").fullmatch("Add to list") is None
+
+
+def test_every_progress_message_of_reading_and_analysing_is_chinese(sample_study, tmp_path):
+    """What the progress bar says while a study is read, checked and analysed (the sample
+    workbook, uncached) translates whole; the workbook's own file and sheet names stay as they are."""
+    from her2desk.analysis.study import run_study
+    from her2desk.cohort.loading import load_study
+    from her2desk.resources import sample_study_path
+
+    said: list[str] = []
+    load_study(sample_study_path(), progress=lambda _f, text: said.append(text), cache_dir=None)
+    run_study(sample_study.cohort, sample_study.settings, flowchart=sample_study.flowchart,
+              progress=lambda _f, text: said.append(text))
+    assert {"Checking every cell", "Analyses done"} <= set(said)
+    names = {sample_study_path().name, *sample_study.crf.forms}
+    for text in dict.fromkeys(said):
+        zh = translate(text, "zh_CN")
+        for name in names:
+            zh = zh.replace(name, "")
+        assert CJK.search(zh) and not _english_left(zh), (text, zh)

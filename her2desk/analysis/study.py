@@ -12,6 +12,7 @@ import pandas as pd
 
 from ..cohort.loading import Flowchart, flowchart as make_flowchart
 from ..cohort.settings import StudySettings
+from ..i18n import N_
 from .conversion import (ConversionTable, HeterogeneitySummary, her2_heterogeneity,
                          receptor_conversion)
 from .endpoints import STANDARD_COMPARISONS, SurvivalComparison, survival_comparison
@@ -136,7 +137,7 @@ def run_study(cohort: pd.DataFrame, settings: StudySettings | None = None, *,
     parts: dict = {}
 
     def tables() -> None:
-        step("Baseline tables")
+        step(N_("Baseline tables"))
         t: dict[str, BaselineTable | CountTable] = {
             key: baseline_table(cohort, key, grouping=grouping,
                                 include_unknown_in_test=settings.include_unknown_in_test)
@@ -145,7 +146,7 @@ def run_study(cohort: pd.DataFrame, settings: StudySettings | None = None, *,
         parts["tables"] = t
 
     def neoadjuvant() -> None:
-        step("Neoadjuvant response")
+        step(N_("Neoadjuvant response"))
         parts["neoadjuvant"] = neoadjuvant_response(cohort)
 
     def survival() -> None:
@@ -154,7 +155,7 @@ def run_study(cohort: pd.DataFrame, settings: StudySettings | None = None, *,
             if cancelled():
                 raise AnalysisCancelled()
             progress(min(done_share + _WEIGHTS["survival"] * i / len(STANDARD_COMPARISONS), 0.97),
-                     f"Survival: {spec.title}")
+                     spec.title)   # the comparison's own title, translated where it is shown
             out.append(survival_comparison(cohort, spec, conf_type=settings.km_conf_type,
                                            ties=settings.cox_ties))
         parts["survival"] = tuple(out)
@@ -162,11 +163,11 @@ def run_study(cohort: pd.DataFrame, settings: StudySettings | None = None, *,
         parts["hazard_over_time"] = recurrence_hazard_by_year(cohort)
 
     def cox() -> None:
-        step("Cox models")
+        step(N_("Cox models"))
         parts["cox"] = study_cox_models(cohort, ties=settings.cox_ties)
 
     def conversion() -> None:
-        step("Receptor conversion")
+        step(N_("Receptor conversion"))
         parts["conversion"] = receptor_conversion(cohort)
         parts["heterogeneity"] = her2_heterogeneity(cohort)
 
@@ -181,12 +182,12 @@ def run_study(cohort: pd.DataFrame, settings: StudySettings | None = None, *,
         done_share += _WEIGHTS[name]
         if on_stage is not None:
             on_stage(name, _partial(settings, flow, grouping, parts))
-    step("The paper's items")
+    step(N_("The paper's items"))
     notes = study_notes(cohort, parts["tables"], parts["neoadjuvant"], parts["survival"],
                         parts["cox"], parts["conversion"], grouping)
     results = replace(_partial(settings, flow, grouping, parts), notes=tuple(notes))
     results = replace(results, paper=paper_results(cohort, results))
-    progress(1.0, "Analyses done")
+    progress(1.0, N_("Analyses done"))
     return results
 
 

@@ -19,6 +19,7 @@ from .forms import missing_form_notes
 from .invariants import check_invariants
 from .schema import HR_GROUPS
 from .settings import StudySettings
+from ..i18n import N_
 
 Progress = Callable[[float, str], None]
 Cancelled = Callable[[], bool]
@@ -121,7 +122,7 @@ def load_study(path: Path | str, settings: StudySettings | None = None, *, mappi
         key, build, folder=cache_dir, shipped=shipped_entry(path),
         valid=lambda entry: _still_valid(entry, _dt.date.today().isoformat()))
     if hit:
-        progress(1.0, "Study loaded")
+        progress(1.0, N_("Study loaded"))
     return dataclasses.replace(study_cache.with_path(loaded, path), cache_key=key)
 
 
@@ -173,13 +174,13 @@ def study_from_crf(crf: CRFData, settings: StudySettings, *, path: Path | None =
     from .derive import derive_cohort
 
     progress = progress or _noop_progress
-    progress(0.7, "Checking every cell")
+    progress(0.7, N_("Checking every cell"))
     report = validate_crf(crf, cutoff=settings.cutoff, fish_threshold=settings.fish_threshold,
                           de_novo_window_days=settings.de_novo_window_days)
-    progress(0.85, "Applying eligibility and deriving study variables")
+    progress(0.85, N_("Applying eligibility and deriving study variables"))
     cohort = derive_cohort(crf, settings, list(report.findings))
     flow = flowchart(cohort)
     check_invariants(cohort, flow)
-    progress(1.0, "Study loaded")
+    progress(1.0, N_("Study loaded"))
     return LoadedStudy(path, settings, crf, report, cohort, flow,
                        tuple(missing_form_notes(crf)))

@@ -98,7 +98,7 @@ def read_crf(path: str | os.PathLike, mapping: dict[str, str] | None = None, *,
         raise ValueError(f"engine must be one of {ENGINES} or None, not {engine!r}")
     ctx = _Context(progress, cancelled)
     p = Path(path)
-    ctx.step(0.0, f"Opening {p.name}")
+    ctx.step(0.0, N_(f"Opening {p.name}"))
     data, ext = _read_source(p)
     digest = hashlib.sha256(data).hexdigest()
     if mapping is None:
@@ -154,7 +154,7 @@ def _read_redcap(p: Path, data: bytes, ext: str, digest: str, dictionary: Path,
                            f"records CSV first and the dictionary after --dictionary.")
     dic = redcap.parse_dictionary(_csv_rows(dic_bytes, dictionary.name, dictionary.suffix.casefold(),
                                             notes), dictionary.name)
-    ctx.step(0.05, f"Reading the records of {p.name}")
+    ctx.step(0.05, N_(f"Reading the records of {p.name}"))
     sheets, auto, layout = redcap.records_to_sheets(rows, dic, p.name, mapping)
     ctx.check()
     crf = _assemble(sheets, {**auto, **mapping}, p, digest, "redcap", ctx, None, notes)
@@ -244,7 +244,7 @@ def _read_calamine(data: bytes, ctx: _Context) -> list[tuple[str, Rows]]:
         names = list(wb.sheet_names)
         out = []
         for i, sheet_name in enumerate(names):
-            ctx.step(0.05 + 0.45 * i / max(1, len(names)), f"Reading sheet '{sheet_name}'")
+            ctx.step(0.05 + 0.45 * i / max(1, len(names)), N_(f"Reading sheet '{sheet_name}'"))
             if is_skipped_sheet(sheet_name):
                 out.append((sheet_name, []))
                 continue
@@ -271,7 +271,7 @@ def _read_openpyxl(data: bytes, ctx: _Context) -> list[tuple[str, Rows]]:
         out = []
         names = list(wb.sheetnames)
         for i, sheet_name in enumerate(names):
-            ctx.step(0.05 + 0.45 * i / max(1, len(names)), f"Reading sheet '{sheet_name}'")
+            ctx.step(0.05 + 0.45 * i / max(1, len(names)), N_(f"Reading sheet '{sheet_name}'"))
             ws = wb[sheet_name]
             if is_skipped_sheet(sheet_name) or not hasattr(ws, "iter_rows"):
                 out.append((sheet_name, []))
@@ -546,7 +546,7 @@ def _parse_sheet(plan: _SheetPlan, rows: Rows, findings: list[Finding], ctx: _Co
     order = sorted(plan.columns.items(), key=lambda kv: kv[1])
     for k, (name, j) in enumerate(order):
         ctx.step(base + span * k / max(1, len(order)),
-                 f"Reading '{plan.name}': {plan.header_text[name]}")
+                 N_(f"Reading '{plan.name}': {plan.header_text[name]}"))
         if grid is None:
             col = np.empty(n, dtype=object)
             col[:] = [r[j] if j < len(r) else None for r in body]
@@ -717,7 +717,7 @@ def _assemble(sheets: list[tuple[str, Rows]], mapping: dict[str, str], source: P
                            f"{'have' if len(plans) > 1 else 'has'} headers but no data rows; "
                            f"enter one row per patient below the header row.")
 
-    ctx.step(0.97, "Combining forms")
+    ctx.step(0.97, N_("Combining forms"))
     forms: dict[str, pd.DataFrame] = {}
     raw: dict[str, pd.DataFrame] = {}
     for form in cb.FORMS:
@@ -739,7 +739,7 @@ def _assemble(sheets: list[tuple[str, Rows]], mapping: dict[str, str], source: P
     findings[:0] = notes or []
     sheet_order = {p.name: k for k, (p, _) in enumerate(plans)}
     findings.sort(key=lambda f: (sheet_order.get(f.sheet, -1), f.row or 0))
-    ctx.step(1.0, "Done")
+    ctx.step(1.0, N_("Done"))
     return CRFData(forms=forms, raw=raw, headers=headers, source=source, sha256=digest,
                    layout=layout, problems=findings, unmatched_columns=unmatched,
                    ignored_sheets=ignored, mapping_used=mapping_used)

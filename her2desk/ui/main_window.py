@@ -734,7 +734,7 @@ class MainWindow(QMainWindow):
 
     def _on_progress(self, key: str, fraction: float, text: str) -> None:
         self.progress.setValue(int(fraction * 1000))
-        self.progress_text.setText(text)
+        self.progress_text.setText(shown_text(text))   # N_-marked English from below
 
     def _on_busy(self, busy: bool) -> None:
         for w in (self.progress_text, self.progress, self.cancel_button):
