@@ -69,3 +69,15 @@ def test_every_progress_message_of_reading_and_analysing_is_chinese(sample_study
         for name in names:
             zh = zh.replace(name, "")
         assert CJK.search(zh) and not _english_left(zh), (text, zh)
+
+
+def test_a_p_value_names_its_test_in_chinese_whichever_test_ran():
+    """The P line over a pCR or Miller–Payne chart, for every test the contingency module can
+    choose (the Monte Carlo Fisher test included)."""
+    from her2desk.analysis import contingency
+
+    names = [v for k, v in vars(contingency).items() if k.startswith("TEST_") and isinstance(v, str)]
+    assert len(names) >= 3
+    for name in names:
+        zh = translate(f"P = 0.201 ({name})", "zh_CN")
+        assert CJK.search(zh) and not _english_left(zh), (name, zh)
