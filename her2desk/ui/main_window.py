@@ -552,11 +552,11 @@ class MainWindow(QMainWindow):
         one = n_err == 1
         if touched:
             k = len(touched)
-            text = {(True, True): translate("MainWindow", "{0} cell needs fixing; {1} eligible patient have errors, so some of "
+            text = {(True, True): translate("MainWindow", "{0} cell needs fixing; {1} eligible patient has errors, so some of "
                                      "their analyses are left out: see the Validation tab."),
                     (True, False): translate("MainWindow", "{0} cell needs fixing; {1} eligible patients have errors, so some of "
                                       "their analyses are left out: see the Validation tab."),
-                    (False, True): translate("MainWindow", "{0} cells need fixing; {1} eligible patient have errors, so some of "
+                    (False, True): translate("MainWindow", "{0} cells need fixing; {1} eligible patient has errors, so some of "
                                       "their analyses are left out: see the Validation tab."),
                     (False, False): translate("MainWindow", "{0} cells need fixing; {1} eligible patients have errors, so some "
                                        "of their analyses are left out: see the Validation tab.")}[(one, k == 1)]

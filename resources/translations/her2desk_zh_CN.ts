@@ -566,7 +566,7 @@
     </message>
     <message>
         <location filename="../../her2desk/ui/main_window.py" line="541"/>
-        <source>{0} cell needs fixing; {1} eligible patient have errors, so some of their analyses are left out: see the Validation tab.</source>
+        <source>{0} cell needs fixing; {1} eligible patient has errors, so some of their analyses are left out: see the Validation tab.</source>
         <translation>{0} 个单元格需要修正；{1} 例符合条件的患者存在错误，其部分分析因此被略去：请查看“数据核查”页。</translation>
     </message>
     <message>
@@ -576,7 +576,7 @@
     </message>
     <message>
         <location filename="../../her2desk/ui/main_window.py" line="545"/>
-        <source>{0} cells need fixing; {1} eligible patient have errors, so some of their analyses are left out: see the Validation tab.</source>
+        <source>{0} cells need fixing; {1} eligible patient has errors, so some of their analyses are left out: see the Validation tab.</source>
         <translation>{0} 个单元格需要修正；{1} 例符合条件的患者存在错误，其部分分析因此被略去：请查看“数据核查”页。</translation>
     </message>
     <message>

@@ -197,7 +197,7 @@ def test_errors_only_in_excluded_patients_are_not_called_harmless():
     # Eligible patients with errors: the wording that says analyses lose them is kept.
     hit = _loaded_with_errors({"P1": True, "P2": False}, {"P1": {"ecog_ps"}, "P2": {"death_date"}})
     assert MainWindow._errors_message(hit, 2) == (
-        "2 cells need fixing; 1 eligible patient have errors, so some of their analyses are left "
+        "2 cells need fixing; 1 eligible patient has errors, so some of their analyses are left "
         "out: see the Validation tab.")
 
 
