@@ -18,6 +18,7 @@ from PySide6.QtWidgets import (QFileDialog, QHBoxLayout, QLabel, QMenu, QPushBut
                                QTableWidgetItem, QTabWidget, QVBoxLayout, QWidget)
 
 from ..analysis.freeze_diff import FreezeDiff
+from ..i18n import N_
 from ..report.diff_report import diff_summary, diff_tables
 
 if TYPE_CHECKING:
@@ -119,6 +120,9 @@ def compare_with(window: "MainWindow", other: Path, dictionary: Path | None = No
         window.show_banner(str(exc), "error")
         return False
     settings = current.settings
+    # The open study's analyses, when the window has them for this study and these settings
+    # (cleared on every load and settings change), are not computed a second time.
+    current_results = window.results
 
     def work(progress, cancelled) -> FreezeDiff:
         from ..analysis.freeze_diff import compare_freezes
@@ -129,14 +133,17 @@ def compare_with(window: "MainWindow", other: Path, dictionary: Path | None = No
         mapping = open_saved_state(other).mapping
         old = load_study(other, settings, mapping=mapping, dictionary=dictionary,
                          progress=lambda f, t: progress(0.3 * f, t), cancelled=cancelled)
-        progress(0.3, f"Analysing {other.name}")
+        share = 0.7 if current_results is not None else 0.35
+        progress(0.3, N_(f"Analysing {other.name}"))
         old_results = run_study(old.cohort, settings, flowchart=old.flowchart,
-                                progress=lambda f, t: progress(0.3 + 0.35 * f, t),
+                                progress=lambda f, t: progress(0.3 + share * f, t),
                                 cancelled=cancelled)
-        progress(0.65, f"Analysing {current.path.name if current.path else 'this study'}")
-        new_results = run_study(current.cohort, settings, flowchart=current.flowchart,
-                                progress=lambda f, t: progress(0.65 + 0.35 * f, t),
-                                cancelled=cancelled)
+        new_results = current_results
+        if new_results is None:
+            progress(0.65, N_("Analysing the open study"))
+            new_results = run_study(current.cohort, settings, flowchart=current.flowchart,
+                                    progress=lambda f, t: progress(0.65 + 0.35 * f, t),
+                                    cancelled=cancelled)
         return compare_freezes(old, current, old_results, new_results)
 
     window.runner.start("compare", work, on_finished=lambda diff: show_diff(window, diff),

@@ -13,7 +13,7 @@ sys.path.insert(0, str(Path(__file__).parent))
 import study_factory  # noqa: E402
 
 
-def test_compare_tab_lists_the_edit_and_saves_it(window, qtbot, tmp_path):
+def test_compare_tab_lists_the_edit_and_saves_it(window, qtbot, tmp_path, monkeypatch):
     new = study_factory.write_study(tmp_path / "freeze2.xlsx", n=80)
     old = tmp_path / "freeze1.xlsx"
     shutil.copy(new, old)
@@ -28,8 +28,14 @@ def test_compare_tab_lists_the_edit_and_saves_it(window, qtbot, tmp_path):
     with qtbot.waitSignal(window.study_loaded, timeout=30000):
         window.open_study(new)
     qtbot.waitUntil(lambda: not window.runner.is_busy(), timeout=60000)
+    assert window.results is not None
+    import her2desk.analysis.study as study
+
+    analysed, real = [], study.run_study
+    monkeypatch.setattr(study, "run_study", lambda cohort, *a, **k: analysed.append(cohort) or real(cohort, *a, **k))
     assert compare_freeze.compare_with(window, old)
     qtbot.waitUntil(lambda: getattr(window, "compare_panel", None) is not None, timeout=60000)
+    assert len(analysed) == 1 and analysed[0] is not window.loaded.cohort   # the open study's results reused
     panel = window.compare_panel
     assert window.tabs.currentWidget() is panel
     assert window.tabs.tabText(window.tabs.currentIndex()) == compare_freeze.TAB_TITLE
