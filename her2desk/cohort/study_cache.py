@@ -42,6 +42,8 @@ import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Callable
 
+from ..crf.source import file_sha256 as file_digest
+
 if TYPE_CHECKING:  # loading imports this module; the types are for readers and checkers
     from .loading import LoadedStudy
     from .settings import StudySettings
@@ -73,15 +75,6 @@ def user_cache_dir() -> Path | None:
         return Path.home() / "Library" / "Caches" / "her2desk"
     base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
     return Path(base) / "her2desk"
-
-
-def file_digest(path: Path | str) -> str:
-    """SHA-256 of the file's content."""
-    h = hashlib.sha256()
-    with open(path, "rb") as handle:
-        for block in iter(lambda: handle.read(1 << 20), b""):
-            h.update(block)
-    return h.hexdigest()
 
 
 def code_fingerprint(*, frozen: bool | None = None) -> str:

@@ -36,6 +36,7 @@ from typing import Any, Mapping
 from ..crf.atomic import AtomicWriteError, atomic_write
 from ..crf.headers import mapping_from_side
 from ..crf.side_file import MAPPING_KEY, SETTINGS_KEY, SideFile
+from ..crf.source import file_sha256
 from .settings import StudySettings, settings_from_saved
 
 SUFFIX = ".her2desk"
@@ -111,15 +112,6 @@ def study_file_path(path: str | os.PathLike) -> Path:
 
 def is_study_file(path: str | os.PathLike) -> bool:
     return Path(path).suffix.casefold() == SUFFIX
-
-
-def file_sha256(path: str | os.PathLike) -> str:
-    """The SHA-256 of a file's bytes, as hex."""
-    digest = hashlib.sha256()
-    with open(path, "rb") as handle:
-        for block in iter(lambda: handle.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
 
 
 def json_sha256(payload: Any) -> str:

@@ -10,6 +10,7 @@ and never written.
 from __future__ import annotations
 
 import errno
+import hashlib
 import os
 import stat
 import threading
@@ -152,3 +153,13 @@ def check_dictionary_path(path: str | os.PathLike) -> Path:
 def is_crf_name(path: str | os.PathLike) -> bool:
     """Whether the name has a CRF extension (for drag-and-drop feedback before any check)."""
     return Path(path).suffix.casefold() in CRF_EXTENSIONS
+
+
+def file_sha256(path: str | os.PathLike) -> str:
+    """The SHA-256 of a file's bytes, as hex, read in 1 MiB blocks: the one digest by which the
+    study file, the parsed-study cache and the report name a data file."""
+    digest = hashlib.sha256()
+    with open(path, "rb") as handle:
+        for block in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()

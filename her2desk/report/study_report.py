@@ -2,24 +2,16 @@
 :class:`StudyResults`, replaced as one (:func:`~.report_folder.replace_as_one`)."""
 from __future__ import annotations
 
-import hashlib
 from pathlib import Path
 from typing import Callable, Mapping
 
 from ..analysis.study import StudyResults
 from ..crf.escape import neutralise_workbook
+from ..crf.source import file_sha256
 from .excel_report import build_report_workbook
 from .files import json_text
 from .report_folder import replace_as_one
 from .results_json import results_to_dict
-
-
-def file_sha256(path: Path) -> str:
-    digest = hashlib.sha256()
-    with open(path, "rb") as fh:
-        for block in iter(lambda: fh.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
 
 
 def write_study_report(results: StudyResults, out_dir: Path, *, source: Path | None = None,
